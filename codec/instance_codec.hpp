@@ -1,0 +1,54 @@
+// Wire codecs for InstanceInfo and the Application/Applications documents,
+// byte-for-byte as the Java server writes them (contract §2.2, §2.4, §2.6,
+// §2.7) and as leniently as it reads them (§2.3, §2.6).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "registry/instance_info.hpp"
+
+namespace eureka::codec {
+
+// -- JSON output (Jackson, compact, exact field order) -------------------------
+
+/// Appends the unwrapped instance object `{"instanceId":...}`.
+void append_instance_json(std::string& out, const instance_info& x);
+
+/// `{"instance":{...}}`, the body of GET apps/{app}/{id} and instances/{id}.
+std::string instance_document_json(const instance_info& x);
+
+// -- XML output (XStream, pretty-printed, two-space indent, no declaration) ----
+
+/// Appends `<instance>...</instance>` with its opening tag indented by
+/// `depth` levels (2 spaces each) and every nested line indented accordingly.
+/// Nothing precedes the first `<` beyond the indentation; no trailing newline.
+void append_instance_xml(std::string& out, const instance_info& x, int depth);
+
+/// `<instance>...</instance>` at depth 0.
+std::string instance_document_xml(const instance_info& x);
+
+// -- input --------------------------------------------------------------------
+
+struct decode_result {
+  bool ok = false;
+  /// Why decoding failed (for logs; the HTTP answer is contract §1.6's).
+  std::string error;
+  instance_info info;
+};
+
+/// Decodes a registration body `{"instance":{...}}` (an unwrapped object is
+/// accepted too). Absent `lastUpdatedTimestamp`/`lastDirtyTimestamp` default to
+/// `now_ms` (Java's InstanceInfo constructor); `app` is upper-cased.
+decode_result decode_instance_json(std::string_view body, int64_t now_ms);
+
+/// Decodes an XML registration body rooted at `<instance>`.
+decode_result decode_instance_xml(std::string_view body, int64_t now_ms);
+
+/// Contract §1.5 E4 validation, in order; returns the exact 400 reason, or an
+/// empty string when the registration is acceptable. `path_app` is upper case.
+/// Back-fills the Amazon instance-id from getId() as the Java server does.
+std::string validate_registration(instance_info& x, std::string_view path_app);
+
+} // namespace eureka::codec

@@ -1,0 +1,19 @@
+#include <caf/actor_system_config.hpp>
+
+#include "messages/registry_messages.hpp"
+
+namespace eureka {
+
+void register_message_types(caf::actor_system_config& cfg) {
+  cfg.add_message_type<instance_info>("eureka.instance_info");
+  cfg.add_message_type<register_cmd>("eureka.register_cmd");
+  cfg.add_message_type<renew_cmd>("eureka.renew_cmd");
+  cfg.add_message_type<cancel_cmd>("eureka.cancel_cmd");
+  cfg.add_message_type<status_cmd>("eureka.status_cmd");
+  cfg.add_message_type<metadata_cmd>("eureka.metadata_cmd");
+  cfg.add_message_type<write_reply>("eureka.write_reply");
+  cfg.add_message_type<read_query>("eureka.read_query");
+  cfg.add_message_type<instance_query>("eureka.instance_query");
+}
+
+} // namespace eureka

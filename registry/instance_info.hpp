@@ -1,0 +1,187 @@
+// The registry's data model: what one Eureka instance registration carries.
+//
+// Field names, defaults and optionality follow the Java InstanceInfo (contract
+// §2.2/§2.3). The same struct is stored by registry actors, carried in typed
+// messages (and so, later, across BASP between nodes) and fed to the codecs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+#include <caf/optional.hpp>
+
+namespace eureka {
+
+// Order matters: it is the order of Java's TreeMap over the enum names, which
+// the apps__hashcode uses (DOWN < OUT_OF_SERVICE < STARTING < UNKNOWN < UP).
+enum class instance_status : uint8_t { down, out_of_service, starting, unknown, up };
+
+inline constexpr instance_status all_statuses[] = {
+  instance_status::down, instance_status::out_of_service, instance_status::starting,
+  instance_status::unknown, instance_status::up};
+
+constexpr std::string_view to_string(instance_status s) {
+  switch (s) {
+    case instance_status::down: return "DOWN";
+    case instance_status::out_of_service: return "OUT_OF_SERVICE";
+    case instance_status::starting: return "STARTING";
+    case instance_status::unknown: return "UNKNOWN";
+    case instance_status::up: return "UP";
+  }
+  return "UNKNOWN";
+}
+
+/// Exact, case-sensitive enum-name match as `InstanceStatus.valueOf` does it
+/// (used by the status endpoints, where anything else is an error).
+inline bool parse_status_exact(std::string_view text, instance_status& out) {
+  for (auto s : all_statuses)
+    if (to_string(s) == text) {
+      out = s;
+      return true;
+    }
+  return false;
+}
+
+/// Lenient match used by the body decoders: JSON matches exactly, XML
+/// case-insensitively; anything unknown becomes UNKNOWN (contract §2.3, §2.6).
+instance_status parse_status_lenient(std::string_view text, bool ignore_case);
+
+enum class action_type : uint8_t { none, added, modified, deleted };
+
+constexpr std::string_view to_string(action_type a) {
+  switch (a) {
+    case action_type::added: return "ADDED";
+    case action_type::modified: return "MODIFIED";
+    case action_type::deleted: return "DELETED";
+    case action_type::none: break;
+  }
+  return "";
+}
+
+struct port_info {
+  int32_t port = 0;
+  bool enabled = false;
+  friend bool operator==(const port_info& a, const port_info& b) {
+    return a.port == b.port && a.enabled == b.enabled;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, port_info& x) {
+  return f(caf::meta::type_name("eureka.port_info"), x.port, x.enabled);
+}
+
+/// Ordered string map: metadata keeps the order the registrant sent.
+using string_pairs = std::vector<std::pair<std::string, std::string>>;
+
+enum class data_center_kind : uint8_t { my_own, amazon, netflix };
+
+inline constexpr std::string_view default_dc_class =
+  "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo";
+inline constexpr std::string_view amazon_dc_class = "com.netflix.appinfo.AmazonInfo";
+
+struct data_center_info {
+  data_center_kind kind = data_center_kind::my_own;
+  /// "MyOwn", "Amazon" or "Netflix" as sent.
+  std::string name = "MyOwn";
+  /// AmazonInfo metadata (instance-id, ami-id, ...); empty otherwise.
+  string_pairs metadata;
+  friend bool operator==(const data_center_info& a, const data_center_info& b) {
+    return a.kind == b.kind && a.name == b.name && a.metadata == b.metadata;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, data_center_info& x) {
+  return f(caf::meta::type_name("eureka.data_center_info"), x.kind, x.name, x.metadata);
+}
+
+inline constexpr int32_t default_renewal_interval_secs = 30;
+inline constexpr int32_t default_lease_duration_secs = 90;
+
+/// leaseInfo as it appears on the wire. On output the server fills it from
+/// its own lease; on input only the two intervals matter.
+struct lease_info {
+  int32_t renewal_interval_secs = default_renewal_interval_secs;
+  int32_t duration_secs = default_lease_duration_secs;
+  int64_t registration_timestamp = 0;
+  int64_t last_renewal_timestamp = 0;
+  int64_t eviction_timestamp = 0;
+  int64_t service_up_timestamp = 0;
+  friend bool operator==(const lease_info& a, const lease_info& b) {
+    return a.renewal_interval_secs == b.renewal_interval_secs
+           && a.duration_secs == b.duration_secs
+           && a.registration_timestamp == b.registration_timestamp
+           && a.last_renewal_timestamp == b.last_renewal_timestamp
+           && a.eviction_timestamp == b.eviction_timestamp
+           && a.service_up_timestamp == b.service_up_timestamp;
+  }
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, lease_info& x) {
+  return f(caf::meta::type_name("eureka.lease_info"), x.renewal_interval_secs,
+           x.duration_secs, x.registration_timestamp, x.last_renewal_timestamp,
+           x.eviction_timestamp, x.service_up_timestamp);
+}
+
+/// A nullable string: Jackson omits null auto fields but writes "" for empty.
+using opt_string = caf::optional<std::string>;
+
+struct instance_info {
+  opt_string instance_id;
+  std::string host_name;
+  std::string app; // always upper case once decoded
+  std::string ip_addr;
+  std::string sid = "na";
+  instance_status status = instance_status::up;
+  instance_status overridden_status = instance_status::unknown;
+  port_info port{7001, true};
+  port_info secure_port{7002, false};
+  int32_t country_id = 1;
+  data_center_info data_center;
+  lease_info lease;
+  string_pairs metadata;
+  opt_string app_group_name;
+  opt_string home_page_url;
+  opt_string status_page_url;
+  opt_string health_check_url;
+  opt_string secure_health_check_url;
+  opt_string vip_address;
+  opt_string secure_vip_address;
+  bool is_coordinating_discovery_server = false;
+  int64_t last_updated_timestamp = 0;
+  int64_t last_dirty_timestamp = 0;
+  action_type action = action_type::none;
+  opt_string asg_name;
+
+  /// Java's InstanceInfo.getId(): instanceId if non-empty, else the Amazon
+  /// instance-id, else the host name.
+  std::string id() const;
+};
+
+bool operator==(const instance_info& a, const instance_info& b);
+inline bool operator!=(const instance_info& a, const instance_info& b) {
+  return !(a == b);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, instance_info& x) {
+  return f(caf::meta::type_name("eureka.instance_info"), x.instance_id, x.host_name, x.app,
+           x.ip_addr, x.sid, x.status, x.overridden_status, x.port, x.secure_port,
+           x.country_id, x.data_center, x.lease, x.metadata, x.app_group_name,
+           x.home_page_url, x.status_page_url, x.health_check_url,
+           x.secure_health_check_url, x.vip_address, x.secure_vip_address,
+           x.is_coordinating_discovery_server, x.last_updated_timestamp,
+           x.last_dirty_timestamp, x.action, x.asg_name);
+}
+
+/// Upper-cases ASCII letters (Java's toUpperCase on app names; app names are
+/// ASCII in practice and the server must not depend on the locale).
+std::string to_upper_ascii(std::string_view text);
+
+} // namespace eureka
