@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,6 +63,14 @@ constexpr std::string_view to_string(action_type a) {
   return "";
 }
 
+inline std::ostream& operator<<(std::ostream& os, instance_status s) {
+  return os << to_string(s);
+}
+
+inline std::ostream& operator<<(std::ostream& os, action_type a) {
+  return os << (a == action_type::none ? std::string_view{"<none>"} : to_string(a));
+}
+
 struct port_info {
   int32_t port = 0;
   bool enabled = false;
@@ -86,18 +95,26 @@ inline constexpr std::string_view amazon_dc_class = "com.netflix.appinfo.AmazonI
 
 struct data_center_info {
   data_center_kind kind = data_center_kind::my_own;
-  /// "MyOwn", "Amazon" or "Netflix" as sent.
+  /// "MyOwn", "Amazon" or "Netflix" (the decoders normalise it to match
+  /// `kind`); empty when the registrant sent no name (Java: a null name, which
+  /// registration rejects with "Missing dataCenterInfo Name").
   std::string name = "MyOwn";
   /// AmazonInfo metadata (instance-id, ami-id, ...); empty otherwise.
   string_pairs metadata;
+  /// False when the body carried no usable dataCenterInfo (Java: a null
+  /// dataCenterInfo, which registration rejects with "Missing dataCenterInfo").
+  /// The encoders omit the element then, as Java does.
+  bool present = true;
   friend bool operator==(const data_center_info& a, const data_center_info& b) {
-    return a.kind == b.kind && a.name == b.name && a.metadata == b.metadata;
+    return a.kind == b.kind && a.name == b.name && a.metadata == b.metadata
+           && a.present == b.present;
   }
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, data_center_info& x) {
-  return f(caf::meta::type_name("eureka.data_center_info"), x.kind, x.name, x.metadata);
+  return f(caf::meta::type_name("eureka.data_center_info"), x.kind, x.name, x.metadata,
+           x.present);
 }
 
 inline constexpr int32_t default_renewal_interval_secs = 30;

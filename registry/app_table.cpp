@@ -1,0 +1,228 @@
+#include "registry/app_table.hpp"
+
+#include <utility>
+
+#include "registry/status_rules.hpp"
+
+namespace eureka {
+
+app_table::app_table(std::string app_name, registry_config cfg, int64_t origin_ms)
+  : name_(std::move(app_name)), cfg_(cfg), renewals_(origin_ms) {
+  // nop
+}
+
+const lease* app_table::find(const std::string& id) const {
+  auto i = leases_.find(id);
+  return i == leases_.end() ? nullptr : &i->second;
+}
+
+const instance_status* app_table::lookup_override(const std::string& id, int64_t now_ms) {
+  auto i = overrides_.find(id);
+  if (i == overrides_.end())
+    return nullptr;
+  i->second.last_access_ms = now_ms;
+  return &i->second.status;
+}
+
+void app_table::emit(const lease& l, bool in_delta, table_changes& changes) const {
+  changes.push_back(table_change{l.holder.id(), l.decorated(), false, in_delta});
+}
+
+bool app_table::register_instance(instance_info info, bool is_replication, int64_t now_ms,
+                                  table_changes& changes) {
+  auto id = info.id();
+  auto duration_ms = granted_duration_ms(info);
+  auto existing_it = leases_.find(id);
+  const lease* existing = existing_it == leases_.end() ? nullptr : &existing_it->second;
+  // A registrant older than what we hold loses: keep our copy (§3.2 step 2).
+  if (existing != nullptr
+      && existing->holder.last_dirty_timestamp > info.last_dirty_timestamp)
+    info = existing->holder;
+  lease fresh;
+  fresh.registration_timestamp = now_ms;
+  fresh.last_update_timestamp = now_ms;
+  fresh.duration_ms = duration_ms;
+  if (existing != nullptr)
+    fresh.service_up_timestamp = existing->service_up_timestamp;
+  // Initial override transfer (step 6).
+  if (info.overridden_status != instance_status::unknown && overrides_.count(id) == 0)
+    overrides_.emplace(id, override_entry{info.overridden_status, now_ms});
+  auto override_status = lookup_override(id, now_ms);
+  if (override_status != nullptr)
+    info.overridden_status = *override_status;
+  info.status = compute_instance_status(info, existing, override_status, is_replication);
+  if (info.status == instance_status::up)
+    fresh.service_up(now_ms);
+  if (info.lease.renewal_interval_secs <= 0)
+    info.lease.renewal_interval_secs = default_renewal_interval_secs;
+  info.lease.duration_secs = static_cast<int32_t>(duration_ms / 1000);
+  info.action = action_type::added;
+  info.last_updated_timestamp = now_ms;
+  fresh.holder = std::move(info);
+  bool was_new = existing == nullptr;
+  auto& slot = leases_[id];
+  slot = std::move(fresh);
+  emit(slot, true, changes);
+  return was_new;
+}
+
+void app_table::store_override_if_required(lease& l, instance_status status, int64_t now_ms,
+                                           table_changes& changes) {
+  auto id = l.holder.id();
+  auto i = overrides_.find(id);
+  if (i != overrides_.end() && i->second.status == status)
+    return;
+  overrides_[id] = override_entry{status, now_ms};
+  l.holder.overridden_status = status;
+  // Not a status change (Java does not queue it), but readers must see it.
+  emit(l, false, changes);
+}
+
+renew_result app_table::renew(const std::string& id, bool is_replication,
+                              const caf::optional<int64_t>& last_dirty_timestamp,
+                              const caf::optional<instance_status>& overridden_status,
+                              int64_t now_ms, table_changes& changes) {
+  auto i = leases_.find(id);
+  if (i == leases_.end())
+    return {renew_outcome::not_found, caf::none};
+  auto& l = i->second;
+  auto override_status = lookup_override(id, now_ms);
+  auto computed = compute_instance_status(l.holder, &l, override_status, is_replication);
+  if (computed == instance_status::unknown)
+    return {renew_outcome::not_found, caf::none}; // the client must register again
+  if (computed != l.holder.status) {
+    l.holder.status = computed;
+    // Java changes the status silently (no delta entry, no invalidation); we
+    // publish it so reads and the delta stay consistent (decisions.md §2).
+    emit(l, true, changes);
+  }
+  renewals_.count(now_ms);
+  l.renew(now_ms, cfg_.legacy_lease_expiry);
+  if (!last_dirty_timestamp)
+    return {renew_outcome::ok, caf::none};
+  auto ours = l.holder.last_dirty_timestamp;
+  if (*last_dirty_timestamp > ours) {
+    // The caller has a newer copy: make it register again. A peer also
+    // hands over its override.
+    if (is_replication && overridden_status && *overridden_status != instance_status::unknown)
+      store_override_if_required(l, *overridden_status, now_ms, changes);
+    return {renew_outcome::not_found, caf::none};
+  }
+  if (*last_dirty_timestamp < ours && is_replication)
+    return {renew_outcome::conflict, l.decorated()};
+  return {renew_outcome::ok, caf::none};
+}
+
+bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& changes) {
+  overrides_.erase(id); // always, even without a lease (internalCancel)
+  auto i = leases_.find(id);
+  if (i == leases_.end())
+    return false;
+  auto& l = i->second;
+  l.eviction_timestamp = now_ms;
+  l.holder.action = action_type::deleted;
+  l.holder.last_updated_timestamp = now_ms;
+  changes.push_back(table_change{id, l.decorated(), true, true});
+  leases_.erase(i);
+  return true;
+}
+
+bool app_table::set_override(const std::string& id, instance_status value,
+                             const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
+                             table_changes& changes) {
+  auto i = leases_.find(id);
+  if (i == leases_.end())
+    return false;
+  auto& l = i->second;
+  l.renew(now_ms, cfg_.legacy_lease_expiry); // extends, not counted as a renewal
+  if (l.holder.status == value)
+    return true; // an override equal to the status is not recorded (§3.5)
+  if (value == instance_status::up)
+    l.service_up(now_ms);
+  overrides_[id] = override_entry{value, now_ms};
+  l.holder.overridden_status = value;
+  l.holder.status = value;
+  if (last_dirty_timestamp && *last_dirty_timestamp > l.holder.last_dirty_timestamp)
+    l.holder.last_dirty_timestamp = *last_dirty_timestamp;
+  l.holder.action = action_type::modified;
+  l.holder.last_updated_timestamp = now_ms;
+  emit(l, true, changes);
+  return true;
+}
+
+bool app_table::delete_override(const std::string& id, instance_status value,
+                                const caf::optional<int64_t>& last_dirty_timestamp,
+                                int64_t now_ms, table_changes& changes) {
+  auto i = leases_.find(id);
+  if (i == leases_.end())
+    return false;
+  auto& l = i->second;
+  l.renew(now_ms, cfg_.legacy_lease_expiry);
+  if (overrides_.erase(id) == 0)
+    return true; // nothing to remove: no change (§3.5)
+  l.holder.overridden_status = instance_status::unknown;
+  l.holder.status = value;
+  if (last_dirty_timestamp && *last_dirty_timestamp > l.holder.last_dirty_timestamp)
+    l.holder.last_dirty_timestamp = *last_dirty_timestamp;
+  l.holder.action = action_type::modified;
+  l.holder.last_updated_timestamp = now_ms;
+  emit(l, true, changes);
+  return true;
+}
+
+bool app_table::update_metadata(const std::string& id, const string_pairs& entries,
+                                int64_t now_ms, table_changes& changes) {
+  auto i = leases_.find(id);
+  if (i == leases_.end())
+    return false;
+  auto info = i->second.holder;
+  for (const auto& [key, value] : entries) {
+    bool replaced = false;
+    for (auto& kv : info.metadata)
+      if (kv.first == key) {
+        kv.second = value;
+        replaced = true;
+        break;
+      }
+    if (!replaced)
+      info.metadata.emplace_back(key, value);
+  }
+  register_instance(std::move(info), false, now_ms, changes);
+  return true;
+}
+
+std::vector<std::string> app_table::expired(int64_t now_ms, int64_t extra_ms) const {
+  std::vector<std::string> out;
+  for (const auto& [id, l] : leases_)
+    if (l.is_expired(now_ms, extra_ms))
+      out.push_back(id);
+  return out;
+}
+
+size_t app_table::evict(const std::vector<std::string>& ids, int64_t now_ms,
+                        table_changes& changes) {
+  size_t n = 0;
+  for (const auto& id : ids)
+    if (cancel(id, now_ms, changes))
+      ++n;
+  return n;
+}
+
+void app_table::expire_overrides(int64_t now_ms) {
+  for (auto i = overrides_.begin(); i != overrides_.end();) {
+    if (now_ms - i->second.last_access_ms > cfg_.override_expiry_ms)
+      i = overrides_.erase(i);
+    else
+      ++i;
+  }
+}
+
+string_pairs app_table::overrides() const {
+  string_pairs out;
+  out.reserve(overrides_.size());
+  for (const auto& [id, entry] : overrides_)
+    out.emplace_back(id, std::string{to_string(entry.status)});
+  return out;
+}
+
+} // namespace eureka

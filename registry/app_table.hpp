@@ -1,0 +1,149 @@
+// The lease table of one application and every rule that changes it
+// (contract §3.2–§3.6). Pure logic: no actors, no I/O, time passed in, so
+// each rule is unit-tested directly. The app_registry actor owns one.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/optional.hpp>
+
+#include "registry/instance_info.hpp"
+#include "registry/lease.hpp"
+#include "registry/registry_config.hpp"
+
+namespace eureka {
+
+/// What one operation changed, for the owner to re-encode and publish.
+struct table_change {
+  std::string id;
+  /// The instance as readers now see it (decorated, actionType set); for a
+  /// removal, the last state with actionType DELETED.
+  instance_info snapshot;
+  bool removed = false;
+  /// Whether the change goes into the recently-changed (delta) queue.
+  bool in_delta = true;
+};
+
+using table_changes = std::vector<table_change>;
+
+enum class renew_outcome { ok, not_found, conflict };
+
+struct renew_result {
+  renew_outcome outcome = renew_outcome::ok;
+  /// Our copy, for a replicated renew answered with 409.
+  caf::optional<instance_info> conflict_entity;
+};
+
+/// Renewals counted per minute; reports the previous full minute like
+/// Java's MeasuredRate (minutes counted from `origin_ms`).
+class renewal_rate {
+public:
+  explicit renewal_rate(int64_t origin_ms = 0) : origin_ms_(origin_ms) {}
+
+  void count(int64_t now_ms) {
+    roll(now_ms);
+    ++current_;
+  }
+
+  int64_t last_minute(int64_t now_ms) {
+    roll(now_ms);
+    return previous_;
+  }
+
+private:
+  void roll(int64_t now_ms) {
+    auto minute = (now_ms - origin_ms_) / 60000;
+    if (minute == minute_)
+      return;
+    previous_ = minute == minute_ + 1 ? current_ : 0;
+    current_ = 0;
+    minute_ = minute;
+  }
+
+  int64_t origin_ms_;
+  int64_t minute_ = 0;
+  int64_t current_ = 0;
+  int64_t previous_ = 0;
+};
+
+class app_table {
+public:
+  app_table(std::string app_name, registry_config cfg, int64_t origin_ms);
+
+  const std::string& name() const { return name_; }
+
+  /// POST apps/{app}. Returns true when the id had no lease before.
+  bool register_instance(instance_info info, bool is_replication, int64_t now_ms,
+                         table_changes& changes);
+
+  /// PUT apps/{app}/{id}, including the lastDirtyTimestamp reconciliation
+  /// of InstanceResource.renewLease.
+  renew_result renew(const std::string& id, bool is_replication,
+                     const caf::optional<int64_t>& last_dirty_timestamp,
+                     const caf::optional<instance_status>& overridden_status, int64_t now_ms,
+                     table_changes& changes);
+
+  /// DELETE apps/{app}/{id} (and eviction). False when there was no lease.
+  bool cancel(const std::string& id, int64_t now_ms, table_changes& changes);
+
+  /// PUT .../status?value=S. False when there is no lease.
+  bool set_override(const std::string& id, instance_status value,
+                    const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
+                    table_changes& changes);
+
+  /// DELETE .../status[?value=S]. False when there is no lease.
+  bool delete_override(const std::string& id, instance_status value,
+                       const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
+                       table_changes& changes);
+
+  /// PUT .../metadata?k=v: merge, then register the result again.
+  bool update_metadata(const std::string& id, const string_pairs& entries, int64_t now_ms,
+                       table_changes& changes);
+
+  /// Ids of leases expired at `now_ms` allowing `extra_ms` compensation.
+  std::vector<std::string> expired(int64_t now_ms, int64_t extra_ms) const;
+
+  /// Evicts the given ids (those still present); returns how many.
+  size_t evict(const std::vector<std::string>& ids, int64_t now_ms, table_changes& changes);
+
+  /// Renewals counted in the previous full minute.
+  int64_t renews_last_minute(int64_t now_ms) { return renewals_.last_minute(now_ms); }
+
+  /// Forgets overrides not accessed within the configured expiry.
+  void expire_overrides(int64_t now_ms);
+
+  const lease* find(const std::string& id) const;
+
+  /// Leases by instance id (ordered: payloads list instances in id order).
+  const std::map<std::string, lease>& leases() const { return leases_; }
+
+  size_t size() const { return leases_.size(); }
+
+  /// The override map (id → status), for the status-overrides dump.
+  string_pairs overrides() const;
+
+private:
+  struct override_entry {
+    instance_status status;
+    int64_t last_access_ms;
+  };
+
+  const instance_status* lookup_override(const std::string& id, int64_t now_ms);
+
+  void store_override_if_required(lease& l, instance_status status, int64_t now_ms,
+                                  table_changes& changes);
+
+  void emit(const lease& l, bool in_delta, table_changes& changes) const;
+
+  std::string name_;
+  registry_config cfg_;
+  std::map<std::string, lease> leases_;
+  std::unordered_map<std::string, override_entry> overrides_;
+  renewal_rate renewals_;
+};
+
+} // namespace eureka

@@ -1,0 +1,55 @@
+// One lease: the registrant plus the server's own timing (contract §3.1,
+// §3.6; decisions.md §1 for the corrected expiry).
+#pragma once
+
+#include <cstdint>
+
+#include "registry/instance_info.hpp"
+
+namespace eureka {
+
+struct lease {
+  instance_info holder;
+  int64_t registration_timestamp = 0;
+  /// Java's lastUpdateTimestamp: the last renewal (or registration). In legacy
+  /// mode a renewal stores renew time + duration, as Lease.renew() does.
+  int64_t last_update_timestamp = 0;
+  int64_t duration_ms = int64_t{default_lease_duration_secs} * 1000;
+  int64_t eviction_timestamp = 0;
+  int64_t service_up_timestamp = 0;
+
+  void renew(int64_t now_ms, bool legacy_expiry) {
+    last_update_timestamp = legacy_expiry ? now_ms + duration_ms : now_ms;
+  }
+
+  void service_up(int64_t now_ms) {
+    if (service_up_timestamp == 0)
+      service_up_timestamp = now_ms;
+  }
+
+  /// Expired when cancelled, or when now > last update + duration + extra.
+  /// (With legacy expiry last update already includes one duration, which
+  /// is Java's 2 × duration quirk.)
+  bool is_expired(int64_t now_ms, int64_t extra_ms) const {
+    return eviction_timestamp > 0 || now_ms > last_update_timestamp + duration_ms + extra_ms;
+  }
+
+  /// The registrant as readers see it: leaseInfo filled from this lease.
+  instance_info decorated() const {
+    instance_info out = holder;
+    out.lease.registration_timestamp = registration_timestamp;
+    out.lease.last_renewal_timestamp = last_update_timestamp;
+    out.lease.eviction_timestamp = eviction_timestamp;
+    out.lease.service_up_timestamp = service_up_timestamp;
+    return out;
+  }
+};
+
+/// Lease duration the server grants: the client's durationInSecs if > 0,
+/// else 90 s (PeerAwareInstanceRegistryImpl.register).
+inline int64_t granted_duration_ms(const instance_info& x) {
+  auto secs = x.lease.duration_secs > 0 ? x.lease.duration_secs : default_lease_duration_secs;
+  return int64_t{secs} * 1000;
+}
+
+} // namespace eureka

@@ -1,0 +1,29 @@
+// Registry behaviour settings. Names mirror Spring Cloud's eureka.server.*
+// keys (see apps/node_config.cpp for the key ↔ field mapping).
+#pragma once
+
+#include <cstdint>
+
+namespace eureka {
+
+struct registry_config {
+  bool enable_self_preservation = true;
+  int64_t eviction_interval_ms = 60000;
+  double renewal_percent_threshold = 0.85;
+  int32_t expected_client_renewal_interval_secs = 30;
+  int64_t retention_time_in_delta_queue_ms = 180000;
+  int64_t delta_retention_timer_interval_ms = 30000;
+  bool disable_delta = false;
+  /// decisions.md §1 switch: Java's "duration added twice" lease expiry.
+  bool legacy_lease_expiry = false;
+  /// decisions.md §2 switch: Java's 30 s read-only response cache.
+  bool use_read_only_response_cache = false;
+  /// Read-only cache refresh period; also the most a renewal's
+  /// lastRenewalTimestamp may lag in cached payloads.
+  int64_t response_cache_update_interval_ms = 30000;
+  /// Overrides not touched for this long are forgotten (Java: 1 h
+  /// expire-after-access cache).
+  int64_t override_expiry_ms = 3600000;
+};
+
+} // namespace eureka

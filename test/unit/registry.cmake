@@ -1,0 +1,2 @@
+eureka_add_test(registry_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/registry_test.cpp
+                LIBS eureka_registry)

@@ -1,0 +1,419 @@
+// Registry rules: lease arithmetic, status rule chain and overrides, hash
+// code, self-preservation math, delta retention (contract §3, §8).
+#define BOOST_TEST_MODULE registry
+#include <boost/test/unit_test.hpp>
+
+#include "registry/app_table.hpp"
+#include "registry/hashcode.hpp"
+#include "registry/recent_changes.hpp"
+#include "registry/self_preservation.hpp"
+
+using namespace eureka;
+
+namespace {
+
+constexpr int64_t t0 = 1700000000000;
+
+instance_info make_instance(std::string id, instance_status status, int64_t dirty) {
+  instance_info x;
+  x.instance_id = id;
+  x.host_name = "host-" + id;
+  x.app = "APP";
+  x.ip_addr = "10.0.0.1";
+  x.status = status;
+  x.last_dirty_timestamp = dirty;
+  x.vip_address = std::string{"app"};
+  return x;
+}
+
+struct table_fixture {
+  registry_config cfg;
+  app_table table{"APP", cfg, t0};
+  table_changes changes;
+
+  instance_status status_of(const std::string& id) {
+    auto l = table.find(id);
+    BOOST_REQUIRE(l != nullptr);
+    return l->holder.status;
+  }
+
+  renew_result renew(const std::string& id, caf::optional<int64_t> dirty = caf::none,
+                     bool replication = false, int64_t now = t0) {
+    return table.renew(id, replication, dirty, caf::none, now, changes);
+  }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(hash_code)
+
+BOOST_AUTO_TEST_CASE(empty_registry_has_empty_hash) {
+  BOOST_TEST(reconcile_hash(status_counts{}) == "");
+}
+
+BOOST_AUTO_TEST_CASE(statuses_sorted_by_name_with_trailing_underscore) {
+  status_counts c;
+  c.add(instance_status::up, 3);
+  c.add(instance_status::down, 1);
+  BOOST_TEST(reconcile_hash(c) == "DOWN_1_UP_3_");
+  c.add(instance_status::out_of_service, 2);
+  c.add(instance_status::starting);
+  c.add(instance_status::unknown);
+  BOOST_TEST(reconcile_hash(c) == "DOWN_1_OUT_OF_SERVICE_2_STARTING_1_UNKNOWN_1_UP_3_");
+}
+
+BOOST_AUTO_TEST_CASE(counts_add_up) {
+  status_counts a, b;
+  a.add(instance_status::up);
+  b.add(instance_status::up);
+  b.add(instance_status::down);
+  a += b;
+  BOOST_TEST(reconcile_hash(a) == "DOWN_1_UP_2_");
+  BOOST_TEST(a.total() == 3);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(self_preservation)
+
+BOOST_AUTO_TEST_CASE(threshold_is_floor_of_expected_times_rate_times_percent) {
+  BOOST_TEST(renew_threshold(51, 30, 0.85) == 86); // worked example §3.7
+  BOOST_TEST(renew_threshold(2, 30, 0.85) == 3);
+  BOOST_TEST(renew_threshold(1, 30, 0.85) == 1);
+  BOOST_TEST(renew_threshold(0, 30, 0.85) == 0);
+  BOOST_TEST(renew_threshold(10, 60, 0.5) == 5);
+  BOOST_TEST(renew_threshold(10, 0, 0.85) == 17); // <= 0 means 30 s
+}
+
+BOOST_AUTO_TEST_CASE(expiration_needs_strictly_more_renewals_than_threshold) {
+  BOOST_TEST(lease_expiration_enabled(true, 86, 90));
+  BOOST_TEST(!lease_expiration_enabled(true, 86, 86));
+  BOOST_TEST(!lease_expiration_enabled(true, 86, 0));
+  BOOST_TEST(!lease_expiration_enabled(true, 0, 100)); // T62: threshold 0 never evicts
+  BOOST_TEST(lease_expiration_enabled(false, 0, 0));
+}
+
+BOOST_AUTO_TEST_CASE(eviction_cap) {
+  BOOST_TEST(eviction_limit(1, 0.85) == 1u);
+  BOOST_TEST(eviction_limit(10, 0.85) == 2u); // T61
+  BOOST_TEST(eviction_limit(50, 0.85) == 8u);
+  BOOST_TEST(eviction_limit(0, 0.85) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(eviction_compensation) { // T59
+  BOOST_TEST(eviction_compensation_ms(0, t0, 60000) == 0);
+  BOOST_TEST(eviction_compensation_ms(t0, t0 + 60000, 60000) == 0);
+  BOOST_TEST(eviction_compensation_ms(t0, t0 + 60010, 60000) == 10);
+  BOOST_TEST(eviction_compensation_ms(t0, t0 + 30000, 60000) == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(lease_math)
+
+BOOST_AUTO_TEST_CASE(corrected_expiry_after_one_duration_since_last_renewal) {
+  lease l;
+  l.duration_ms = 90000;
+  l.registration_timestamp = l.last_update_timestamp = t0;
+  BOOST_TEST(!l.is_expired(t0 + 90000, 0));
+  BOOST_TEST(l.is_expired(t0 + 90001, 0));
+  l.renew(t0 + 30000, false);
+  BOOST_TEST(l.last_update_timestamp == t0 + 30000);
+  BOOST_TEST(!l.is_expired(t0 + 120000, 0));
+  BOOST_TEST(l.is_expired(t0 + 120001, 0));
+  BOOST_TEST(!l.is_expired(t0 + 120001, 10)); // compensation extends
+  BOOST_TEST(l.decorated().lease.last_renewal_timestamp == t0 + 30000);
+}
+
+BOOST_AUTO_TEST_CASE(legacy_expiry_adds_the_duration_twice) {
+  lease l;
+  l.duration_ms = 90000;
+  l.registration_timestamp = l.last_update_timestamp = t0;
+  BOOST_TEST(l.is_expired(t0 + 90001, 0)); // never renewed: one duration
+  l.renew(t0 + 30000, true);
+  BOOST_TEST(l.last_update_timestamp == t0 + 120000);
+  BOOST_TEST(!l.is_expired(t0 + 210000, 0));
+  BOOST_TEST(l.is_expired(t0 + 210001, 0));
+  BOOST_TEST(l.decorated().lease.last_renewal_timestamp == t0 + 120000);
+}
+
+BOOST_AUTO_TEST_CASE(cancelled_lease_is_expired) {
+  lease l;
+  l.last_update_timestamp = t0;
+  l.eviction_timestamp = t0;
+  BOOST_TEST(l.is_expired(t0, 0));
+}
+
+BOOST_AUTO_TEST_CASE(granted_duration_defaults_to_90s) {
+  instance_info x;
+  x.lease.duration_secs = 0;
+  BOOST_TEST(granted_duration_ms(x) == 90000);
+  x.lease.duration_secs = -5;
+  BOOST_TEST(granted_duration_ms(x) == 90000);
+  x.lease.duration_secs = 5;
+  BOOST_TEST(granted_duration_ms(x) == 5000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(app_table_rules, table_fixture)
+
+BOOST_AUTO_TEST_CASE(register_creates_lease_and_added_change) {
+  BOOST_TEST(table.register_instance(make_instance("i1", instance_status::up, 100), false, t0,
+                                     changes));
+  BOOST_REQUIRE_EQUAL(changes.size(), 1u);
+  auto& snap = changes[0].snapshot;
+  BOOST_TEST(snap.action == action_type::added);
+  BOOST_TEST(snap.last_updated_timestamp == t0);
+  BOOST_TEST(snap.lease.registration_timestamp == t0);
+  BOOST_TEST(snap.lease.service_up_timestamp == t0);
+  BOOST_TEST(snap.lease.duration_secs == 90);
+  BOOST_TEST(changes[0].in_delta);
+  BOOST_TEST(!changes[0].removed);
+  // Re-registration is not new and keeps serviceUp.
+  BOOST_TEST(!table.register_instance(make_instance("i1", instance_status::up, 100), false,
+                                      t0 + 5, changes));
+  BOOST_TEST(table.find("i1")->service_up_timestamp == t0);
+  BOOST_TEST(table.find("i1")->registration_timestamp == t0 + 5);
+}
+
+BOOST_AUTO_TEST_CASE(non_up_registration_has_no_service_up) {
+  table.register_instance(make_instance("i1", instance_status::starting, 100), false, t0,
+                          changes);
+  BOOST_TEST(table.find("i1")->service_up_timestamp == 0);
+}
+
+BOOST_AUTO_TEST_CASE(renew_known_and_unknown) { // T10, T11
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  BOOST_TEST((renew("i1", 100).outcome == renew_outcome::ok));
+  BOOST_TEST((renew("nope").outcome == renew_outcome::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(renew_dirty_timestamp_reconciliation) { // T12, T13, T14
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  BOOST_TEST((renew("i1", 200).outcome == renew_outcome::not_found));
+  BOOST_TEST((renew("i1", 50).outcome == renew_outcome::ok));
+  auto r = renew("i1", 50, true);
+  BOOST_TEST((r.outcome == renew_outcome::conflict));
+  BOOST_REQUIRE(r.conflict_entity);
+  BOOST_TEST(r.conflict_entity->last_dirty_timestamp == 100);
+  BOOST_TEST((renew("i1", 100, true).outcome == renew_outcome::ok));
+}
+
+BOOST_AUTO_TEST_CASE(renew_does_not_queue_a_change) {
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  changes.clear();
+  renew("i1", 100, false, t0 + 1000);
+  BOOST_TEST(changes.empty());
+  BOOST_TEST(table.find("i1")->last_update_timestamp == t0 + 1000);
+}
+
+BOOST_AUTO_TEST_CASE(replicated_renew_404_adopts_peer_override) {
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  changes.clear();
+  auto r = table.renew("i1", true, int64_t{200}, instance_status::out_of_service, t0, changes);
+  BOOST_TEST((r.outcome == renew_outcome::not_found));
+  BOOST_TEST((table.find("i1")->holder.overridden_status == instance_status::out_of_service));
+  BOOST_REQUIRE_EQUAL(table.overrides().size(), 1u);
+  BOOST_TEST(table.overrides()[0].second == "OUT_OF_SERVICE");
+}
+
+BOOST_AUTO_TEST_CASE(cancel_known_and_unknown) { // T15, T16
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  changes.clear();
+  BOOST_TEST(table.cancel("i1", t0 + 10, changes));
+  BOOST_REQUIRE_EQUAL(changes.size(), 1u);
+  BOOST_TEST(changes[0].removed);
+  BOOST_TEST(changes[0].snapshot.action == action_type::deleted);
+  BOOST_TEST(changes[0].snapshot.lease.eviction_timestamp == t0 + 10);
+  BOOST_TEST(table.find("i1") == nullptr);
+  BOOST_TEST(!table.cancel("i1", t0 + 10, changes));
+}
+
+BOOST_AUTO_TEST_CASE(override_set_and_delete_without_value) { // T17, T18
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  BOOST_TEST(table.set_override("i1", instance_status::down, caf::none, t0, changes));
+  BOOST_TEST((status_of("i1") == instance_status::down));
+  BOOST_TEST((table.find("i1")->holder.action == action_type::modified));
+  BOOST_TEST(table.delete_override("i1", instance_status::unknown, caf::none, t0, changes));
+  BOOST_TEST((status_of("i1") == instance_status::unknown));
+  BOOST_TEST((renew("i1").outcome == renew_outcome::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(override_delete_with_value) { // T19
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
+  table.delete_override("i1", instance_status::down, caf::none, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::down));
+  BOOST_TEST((table.find("i1")->holder.overridden_status == instance_status::unknown));
+}
+
+BOOST_AUTO_TEST_CASE(override_on_unknown_instance) { // T20, T21
+  BOOST_TEST(!table.set_override("x", instance_status::down, caf::none, t0, changes));
+  BOOST_TEST(!table.delete_override("x", instance_status::unknown, caf::none, t0, changes));
+  BOOST_TEST(changes.empty());
+}
+
+BOOST_AUTO_TEST_CASE(override_equal_to_status_is_not_recorded) {
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  changes.clear();
+  BOOST_TEST(table.set_override("i1", instance_status::up, caf::none, t0, changes));
+  BOOST_TEST(changes.empty());
+  BOOST_TEST(table.overrides().empty());
+}
+
+BOOST_AUTO_TEST_CASE(override_raises_dirty_timestamp_only_upwards) {
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.set_override("i1", instance_status::down, int64_t{50}, t0, changes);
+  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 100);
+  table.set_override("i1", instance_status::out_of_service, int64_t{300}, t0, changes);
+  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 300);
+}
+
+BOOST_AUTO_TEST_CASE(override_survives_reregistration) { // T23, T24
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
+  table.register_instance(make_instance("i1", instance_status::up, 200), false, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::out_of_service));
+  table.delete_override("i1", instance_status::down, caf::none, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::down));
+  table.register_instance(make_instance("i1", instance_status::up, 200), false, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::up));
+}
+
+BOOST_AUTO_TEST_CASE(override_reapplied_on_renew) { // T25
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
+  // A replica's copy forced back to UP (a peer registration).
+  table.register_instance(make_instance("i1", instance_status::up, 100), true, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::out_of_service));
+  BOOST_TEST((renew("i1").outcome == renew_outcome::ok));
+  BOOST_TEST((status_of("i1") == instance_status::out_of_service));
+}
+
+BOOST_AUTO_TEST_CASE(client_starting_beats_override) { // T26
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
+  table.register_instance(make_instance("i1", instance_status::starting, 200), false, t0,
+                          changes);
+  BOOST_TEST((status_of("i1") == instance_status::starting));
+}
+
+BOOST_AUTO_TEST_CASE(existing_up_lease_sticks_against_client_oos) { // T27
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.register_instance(make_instance("i1", instance_status::out_of_service, 100), false, t0,
+                          changes);
+  table.register_instance(make_instance("i1", instance_status::out_of_service, 100), false, t0,
+                          changes);
+  BOOST_TEST((status_of("i1") == instance_status::up));
+  // ... but not against a peer.
+  table.register_instance(make_instance("i1", instance_status::out_of_service, 100), true, t0,
+                          changes);
+  BOOST_TEST((status_of("i1") == instance_status::out_of_service));
+}
+
+BOOST_AUTO_TEST_CASE(existing_oos_lease_sticks_against_client_up) { // T28
+  table.register_instance(make_instance("i1", instance_status::out_of_service, 100), false, t0,
+                          changes);
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::out_of_service));
+}
+
+BOOST_AUTO_TEST_CASE(older_registration_keeps_newer_copy) { // T29
+  table.register_instance(make_instance("i1", instance_status::up, 200), true, t0, changes);
+  table.register_instance(make_instance("i1", instance_status::down, 100), true, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::up));
+  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 200);
+}
+
+BOOST_AUTO_TEST_CASE(registration_transfers_initial_override) {
+  auto x = make_instance("i1", instance_status::up, 100);
+  x.overridden_status = instance_status::out_of_service;
+  table.register_instance(x, true, t0, changes);
+  BOOST_TEST((status_of("i1") == instance_status::out_of_service));
+  BOOST_REQUIRE_EQUAL(table.overrides().size(), 1u);
+}
+
+BOOST_AUTO_TEST_CASE(metadata_update_merges_and_reregisters) {
+  auto x = make_instance("i1", instance_status::up, 100);
+  x.metadata = {{"a", "1"}, {"b", "2"}};
+  table.register_instance(x, false, t0, changes);
+  changes.clear();
+  BOOST_TEST(table.update_metadata("i1", {{"b", "3"}, {"c", "4"}}, t0 + 7, changes));
+  string_pairs expected{{"a", "1"}, {"b", "3"}, {"c", "4"}};
+  BOOST_TEST((table.find("i1")->holder.metadata == expected));
+  BOOST_TEST(table.find("i1")->registration_timestamp == t0 + 7);
+  BOOST_REQUIRE_EQUAL(changes.size(), 1u);
+  BOOST_TEST(changes[0].snapshot.action == action_type::added);
+  BOOST_TEST(!table.update_metadata("nope", {{"x", "y"}}, t0, changes));
+}
+
+BOOST_AUTO_TEST_CASE(expired_and_evicted) {
+  auto a = make_instance("a", instance_status::up, 1);
+  a.lease.duration_secs = 5;
+  auto b = make_instance("b", instance_status::up, 1);
+  b.lease.duration_secs = 90;
+  table.register_instance(a, false, t0, changes);
+  table.register_instance(b, false, t0, changes);
+  BOOST_TEST(table.expired(t0 + 5000, 0).empty());
+  auto ids = table.expired(t0 + 5001, 0);
+  BOOST_REQUIRE_EQUAL(ids.size(), 1u);
+  BOOST_TEST(ids[0] == "a");
+  changes.clear();
+  BOOST_TEST(table.evict({"a", "gone"}, t0 + 5001, changes) == 1u);
+  BOOST_TEST(table.size() == 1u);
+  BOOST_TEST(changes.at(0).removed);
+}
+
+BOOST_AUTO_TEST_CASE(renewals_counted_per_previous_minute) {
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  renew("i1", caf::none, false, t0 + 1000);
+  renew("i1", caf::none, false, t0 + 2000);
+  BOOST_TEST(table.renews_last_minute(t0 + 30000) == 0); // minute not over yet
+  BOOST_TEST(table.renews_last_minute(t0 + 60000) == 2);
+  BOOST_TEST(table.renews_last_minute(t0 + 119999) == 2);
+  BOOST_TEST(table.renews_last_minute(t0 + 180000) == 0); // a silent minute
+}
+
+BOOST_AUTO_TEST_CASE(override_expires_after_access_timeout) {
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
+  table.expire_overrides(t0 + cfg.override_expiry_ms);
+  BOOST_TEST(table.overrides().size() == 1u);
+  renew("i1", caf::none, false, t0 + 1000); // an access
+  table.expire_overrides(t0 + cfg.override_expiry_ms + 1001);
+  BOOST_TEST(table.overrides().empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(delta_queue)
+
+BOOST_AUTO_TEST_CASE(retention_drops_from_head_only) {
+  recent_changes<int> q;
+  q.push(100, "A", "1", 1);
+  q.push(300, "A", "2", 2);
+  q.push(200, "B", "3", 3); // out of order: stays behind a young entry
+  BOOST_TEST(q.drop_older_than(250) == 1u);
+  BOOST_TEST(q.size() == 2u);
+  BOOST_TEST(q.drop_older_than(301) == 2u);
+  BOOST_TEST(q.empty());
+}
+
+BOOST_AUTO_TEST_CASE(collapse_keeps_last_payload_per_instance) {
+  recent_changes<int> q;
+  q.push(1, "B", "x", 1);
+  q.push(2, "A", "y", 2);
+  q.push(3, "B", "z", 3);
+  q.push(4, "B", "x", 4);
+  auto apps = q.collapse();
+  BOOST_REQUIRE_EQUAL(apps.size(), 2u);
+  BOOST_REQUIRE_EQUAL(apps["A"].size(), 1u);
+  BOOST_TEST(*apps["A"][0] == 2);
+  BOOST_REQUIRE_EQUAL(apps["B"].size(), 2u);
+  BOOST_TEST(*apps["B"][0] == 4);
+  BOOST_TEST(*apps["B"][1] == 3);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
