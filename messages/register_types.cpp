@@ -1,6 +1,7 @@
 #include <caf/actor_system_config.hpp>
 
 #include "messages/registry_messages.hpp"
+#include "messages/registry_stats.hpp"
 
 namespace eureka {
 
@@ -14,6 +15,8 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<write_reply>("eureka.write_reply");
   cfg.add_message_type<read_query>("eureka.read_query");
   cfg.add_message_type<instance_query>("eureka.instance_query");
+  cfg.add_message_type<sweep_report>("eureka.sweep_report");
+  cfg.add_message_type<registry_stats>("eureka.registry_stats");
 }
 
 } // namespace eureka

@@ -156,6 +156,22 @@ struct read_reply {
   bool gzipped = false;
 };
 
+// -- eviction -----------------------------------------------------------------
+
+/// An application's answer to (sweep_atom, extra_ms): what the eviction
+/// actor needs for one pass of contract §3.8.
+struct sweep_report {
+  std::vector<std::string> expired_ids;
+  uint64_t lease_count = 0;
+  int64_t renews_last_minute = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sweep_report& x) {
+  return f(caf::meta::type_name("eureka.sweep_report"), x.expired_ids, x.lease_count,
+           x.renews_last_minute);
+}
+
 } // namespace eureka
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eureka::read_reply)

@@ -22,6 +22,12 @@ struct status_counts {
     return *this;
   }
 
+  status_counts& operator-=(const status_counts& other) {
+    for (size_t i = 0; i < by_status.size(); ++i)
+      by_status[i] -= other.by_status[i];
+    return *this;
+  }
+
   int64_t total() const {
     int64_t n = 0;
     for (auto x : by_status)

@@ -1,0 +1,182 @@
+#include "actors/app_registry.hpp"
+
+#include <chrono>
+#include <utility>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "codec/instance_codec.hpp"
+#include "common/log.hpp"
+#include "messages/atoms.hpp"
+
+namespace eureka {
+
+const char* app_registry_state::name = "app_registry";
+
+namespace {
+
+using self_ptr = caf::stateful_actor<app_registry_state>*;
+
+int64_t now_ms(self_ptr self) {
+  return self->state.clock.to_epoch_ms(self->clock().now());
+}
+
+/// Publishes the current view plus the delta entries of `changes`.
+void publish(self_ptr self, const table_changes& changes) {
+  auto& st = self->state;
+  app_view_update update;
+  update.timestamp_ms = now_ms(self);
+  for (const auto& change : changes) {
+    auto encoded = encode_instance(change.snapshot);
+    if (change.removed)
+      st.encoded.erase(change.id);
+    else
+      st.encoded[change.id] = encoded;
+    if (change.in_delta)
+      update.delta.push_back(std::move(encoded));
+  }
+  std::vector<encoded_instance_ptr> instances;
+  instances.reserve(st.encoded.size());
+  for (const auto& entry : st.encoded)
+    instances.push_back(entry.second);
+  update.view = make_app_view(st.table->name(), std::move(instances), st.table->overrides());
+  self->send(st.directory, view_atom::value, std::move(update));
+}
+
+/// Re-encodes every instance (renewal timestamps only; no delta entries).
+void refresh_encodings(self_ptr self) {
+  auto& st = self->state;
+  table_changes changes;
+  for (const auto& [id, l] : st.table->leases())
+    changes.push_back(table_change{id, l.decorated(), false, false});
+  st.renewed_since_encode = false;
+  publish(self, changes);
+}
+
+write_reply reply_of(bool found) {
+  return write_reply{found ? write_outcome::ok : write_outcome::not_found, caf::none};
+}
+
+} // namespace
+
+caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg,
+                           time_anchor clock, caf::actor directory) {
+  auto& st = self->state;
+  st.cfg = cfg;
+  st.clock = clock;
+  st.directory = std::move(directory);
+  st.table = std::make_unique<app_table>(app, cfg, clock.epoch_ms);
+  self->set_default_handler(caf::drop);
+  auto refresh_period = std::chrono::milliseconds(cfg.response_cache_update_interval_ms);
+  self->delayed_send(self, refresh_period, refresh_atom::value);
+  return {
+    [=](register_cmd& cmd) -> write_reply {
+      auto id = cmd.info.id();
+      table_changes changes;
+      bool fresh = self->state.table->register_instance(std::move(cmd.info), cmd.is_replication,
+                                                        now_ms(self), changes);
+      auto l = self->state.table->find(id);
+      log::info("registry", "{} {}/{} status={} lease={}s replication={}",
+                fresh ? "registered" : "re-registered", self->state.table->name(), id,
+                l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
+                cmd.is_replication);
+      publish(self, changes);
+      return write_reply{};
+    },
+    [=](renew_cmd& cmd) -> write_reply {
+      table_changes changes;
+      auto result = self->state.table->renew(cmd.id, cmd.is_replication,
+                                             cmd.last_dirty_timestamp, cmd.overridden_status,
+                                             now_ms(self), changes);
+      if (!changes.empty())
+        publish(self, changes);
+      switch (result.outcome) {
+        case renew_outcome::ok:
+          self->state.renewed_since_encode = true;
+          log::debug("registry", "renewed {}/{}", cmd.app, cmd.id);
+          return write_reply{};
+        case renew_outcome::conflict:
+          self->state.renewed_since_encode = true;
+          return write_reply{write_outcome::conflict, std::move(result.conflict_entity)};
+        case renew_outcome::not_found:
+          break;
+      }
+      log::debug("registry", "renew refused for {}/{}: unknown or must re-register", cmd.app,
+                 cmd.id);
+      return write_reply{write_outcome::not_found, caf::none};
+    },
+    [=](cancel_cmd& cmd) -> write_reply {
+      table_changes changes;
+      bool found = self->state.table->cancel(cmd.id, now_ms(self), changes);
+      if (found) {
+        log::info("registry", "cancelled {}/{} replication={}", cmd.app, cmd.id,
+                  cmd.is_replication);
+        publish(self, changes);
+      } else {
+        log::info("registry", "cancel of unknown instance {}/{}", cmd.app, cmd.id);
+      }
+      return reply_of(found);
+    },
+    [=](status_cmd& cmd) -> write_reply {
+      table_changes changes;
+      auto now = now_ms(self);
+      auto& table = *self->state.table;
+      bool found = cmd.remove ? table.delete_override(cmd.id, cmd.value,
+                                                      cmd.last_dirty_timestamp, now, changes)
+                              : table.set_override(cmd.id, cmd.value, cmd.last_dirty_timestamp,
+                                                   now, changes);
+      if (found)
+        log::info("registry", "{} override of {}/{}: status now {}",
+                  cmd.remove ? "removed" : "set", cmd.app, cmd.id,
+                  to_string(table.find(cmd.id)->holder.status));
+      if (!changes.empty())
+        publish(self, changes);
+      return reply_of(found);
+    },
+    [=](metadata_cmd& cmd) -> write_reply {
+      table_changes changes;
+      bool found = self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self),
+                                                      changes);
+      if (found) {
+        log::info("registry", "metadata of {}/{} updated ({} keys)", cmd.app, cmd.id,
+                  cmd.entries.size());
+        publish(self, changes);
+      }
+      return reply_of(found);
+    },
+    [=](const instance_query& query) -> read_reply {
+      auto l = self->state.table->find(query.id);
+      if (l == nullptr)
+        return read_reply{read_outcome::not_found, nullptr, false};
+      auto info = l->decorated();
+      auto body = query.format == payload_format::json ? codec::instance_document_json(info)
+                                                       : codec::instance_document_xml(info);
+      return read_reply{read_outcome::ok, std::make_shared<const std::string>(std::move(body)),
+                        false};
+    },
+    [=](sweep_atom, int64_t extra_ms) -> sweep_report {
+      auto now = now_ms(self);
+      auto& table = *self->state.table;
+      return sweep_report{table.expired(now, extra_ms), table.size(),
+                          table.renews_last_minute(now)};
+    },
+    [=](evict_atom, const std::vector<std::string>& ids) {
+      table_changes changes;
+      auto& table = *self->state.table;
+      table.evict(ids, now_ms(self), changes);
+      for (const auto& change : changes)
+        log::info("registry", "evicted {}/{} (lease expired)", table.name(), change.id);
+      if (!changes.empty())
+        publish(self, changes);
+    },
+    [=](refresh_atom) {
+      self->state.table->expire_overrides(now_ms(self));
+      if (self->state.renewed_since_encode)
+        refresh_encodings(self);
+      self->delayed_send(self, refresh_period, refresh_atom::value);
+    },
+  };
+}
+
+} // namespace eureka

@@ -1,0 +1,36 @@
+// The registry actor of one application: sole owner of its lease table,
+// overrides and status rules. It answers writes, keeps pre-encoded forms of
+// its instances and publishes a new app_view to the directory after every
+// change, so reads never see stale data (decisions.md §2).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/app_view.hpp"
+#include "actors/time_anchor.hpp"
+#include "registry/app_table.hpp"
+
+namespace eureka {
+
+struct app_registry_state {
+  std::unique_ptr<app_table> table;
+  std::map<std::string, encoded_instance_ptr> encoded;
+  caf::actor directory;
+  time_anchor clock;
+  registry_config cfg;
+  /// Renewals since the last encode: lastRenewalTimestamp in payloads lags
+  /// until the next refresh tick.
+  bool renewed_since_encode = false;
+  static const char* name;
+};
+
+/// Spawn with (app name, config, clock anchor, directory).
+caf::behavior app_registry(caf::stateful_actor<app_registry_state>* self, std::string app,
+                           registry_config cfg, time_anchor clock, caf::actor directory);
+
+} // namespace eureka

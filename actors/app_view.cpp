@@ -1,0 +1,66 @@
+#include "actors/app_view.hpp"
+
+#include <string_view>
+#include <utility>
+
+#include "codec/documents.hpp"
+#include "codec/instance_codec.hpp"
+
+namespace eureka {
+
+namespace {
+
+std::vector<std::string> split_commas(const opt_string& text) {
+  std::vector<std::string> out;
+  if (!text)
+    return out;
+  std::string_view rest{*text};
+  for (;;) {
+    auto pos = rest.find(',');
+    out.emplace_back(rest.substr(0, pos));
+    if (pos == std::string_view::npos)
+      break;
+    rest.remove_prefix(pos + 1);
+  }
+  return out;
+}
+
+} // namespace
+
+encoded_instance_ptr encode_instance(const instance_info& snapshot) {
+  auto out = std::make_shared<encoded_instance>();
+  out->id = snapshot.id();
+  out->status = snapshot.status;
+  codec::append_instance_json(out->json, snapshot);
+  codec::append_instance_xml(out->xml_depth2, snapshot, 2);
+  codec::append_instance_xml(out->xml_depth1, snapshot, 1);
+  out->vips = split_commas(snapshot.vip_address);
+  out->svips = split_commas(snapshot.secure_vip_address);
+  return out;
+}
+
+app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> instances,
+                           string_pairs overrides) {
+  auto view = std::make_shared<app_view>();
+  view->name = std::move(name);
+  view->instances = std::move(instances);
+  view->overrides = std::move(overrides);
+  if (!view->instances.empty()) {
+    std::vector<std::string_view> json, xml2, xml1;
+    for (const auto& i : view->instances) {
+      view->counts.add(i->status);
+      json.emplace_back(i->json);
+      xml2.emplace_back(i->xml_depth2);
+      xml1.emplace_back(i->xml_depth1);
+    }
+    view->json_object = codec::application_object_json(view->name, json);
+    view->xml_element = codec::application_element_xml(view->name, xml2);
+    view->json_document = std::make_shared<const std::string>(
+      codec::application_document_json(view->name, json));
+    view->xml_document = std::make_shared<const std::string>(
+      codec::application_document_xml(view->name, xml1));
+  }
+  return view;
+}
+
+} // namespace eureka

@@ -1,0 +1,68 @@
+// What a registry actor publishes to the directory after each change:
+// immutable, pre-encoded forms of its instances and of the application,
+// shared by pointer so that reads only concatenate bytes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include "messages/registry_messages.hpp"
+#include "registry/hashcode.hpp"
+
+namespace eureka {
+
+struct encoded_instance {
+  std::string id;
+  instance_status status = instance_status::unknown;
+  /// Unwrapped JSON object.
+  std::string json;
+  /// `<instance>` at depth 2 (inside <applications><application>).
+  std::string xml_depth2;
+  /// `<instance>` at depth 1 (inside a root <application>).
+  std::string xml_depth1;
+  /// Comma-split vipAddress / secureVipAddress entries (no trimming, §1.2).
+  std::vector<std::string> vips;
+  std::vector<std::string> svips;
+};
+
+using encoded_instance_ptr = std::shared_ptr<const encoded_instance>;
+
+/// Encodes an instance snapshot in every form the read paths need.
+encoded_instance_ptr encode_instance(const instance_info& snapshot);
+
+struct app_view {
+  std::string name;
+  /// Instances ordered by id.
+  std::vector<encoded_instance_ptr> instances;
+  status_counts counts;
+  /// `{"name":..,"instance":[..]}` for <applications>; empty without instances.
+  std::string json_object;
+  /// `<application>` at depth 1; empty without instances.
+  std::string xml_element;
+  /// GET apps/{app} bodies; null without instances (→ 404).
+  shared_body json_document;
+  shared_body xml_document;
+  /// The override map entries of this application (id, STATUS).
+  string_pairs overrides;
+};
+
+using app_view_ptr = std::shared_ptr<const app_view>;
+
+/// Builds the application-level forms from encoded instances.
+app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> instances,
+                           string_pairs overrides);
+
+/// A registry actor's publication: its new view plus the delta entries the
+/// change produced (already encoded, actionType set).
+struct app_view_update {
+  app_view_ptr view;
+  std::vector<encoded_instance_ptr> delta;
+  int64_t timestamp_ms = 0;
+};
+
+} // namespace eureka
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eureka::app_view_update)

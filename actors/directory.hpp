@@ -1,0 +1,55 @@
+// The directory: maps application names to their registry actors (spawned
+// on first registration), routes writes to them, and serves every
+// registry-wide read from the views they publish — the full registry, the
+// delta with its recently-changed queue, applications, VIPs and SVIPs —
+// as pre-encoded payloads reused until the next change.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/app_view.hpp"
+#include "actors/time_anchor.hpp"
+#include "messages/registry_stats.hpp"
+#include "registry/recent_changes.hpp"
+#include "registry/registry_config.hpp"
+
+namespace eureka {
+
+/// A payload with its gzip form, computed on first demand.
+struct cached_payload {
+  shared_body plain;
+  shared_body gzipped;
+};
+
+struct directory_state {
+  registry_config cfg;
+  time_anchor clock;
+  std::unordered_map<std::string, caf::actor> apps;
+  /// Latest published view per application, ordered by name.
+  std::map<std::string, app_view_ptr> views;
+  status_counts totals;
+  recent_changes<encoded_instance_ptr> changes;
+  /// Current payloads by read key, dropped on every change.
+  std::unordered_map<std::string, cached_payload> cache;
+  /// decisions.md §2 switch: Java's read-only cache, refreshed on a timer.
+  std::unordered_map<std::string, std::pair<read_query, cached_payload>> read_only;
+  int64_t delta_version = 0;
+  registry_stats eviction_figures;
+  static const char* name;
+};
+
+/// Spawn with (config, clock anchor).
+caf::behavior directory(caf::stateful_actor<directory_state>* self, registry_config cfg,
+                        time_anchor clock);
+
+/// Most cache entries kept for VIP/SVIP payloads before the cache is reset
+/// (names come from requests: the bound keeps memory bounded).
+inline constexpr size_t max_cached_payloads = 4096;
+
+} // namespace eureka

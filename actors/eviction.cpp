@@ -1,0 +1,140 @@
+#include "actors/eviction.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <caf/all.hpp>
+
+#include "common/log.hpp"
+#include "messages/atoms.hpp"
+#include "messages/registry_messages.hpp"
+#include "registry/self_preservation.hpp"
+
+namespace eureka {
+
+const char* eviction_state::name = "eviction";
+
+namespace {
+
+using self_ptr = caf::stateful_actor<eviction_state>*;
+
+int64_t now_ms(self_ptr self) {
+  return self->state.clock.to_epoch_ms(self->clock().now());
+}
+
+/// Ends a pass: decide with the collected figures, evict, publish.
+void finish_pass(self_ptr self) {
+  auto& st = self->state;
+  st.sweeping = false;
+  auto expected = static_cast<int64_t>(st.lease_count); // decisions.md §3
+  auto threshold = renew_threshold(expected, st.cfg.expected_client_renewal_interval_secs,
+                                   st.cfg.renewal_percent_threshold);
+  auto enabled = lease_expiration_enabled(st.cfg.enable_self_preservation, threshold,
+                                          st.renews_last_minute);
+  if (st.figures_valid && enabled != st.figures.lease_expiration_enabled) {
+    if (enabled)
+      log::info("eviction",
+                "self-preservation off: {} renewals in the last minute > threshold {}",
+                st.renews_last_minute, threshold);
+    else
+      log::warn("eviction",
+                "self-preservation on: {} renewals in the last minute <= threshold {} "
+                "({} leases); expired leases are kept",
+                st.renews_last_minute, threshold, st.lease_count);
+  }
+  st.figures.renews_last_minute = st.renews_last_minute;
+  st.figures.renew_threshold = threshold;
+  st.figures.lease_expiration_enabled = enabled;
+  st.figures.self_preservation_enabled = st.cfg.enable_self_preservation;
+  st.figures_valid = true;
+  if (enabled && !st.expired.empty()) {
+    auto limit = eviction_limit(st.lease_count, st.cfg.renewal_percent_threshold);
+    auto n = std::min(limit, st.expired.size());
+    if (n < st.expired.size())
+      log::warn("eviction", "{} leases expired, evicting {} this pass (cap {} of {} leases)",
+                st.expired.size(), n, limit, st.lease_count);
+    // Partial Fisher-Yates: a random choice of n expired leases.
+    for (size_t i = 0; i < n; ++i) {
+      std::uniform_int_distribution<size_t> pick(i, st.expired.size() - 1);
+      std::swap(st.expired[i], st.expired[pick(st.rng)]);
+    }
+    std::map<caf::actor, std::vector<std::string>> by_app;
+    for (size_t i = 0; i < n; ++i)
+      by_app[st.expired[i].first].push_back(std::move(st.expired[i].second));
+    for (auto& [hdl, ids] : by_app)
+      self->send(hdl, evict_atom::value, std::move(ids));
+    st.figures.evictions_total += n;
+  }
+  st.expired.clear();
+  self->send(st.directory, stats_atom::value, st.figures);
+}
+
+void start_pass(self_ptr self) {
+  auto& st = self->state;
+  if (st.sweeping) {
+    log::warn("eviction", "previous pass still running; skipping this tick");
+    return;
+  }
+  auto now = now_ms(self);
+  auto extra = eviction_compensation_ms(st.last_run_ms, now, st.cfg.eviction_interval_ms);
+  st.last_run_ms = now;
+  st.sweeping = true;
+  self->request(st.directory, caf::infinite, apps_atom::value)
+    .then(
+      [=](const std::vector<caf::actor>& apps) {
+        auto& s = self->state;
+        s.pending = apps.size();
+        s.lease_count = 0;
+        s.renews_last_minute = 0;
+        s.expired.clear();
+        if (apps.empty()) {
+          finish_pass(self);
+          return;
+        }
+        for (const auto& app : apps)
+          self->request(app, caf::infinite, sweep_atom::value, extra)
+            .then(
+              [=](sweep_report& report) {
+                auto& s2 = self->state;
+                s2.lease_count += report.lease_count;
+                s2.renews_last_minute += report.renews_last_minute;
+                for (auto& id : report.expired_ids)
+                  s2.expired.emplace_back(app, std::move(id));
+                if (--s2.pending == 0)
+                  finish_pass(self);
+              },
+              [=](caf::error&) {
+                if (--self->state.pending == 0)
+                  finish_pass(self);
+              });
+      },
+      [=](caf::error& err) {
+        self->state.sweeping = false;
+        log::error("eviction", "cannot list applications: {}", self->system().render(err));
+      });
+}
+
+} // namespace
+
+caf::behavior eviction(self_ptr self, registry_config cfg, time_anchor clock,
+                       caf::actor directory, uint64_t seed) {
+  auto& st = self->state;
+  st.cfg = cfg;
+  st.clock = clock;
+  st.directory = std::move(directory);
+  st.rng.seed(seed);
+  self->set_default_handler(caf::drop);
+  auto period = std::chrono::milliseconds(cfg.eviction_interval_ms);
+  // The first pass runs one interval after start: a node that just started
+  // has not yet seen a full renewal interval (decisions.md §4).
+  self->delayed_send(self, period, sweep_atom::value);
+  return {
+    [=](sweep_atom) {
+      start_pass(self);
+      self->delayed_send(self, period, sweep_atom::value);
+    },
+  };
+}
+
+} // namespace eureka

@@ -1,0 +1,2 @@
+eureka_add_test(actors_test SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/actors_test.cpp
+                LIBS eureka_actors)

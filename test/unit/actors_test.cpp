@@ -1,0 +1,369 @@
+// Deterministic tests of the registry actors on CAF's test coordinator:
+// every timer (eviction, delta retention, cache refresh) fires only when the
+// test advances the clock, so nothing here depends on wall-clock timing.
+#define BOOST_TEST_MODULE actors
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <string>
+
+#include <caf/all.hpp>
+
+#include "actors/directory.hpp"
+#include "actors/eviction.hpp"
+#include "messages/atoms.hpp"
+#include "messages/registry_messages.hpp"
+#include "messages/registry_stats.hpp"
+#include "common/log.hpp"
+
+using namespace eureka;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int64_t epoch = 1700000000000;
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    set("scheduler.policy", caf::atom("testing"));
+    register_message_types(*this);
+  }
+};
+
+struct fixture {
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scheduler::test_coordinator& sched =
+    dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scoped_actor self{sys, true};
+  registry_config reg;
+  caf::actor dir;
+  caf::actor evictor;
+
+  void start(uint64_t seed = 42) {
+    log::set_level(log::level::warn);
+    time_anchor anchor{epoch, sched.clock().now()};
+    dir = sys.spawn(directory, reg, anchor);
+    evictor = sys.spawn(eviction, reg, anchor, dir, seed);
+    sched.run();
+  }
+
+  ~fixture() {
+    for (auto& a : {dir, evictor})
+      if (a)
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  int64_t now() const {
+    return epoch + std::chrono::duration_cast<std::chrono::milliseconds>(
+                     sched.clock().now().time_since_epoch())
+                     .count();
+  }
+
+  /// Advances the clock in steps, letting every timer fire and every actor
+  /// react at each step.
+  void advance(std::chrono::milliseconds total, std::chrono::milliseconds step = 500ms) {
+    for (auto done = 0ms; done < total; done += step) {
+      sched.clock().advance_time(step);
+      sched.run();
+    }
+  }
+
+  template <class Reply, class... Ts>
+  Reply ask(const caf::actor& dest, Ts&&... xs) {
+    auto handle = self->request(dest, caf::infinite, std::forward<Ts>(xs)...);
+    sched.run();
+    Reply result{};
+    bool answered = false;
+    handle.receive(
+      [&](Reply& r) {
+        result = std::move(r);
+        answered = true;
+      },
+      [&](caf::error& err) { BOOST_FAIL("request failed: " << sys.render(err)); });
+    BOOST_REQUIRE(answered);
+    return result;
+  }
+
+  instance_info make(std::string id, std::string app = "APP", int duration_secs = 90) {
+    instance_info x;
+    x.instance_id = id;
+    x.host_name = "host-" + id;
+    x.app = app;
+    x.ip_addr = "10.0.0.1";
+    x.vip_address = std::string{"vip-a,vip-b"};
+    x.secure_vip_address = std::string{"svip"};
+    x.lease.duration_secs = duration_secs;
+    x.last_dirty_timestamp = 100;
+    return x;
+  }
+
+  write_outcome do_register(instance_info x) {
+    return ask<write_reply>(dir, register_cmd{std::move(x), false}).outcome;
+  }
+
+  write_outcome do_renew(const std::string& app, const std::string& id) {
+    return ask<write_reply>(dir, renew_cmd{app, id, false, caf::none, caf::none}).outcome;
+  }
+
+  write_outcome do_cancel(const std::string& app, const std::string& id) {
+    return ask<write_reply>(dir, cancel_cmd{app, id, false}).outcome;
+  }
+
+  read_reply read(read_kind kind, std::string name = "",
+                  payload_format format = payload_format::json, bool gzip = false) {
+    return ask<read_reply>(dir, read_query{kind, std::move(name), format, gzip});
+  }
+
+  std::string body(read_kind kind, std::string name = "",
+                   payload_format format = payload_format::json) {
+    auto r = read(kind, std::move(name), format);
+    BOOST_REQUIRE(r.outcome == read_outcome::ok);
+    BOOST_REQUIRE(r.body != nullptr);
+    return *r.body;
+  }
+
+  registry_stats stats() { return ask<registry_stats>(dir, stats_atom::value); }
+};
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(registry_actors, fixture)
+
+BOOST_AUTO_TEST_CASE(empty_registry_documents) {
+  start();
+  BOOST_TEST(body(read_kind::all_apps)
+             == R"({"applications":{"versions__delta":"1","apps__hashcode":"","application":[]}})");
+  BOOST_TEST((read(read_kind::app, "NOPE").outcome == read_outcome::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(register_is_visible_at_once_everywhere) {
+  start();
+  BOOST_TEST((do_register(make("i-1")) == write_outcome::ok));
+  auto all = body(read_kind::all_apps);
+  BOOST_TEST(contains(all, R"("apps__hashcode":"UP_1_")"));
+  BOOST_TEST(contains(all, R"("application":[{"name":"APP","instance":[{"instanceId":"i-1")"));
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"({"application":{"name":"APP")"));
+  BOOST_TEST(contains(body(read_kind::all_apps, "", payload_format::xml),
+                      "<apps__hashcode>UP_1_</apps__hashcode>"));
+  auto inst = ask<read_reply>(dir, instance_query{"APP", "i-1", payload_format::json});
+  BOOST_REQUIRE(inst.outcome == read_outcome::ok);
+  BOOST_TEST(contains(*inst.body, R"({"instance":{"instanceId":"i-1")"));
+  auto by_id = ask<read_reply>(dir, instance_query{"", "i-1", payload_format::json});
+  BOOST_TEST((by_id.outcome == read_outcome::ok));
+  auto missing = ask<read_reply>(dir, instance_query{"", "nope", payload_format::json});
+  BOOST_TEST((missing.outcome == read_outcome::not_found));
+  BOOST_TEST(stats().instances == 1u);
+  BOOST_TEST(stats().applications == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(writes_to_unknown_apps_and_instances_are_not_found) {
+  start();
+  BOOST_TEST((do_renew("NOPE", "x") == write_outcome::not_found));
+  BOOST_TEST((do_cancel("NOPE", "x") == write_outcome::not_found));
+  do_register(make("i-1"));
+  BOOST_TEST((do_renew("APP", "x") == write_outcome::not_found));
+  BOOST_TEST((do_renew("APP", "i-1") == write_outcome::ok));
+  auto st = ask<write_reply>(dir, status_cmd{"APP", "x", instance_status::down, caf::none,
+                                             false, false});
+  BOOST_TEST((st.outcome == write_outcome::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(cancel_is_visible_at_once_and_delta_says_deleted) {
+  start();
+  do_register(make("i-1"));
+  do_register(make("i-2"));
+  body(read_kind::all_apps); // warm the cache
+  BOOST_TEST((do_cancel("APP", "i-1") == write_outcome::ok));
+  auto all = body(read_kind::all_apps);
+  BOOST_TEST(!contains(all, R"("instanceId":"i-1")"));
+  BOOST_TEST(contains(all, R"("apps__hashcode":"UP_1_")"));
+  auto delta = body(read_kind::delta);
+  BOOST_TEST(contains(delta, R"("apps__hashcode":"UP_1_")")); // hash of the full registry
+  auto pos = delta.find(R"("instanceId":"i-1")");
+  BOOST_REQUIRE(pos != std::string::npos);
+  BOOST_TEST(contains(delta.substr(pos), R"("actionType":"DELETED")"));
+  BOOST_TEST(contains(delta, R"("actionType":"ADDED")")); // i-2
+}
+
+BOOST_AUTO_TEST_CASE(delta_version_counts_generated_payloads) {
+  start();
+  do_register(make("i-1"));
+  auto first = body(read_kind::delta);
+  BOOST_TEST(contains(first, R"("versions__delta":"1")"));
+  BOOST_TEST(body(read_kind::delta) == first); // served from cache
+  do_register(make("i-2"));
+  BOOST_TEST(contains(body(read_kind::delta), R"("versions__delta":"2")"));
+}
+
+BOOST_AUTO_TEST_CASE(delta_retention_drops_old_changes) {
+  reg.retention_time_in_delta_queue_ms = 180000;
+  reg.delta_retention_timer_interval_ms = 30000;
+  start();
+  do_register(make("i-1"));
+  advance(150s, 10s);
+  BOOST_TEST(contains(body(read_kind::delta), R"("instanceId":"i-1")"));
+  advance(60s, 10s); // retention passed and the 30 s sweep ran
+  auto delta = body(read_kind::delta);
+  BOOST_TEST(!contains(delta, R"("instanceId":"i-1")"));
+  BOOST_TEST(contains(delta, R"("application":[])"));
+  BOOST_TEST(contains(body(read_kind::all_apps), R"("instanceId":"i-1")"));
+}
+
+BOOST_AUTO_TEST_CASE(disabled_delta_is_forbidden) {
+  reg.disable_delta = true;
+  start();
+  BOOST_TEST((read(read_kind::delta).outcome == read_outcome::forbidden));
+}
+
+BOOST_AUTO_TEST_CASE(vip_and_svip_documents) {
+  start();
+  do_register(make("i-1", "APP"));
+  auto other = make("i-2", "OTHER");
+  other.vip_address = std::string{"vip-c"};
+  do_register(other);
+  auto vip = body(read_kind::vip, "vip-b");
+  BOOST_TEST(contains(vip, R"("versions__delta":"-1")"));
+  BOOST_TEST(contains(vip, R"("instanceId":"i-1")"));
+  BOOST_TEST(!contains(vip, R"("instanceId":"i-2")"));
+  BOOST_TEST(contains(body(read_kind::vip, "vip-c"), R"("instanceId":"i-2")"));
+  BOOST_TEST(contains(body(read_kind::vip, "nope"), R"("application":[])")); // T42
+  BOOST_TEST(!contains(body(read_kind::vip, "VIP-A"), "i-1")); // case-sensitive
+  BOOST_TEST(contains(body(read_kind::svip, "svip"), R"("apps__hashcode":"UP_2_")"));
+}
+
+BOOST_AUTO_TEST_CASE(gzip_payload_is_cached_and_flagged) {
+  start();
+  do_register(make("i-1"));
+  auto r = read(read_kind::all_apps, "", payload_format::json, true);
+  BOOST_TEST((r.outcome == read_outcome::ok));
+  BOOST_TEST(r.gzipped);
+  BOOST_REQUIRE(r.body != nullptr);
+  BOOST_TEST(r.body->substr(0, 2) == std::string("\x1f\x8b"));
+  auto again = read(read_kind::all_apps, "", payload_format::json, true);
+  BOOST_TEST(again.body == r.body); // the same bytes, not re-compressed
+}
+
+BOOST_AUTO_TEST_CASE(status_override_changes_reads_and_hash) {
+  start();
+  do_register(make("i-1"));
+  auto r = ask<write_reply>(dir, status_cmd{"APP", "i-1", instance_status::out_of_service,
+                                            caf::none, false, false});
+  BOOST_TEST((r.outcome == write_outcome::ok));
+  BOOST_TEST(contains(body(read_kind::all_apps), R"("apps__hashcode":"OUT_OF_SERVICE_1_")"));
+  auto delta = body(read_kind::delta);
+  BOOST_TEST(contains(delta, R"("actionType":"MODIFIED")"));
+  auto overrides = ask<string_pairs>(dir, overrides_atom::value);
+  BOOST_REQUIRE_EQUAL(overrides.size(), 1u);
+  BOOST_TEST(overrides[0].first == "i-1");
+  BOOST_TEST(overrides[0].second == "OUT_OF_SERVICE");
+}
+
+BOOST_AUTO_TEST_CASE(expired_lease_evicted_with_self_preservation_off) {
+  reg.enable_self_preservation = false;
+  reg.eviction_interval_ms = 1000;
+  start();
+  do_register(make("i-1", "APP", 5));
+  advance(5s);
+  BOOST_TEST(stats().instances == 1u); // expires only after now > last renewal + 5 s
+  advance(2s);
+  BOOST_TEST(stats().instances == 0u);
+  BOOST_TEST(stats().evictions_total == 1u);
+  auto delta = body(read_kind::delta);
+  BOOST_TEST(contains(delta, R"("actionType":"DELETED")"));
+}
+
+BOOST_AUTO_TEST_CASE(renewing_lease_is_never_evicted) {
+  reg.enable_self_preservation = false;
+  reg.eviction_interval_ms = 1000;
+  start();
+  do_register(make("i-1", "APP", 5));
+  for (int i = 0; i < 10; ++i) {
+    advance(3s);
+    BOOST_TEST((do_renew("APP", "i-1") == write_outcome::ok));
+  }
+  BOOST_TEST(stats().instances == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(self_preservation_keeps_expired_leases_without_renewals) { // T62-like
+  reg.enable_self_preservation = true;
+  reg.eviction_interval_ms = 1000;
+  start();
+  do_register(make("i-1", "APP", 5));
+  advance(20s);
+  auto s = stats();
+  BOOST_TEST(s.instances == 1u);
+  BOOST_TEST(!s.lease_expiration_enabled);
+  BOOST_TEST(s.renew_threshold == 1); // floor(1 × 2 × 0.85)
+}
+
+BOOST_AUTO_TEST_CASE(self_preservation_allows_eviction_while_clients_renew) { // T60-like
+  reg.enable_self_preservation = true;
+  reg.eviction_interval_ms = 1000;
+  start();
+  for (int i = 0; i < 10; ++i)
+    do_register(make("i-" + std::to_string(i), "APP", 30));
+  // Nine instances renew every 5 s (108/min > threshold 17); i-9 is silent.
+  for (int step = 0; step < 24; ++step) {
+    advance(5s, 1s);
+    for (int i = 0; i < 9; ++i)
+      do_renew("APP", "i-" + std::to_string(i));
+  }
+  auto s = stats();
+  BOOST_TEST(s.lease_expiration_enabled);
+  BOOST_TEST(s.renews_last_minute > s.renew_threshold);
+  BOOST_TEST(s.instances == 9u);
+  BOOST_TEST(!contains(body(read_kind::all_apps), R"("instanceId":"i-9")"));
+}
+
+BOOST_AUTO_TEST_CASE(one_pass_evicts_at_most_the_cap) { // T61
+  reg.enable_self_preservation = false;
+  reg.eviction_interval_ms = 10000;
+  start();
+  for (int i = 0; i < 10; ++i)
+    do_register(make("i-" + std::to_string(i), i % 2 ? "ODD" : "EVEN", 1));
+  advance(10s, 10s); // first pass: all ten expired, cap 10 - floor(8.5) = 2
+  BOOST_TEST(stats().instances == 8u);
+  advance(10s, 10s); // cap of 8 leases: 8 - floor(6.8) = 2
+  BOOST_TEST(stats().instances == 6u);
+}
+
+BOOST_AUTO_TEST_CASE(read_only_cache_switch_serves_stale_until_refresh) {
+  reg.use_read_only_response_cache = true;
+  reg.response_cache_update_interval_ms = 30000;
+  start();
+  BOOST_TEST(contains(body(read_kind::all_apps), R"("application":[])"));
+  do_register(make("i-1"));
+  BOOST_TEST(contains(body(read_kind::all_apps), R"("application":[])")); // Java's staleness
+  advance(30s, 10s);
+  BOOST_TEST(contains(body(read_kind::all_apps), R"("instanceId":"i-1")"));
+}
+
+BOOST_AUTO_TEST_CASE(renewal_timestamps_refresh_within_the_interval) {
+  reg.response_cache_update_interval_ms = 30000;
+  start();
+  do_register(make("i-1"));
+  auto registered = body(read_kind::app, "APP");
+  advance(10s, 10s);
+  do_renew("APP", "i-1");
+  BOOST_TEST(body(read_kind::app, "APP") == registered); // renewals alone do not re-encode
+  advance(20s, 10s);
+  auto refreshed = body(read_kind::app, "APP");
+  BOOST_TEST(refreshed != registered);
+  BOOST_TEST(contains(refreshed, "\"lastRenewalTimestamp\":" + std::to_string(epoch + 10000)));
+}
+
+BOOST_AUTO_TEST_CASE(metadata_update_is_visible) {
+  start();
+  do_register(make("i-1"));
+  auto r = ask<write_reply>(dir, metadata_cmd{"APP", "i-1", {{"zone", "z1"}}});
+  BOOST_TEST((r.outcome == write_outcome::ok));
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"("metadata":{"zone":"z1"})"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
