@@ -26,7 +26,10 @@ std::string instance_document_json(const instance_info& x);
 /// Nothing precedes the first `<` beyond the indentation; no trailing newline.
 void append_instance_xml(std::string& out, const instance_info& x, int depth);
 
-/// `<instance>...</instance>` at depth 0.
+/// `<instance>...</instance>` at depth 0. Statuses are written as they are:
+/// the Java server's V1AwareInstanceInfoConverter, which shows OUT_OF_SERVICE
+/// and UNKNOWN as DOWN on single-instance XML reads (contract §2.6,
+/// inferred), is left to the caller (copy the instance and set DOWN).
 std::string instance_document_xml(const instance_info& x);
 
 // -- input --------------------------------------------------------------------
@@ -40,15 +43,28 @@ struct decode_result {
 
 /// Decodes a registration body `{"instance":{...}}` (an unwrapped object is
 /// accepted too). Absent `lastUpdatedTimestamp`/`lastDirtyTimestamp` default to
-/// `now_ms` (Java's InstanceInfo constructor); `app` is upper-cased.
+/// `now_ms` (Java's InstanceInfo constructor); `app` and `appGroupName` are
+/// upper-cased. An absent `dataCenterInfo` leaves `data_center.present` false.
+/// Spring's rule applies: no `instanceId` but a non-blank metadata `instanceId`
+/// -> `<hostName>:<that>` (append_instance_json applies it on output as well).
+/// More lenient than Java (which answers 400): `dataCenterInfo` without or with
+/// an unknown `@class` (decided by `name`), unknown keys in a port object, a
+/// bare number as port, null metadata values (skipped). Never throws; any
+/// malformed body (syntax, UTF-8, depth, wrong types, out-of-range numbers, no
+/// `app`) gives ok == false.
 decode_result decode_instance_json(std::string_view body, int64_t now_ms);
 
-/// Decodes an XML registration body rooted at `<instance>`.
+/// Decodes an XML registration body rooted at `<instance>` (XStream rules:
+/// statuses case-insensitive, metadata names decoded, `appGroupName` verbatim,
+/// unparseable auto fields and lease values ignored, bad port/countryId fail).
+/// Never throws.
 decode_result decode_instance_xml(std::string_view body, int64_t now_ms);
 
 /// Contract §1.5 E4 validation, in order; returns the exact 400 reason, or an
 /// empty string when the registration is acceptable. `path_app` is upper case.
-/// Back-fills the Amazon instance-id from getId() as the Java server does.
+/// "Blank" means empty, as in ApplicationResource.isBlank. Back-fills a missing
+/// Amazon `instance-id` from getId() as the Java server does with
+/// `registration.validation.dataCenterInfoId` off (our behaviour).
 std::string validate_registration(instance_info& x, std::string_view path_app);
 
 } // namespace eureka::codec

@@ -1,0 +1,365 @@
+#include "codec/text.hpp"
+
+#include <charconv>
+#include <vector>
+
+namespace eureka::codec::detail {
+
+namespace {
+
+constexpr char hex_upper[] = "0123456789ABCDEF";
+constexpr char hex_lower[] = "0123456789abcdef";
+
+/// Integer.toHexString: lower case, no padding.
+void append_java_hex(std::string& out, uint32_t v) {
+  char buf[8];
+  int n = 0;
+  do {
+    buf[n++] = hex_lower[v & 0xF];
+    v >>= 4;
+  } while (v != 0);
+  while (n > 0)
+    out += buf[--n];
+}
+
+/// Decodes one UTF-8 sequence at `s[i]`; returns its length (1 for an invalid
+/// byte, whose value is then returned as the code point).
+size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
+  auto b0 = static_cast<unsigned char>(s[i]);
+  auto cont = [&](size_t k) {
+    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+  };
+  auto bits = [&](size_t k) { return static_cast<uint32_t>(s[i + k]) & 0x3F; };
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) {
+    cp = ((b0 & 0x1Fu) << 6) | bits(1);
+    return 2;
+  }
+  if (b0 >= 0xE0 && b0 <= 0xEF && cont(1) && cont(2)) {
+    cp = ((b0 & 0x0Fu) << 12) | (bits(1) << 6) | bits(2);
+    if (cp >= 0x800)
+      return 3;
+  }
+  if (b0 >= 0xF0 && b0 <= 0xF4 && cont(1) && cont(2) && cont(3)) {
+    cp = ((b0 & 0x07u) << 18) | (bits(1) << 12) | (bits(2) << 6) | bits(3);
+    if (cp >= 0x10000 && cp <= 0x10FFFF)
+      return 4;
+  }
+  cp = b0;
+  return 1;
+}
+
+void append_utf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+struct int_pair {
+  uint32_t min;
+  uint32_t max;
+};
+
+// XML 1.0/1.1 NameStartChar ranges, as XStream's XmlFriendlyNameCoder lists them.
+constexpr int_pair name_start_bounds[] = {
+    {':', ':'},       {'A', 'Z'},       {'a', 'z'},       {'_', '_'},       {0xC0, 0xD6},
+    {0xD8, 0xF6},     {0xF8, 0x2FF},    {0x370, 0x37D},   {0x37F, 0x1FFF},  {0x200C, 0x200D},
+    {0x2070, 0x218F}, {0x2C00, 0x2FEF}, {0x3001, 0xD7FF}, {0xF900, 0xFDCF}, {0xFDF0, 0xFFFD},
+};
+constexpr int_pair name_extra_bounds[] = {
+    {'-', '-'}, {'.', '.'}, {'0', '9'}, {0xB7, 0xB7}, {0x300, 0x36F}, {0x203F, 0x2040},
+};
+
+template <size_t N>
+bool in_bounds(uint32_t c, const int_pair (&bounds)[N]) {
+  for (const auto& p : bounds)
+    if (c >= p.min && c <= p.max)
+      return true;
+  return false;
+}
+
+bool is_name_start_char(uint32_t c) {
+  return in_bounds(c, name_start_bounds);
+}
+
+bool is_name_char(uint32_t c) {
+  return is_name_start_char(c) || in_bounds(c, name_extra_bounds);
+}
+
+/// Splits UTF-8 into UTF-16 code units (Java chars); invalid bytes map to
+/// their byte value, like ISO-8859-1.
+std::vector<uint32_t> to_utf16(std::string_view s) {
+  std::vector<uint32_t> units;
+  units.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    uint32_t cp = 0;
+    i += decode_utf8(s, i, cp);
+    if (cp >= 0x10000) {
+      cp -= 0x10000;
+      units.push_back(0xD800 + (cp >> 10));
+      units.push_back(0xDC00 + (cp & 0x3FF));
+    } else {
+      units.push_back(cp);
+    }
+  }
+  return units;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+} // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  size_t run = 0; // start of the pending verbatim run
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    default:
+      out += "\\u00";
+      out += hex_upper[c >> 4];
+      out += hex_upper[c & 0xF];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void append_xml_text(std::string& out, std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\r':
+        out += "&#xd;";
+        break;
+      case '\t':
+      case '\n':
+        out += static_cast<char>(c);
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += "&#x";
+          append_java_hex(out, c);
+          out += ';';
+        } else {
+          out += static_cast<char>(c);
+        }
+      }
+      ++i;
+      continue;
+    }
+    uint32_t cp = 0;
+    auto len = decode_utf8(s, i, cp);
+    if (len > 1
+        && ((cp >= 0x80 && cp <= 0x9F) || (cp >= 0xFDD0 && cp <= 0xFDEF) || cp == 0xFFFE
+            || cp == 0xFFFF)) {
+      out += "&#x";
+      append_java_hex(out, cp);
+      out += ';';
+    } else {
+      out.append(s.data() + i, len);
+    }
+    i += len;
+  }
+}
+
+std::string encode_xml_name(std::string_view name) {
+  bool plain = true; // XStream's fast path, decided on bytes (non-ASCII leaves it)
+  for (char ch : name) {
+    auto b = static_cast<unsigned char>(ch);
+    if (b == '$' || b == '_' || b <= 27 || b >= 127) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain)
+    return std::string(name);
+  auto units = to_utf16(name);
+  size_t i = 0;
+  for (; i < units.size(); ++i) {
+    auto c = units[i];
+    if (c == '$' || c == '_' || c <= 27 || c >= 127)
+      break;
+  }
+  if (i == units.size())
+    return std::string(name);
+  // The first i units are ASCII, so they are also the first i bytes.
+  std::string out(name.substr(0, i));
+  for (; i < units.size(); ++i) {
+    auto c = units[i];
+    if (c == '$') {
+      out += "_-";
+    } else if (c == '_') {
+      out += "__";
+    } else if ((i == 0 && !is_name_start_char(c)) || (i > 0 && !is_name_char(c))) {
+      out += "_.";
+      for (int shift = 12; shift >= 0; shift -= 4)
+        out += hex_lower[(c >> shift) & 0xF];
+    } else {
+      append_utf8(out, c); // never a surrogate: those are not name characters
+    }
+  }
+  return out;
+}
+
+std::string decode_xml_name(std::string_view name) {
+  if (name.find('_') == std::string_view::npos)
+    return std::string(name);
+  std::string out;
+  out.reserve(name.size());
+  uint32_t pending_high = 0; // a high surrogate from `_.d8xx` awaiting its pair
+  auto flush_pending = [&] {
+    if (pending_high != 0) {
+      append_utf8(out, 0xFFFD);
+      pending_high = 0;
+    }
+  };
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (c == '_' && i + 1 < name.size()) {
+      char d = name[i + 1];
+      if (d == '-') {
+        flush_pending();
+        out += '$';
+        ++i;
+        continue;
+      }
+      if (d == '.' && i + 6 <= name.size()) {
+        int h[4];
+        bool ok = true;
+        for (int k = 0; k < 4; ++k)
+          ok = ok && (h[k] = hex_value(name[i + 2 + k])) >= 0;
+        if (ok) {
+          auto unit = static_cast<uint32_t>((h[0] << 12) | (h[1] << 8) | (h[2] << 4) | h[3]);
+          if (unit >= 0xD800 && unit <= 0xDBFF) {
+            flush_pending();
+            pending_high = unit;
+          } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
+            if (pending_high != 0) {
+              append_utf8(out, 0x10000 + ((pending_high - 0xD800) << 10) + (unit - 0xDC00));
+              pending_high = 0;
+            } else {
+              append_utf8(out, 0xFFFD);
+            }
+          } else {
+            flush_pending();
+            append_utf8(out, unit);
+          }
+          i += 5;
+          continue;
+        }
+      }
+      if (d == '_') {
+        flush_pending();
+        out += '_';
+        ++i;
+        continue;
+      }
+    }
+    flush_pending();
+    out += c;
+  }
+  flush_pending();
+  return out;
+}
+
+namespace {
+
+/// Spring's StringUtils.hasText (ASCII whitespace).
+bool has_text(std::string_view s) {
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if (!(u == ' ' || (u >= 0x09 && u <= 0x0D) || (u >= 0x1C && u <= 0x1F)))
+      return true;
+  }
+  return false;
+}
+
+} // namespace
+
+opt_string spring_instance_id(const instance_info& x) {
+  if (x.instance_id)
+    return caf::none;
+  for (const auto& [k, v] : x.metadata) {
+    if (k != "instanceId")
+      continue;
+    if (!has_text(v))
+      return caf::none;
+    if (has_text(x.host_name) && v.compare(0, x.host_name.size(), x.host_name) != 0)
+      return x.host_name + ":" + v;
+    return v;
+  }
+  return caf::none;
+}
+
+void append_int(std::string& out, int64_t v) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof(buf), v);
+  out.append(buf, res.ptr);
+}
+
+} // namespace eureka::codec::detail

@@ -1,0 +1,47 @@
+// Internal text helpers shared by the codecs: Jackson string escaping, XStream
+// text escaping and XStream's XML name coder. Not part of the public codec API.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "registry/instance_info.hpp"
+
+namespace eureka::codec::detail {
+
+/// Appends `s` as a JSON string literal (with quotes), escaped as Jackson's
+/// default generator does: `"` and `\`, the short forms \b \t \n \f \r, other
+/// control characters below 0x20 as \u00XX (upper-case hex); everything else,
+/// including '/', DEL and non-ASCII UTF-8, is copied verbatim.
+void append_json_string(std::string& out, std::string_view s);
+
+/// Appends `s` as XStream's PrettyPrintWriter (quirks mode) writes element
+/// text: & < > " ' as entities, \r as &#xd;, \t and \n verbatim, NUL and other
+/// ISO control characters (C0 except \t\n\r, DEL, C1) and the non-characters
+/// U+FDD0..U+FDEF, U+FFFE, U+FFFF as &#x<lower-case hex>; everything else
+/// verbatim. (Java also hex-escapes code points unassigned in its Unicode
+/// tables; those depend on the JDK version and are copied verbatim here.)
+void append_xml_text(std::string& out, std::string_view s);
+
+/// XStream 1.4 XmlFriendlyNameCoder.encodeNode with Eureka's replacements:
+/// `$` -> `_-`, `_` -> `__`, and (only once the fast path has been left, as in
+/// XStream) UTF-16 units that are not valid XML name characters -> `_.XXXX`.
+std::string encode_xml_name(std::string_view name);
+
+/// Inverse of encode_xml_name (`_-` -> `$`, `_.XXXX` -> the UTF-16 unit,
+/// `__` -> `_`); malformed escapes are kept verbatim.
+std::string decode_xml_name(std::string_view name);
+
+/// Spring Cloud's CloudJacksonJson.updateIfNeeded, applied by the Spring
+/// server's JSON codec on decode and on encode: an instance without
+/// `instanceId` whose metadata has a non-blank `instanceId` gets
+/// `<hostName>:<metadata.instanceId>` (or the metadata value alone when it
+/// already starts with the host name or the host name is blank). Returns none
+/// when the rule does not apply.
+opt_string spring_instance_id(const instance_info& x);
+
+/// Appends the decimal form of `v`.
+void append_int(std::string& out, int64_t v);
+
+} // namespace eureka::codec::detail

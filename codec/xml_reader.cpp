@@ -1,0 +1,270 @@
+// Registration bodies in XML, read as XStream's Converters.InstanceInfoConverter
+// does (contract §2.6), with pugixml. Input is untrusted: it must be valid
+// UTF-8, pugixml never expands DTD entities and parses without recursion, and
+// nothing escapes the function.
+#include <limits>
+
+#include <pugixml.hpp>
+#include <simdjson.h>
+
+#include "codec/instance_codec.hpp"
+#include "codec/text.hpp"
+
+namespace eureka::codec {
+
+namespace {
+
+bool is_blank_char(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/// XStream's getValue(): the element's text (direct text and CDATA children).
+std::string text_of(pugi::xml_node n) {
+  std::string out;
+  for (auto c : n.children())
+    if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata)
+      out += c.value();
+  return out;
+}
+
+/// Long.valueOf, but surrounding blanks are tolerated.
+bool parse_int64(std::string_view text, int64_t& out) {
+  while (!text.empty() && is_blank_char(text.front()))
+    text.remove_prefix(1);
+  while (!text.empty() && is_blank_char(text.back()))
+    text.remove_suffix(1);
+  bool negative = false;
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  if (text.empty() || text.size() > 19)
+    return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  constexpr auto max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  if (v > max + (negative ? 1 : 0))
+    return false;
+  out = negative ? (v == max + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(v))
+                 : static_cast<int64_t>(v);
+  return true;
+}
+
+bool parse_int32(std::string_view text, int32_t& out) {
+  int64_t v = 0;
+  if (!parse_int64(text, v) || v < std::numeric_limits<int32_t>::min()
+      || v > std::numeric_limits<int32_t>::max())
+    return false;
+  out = static_cast<int32_t>(v);
+  return true;
+}
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  return to_upper_ascii(a) == to_upper_ascii(b);
+}
+
+/// MetadataConverter: one child element per key, the name decoded by the
+/// XStream name coder; a repeated key keeps its first position, last value.
+void read_map(pugi::xml_node n, string_pairs& out) {
+  out.clear();
+  for (auto c : n.children()) {
+    if (c.type() != pugi::node_element)
+      continue;
+    auto k = detail::decode_xml_name(c.name());
+    auto v = text_of(c);
+    auto i = out.begin();
+    while (i != out.end() && i->first != k)
+      ++i;
+    if (i != out.end())
+      i->second = std::move(v);
+    else
+      out.emplace_back(std::move(k), std::move(v));
+  }
+}
+
+/// DataCenterInfoConverter: the `class` attribute is ignored and `<name>`
+/// decides ("Amazon" case-insensitively, else the enum name). Without a
+/// `<name>` Java yields a null dataCenterInfo ("Missing dataCenterInfo"), kept
+/// here. Deviations (lenient): an empty name is kept empty ("Missing
+/// dataCenterInfo Name") and an unknown one becomes MyOwn, where Java fails;
+/// `<metadata>` may come before `<name>`.
+data_center_info read_data_center(pugi::xml_node n) {
+  data_center_info dc;
+  auto name_node = n.child("name");
+  if (!name_node) {
+    dc.present = false;
+    return dc;
+  }
+  auto name = text_of(name_node);
+  if (equals_ignore_case(name, "Amazon")) {
+    dc.kind = data_center_kind::amazon;
+    dc.name = "Amazon";
+    if (auto meta = n.child("metadata"))
+      read_map(meta, dc.metadata);
+  } else if (name.empty()) {
+    dc.kind = data_center_kind::my_own;
+    dc.name.clear();
+  } else if (name == "Netflix") {
+    dc.kind = data_center_kind::netflix;
+    dc.name = "Netflix";
+  } else {
+    dc.kind = data_center_kind::my_own;
+    dc.name = "MyOwn";
+  }
+  return dc;
+}
+
+/// LeaseInfoConverter: values that are not numbers are skipped.
+void read_lease(pugi::xml_node n, lease_info& out) {
+  for (auto c : n.children()) {
+    if (c.type() != pugi::node_element)
+      continue;
+    std::string_view k = c.name();
+    int64_t v = 0;
+    if (!parse_int64(text_of(c), v))
+      continue;
+    auto as_int = [&](int32_t& field) {
+      if (v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max())
+        field = static_cast<int32_t>(v);
+    };
+    if (k == "renewalIntervalInSecs")
+      as_int(out.renewal_interval_secs);
+    else if (k == "durationInSecs")
+      as_int(out.duration_secs);
+    else if (k == "registrationTimestamp")
+      out.registration_timestamp = v;
+    else if (k == "lastRenewalTimestamp")
+      out.last_renewal_timestamp = v;
+    else if (k == "evictionTimestamp")
+      out.eviction_timestamp = v;
+    else if (k == "serviceUpTimestamp")
+      out.service_up_timestamp = v;
+  }
+}
+
+bool read_instance(pugi::xml_node root, int64_t now_ms, instance_info& x, std::string& error) {
+  x = instance_info{};
+  x.data_center.present = false;
+  x.last_updated_timestamp = now_ms;
+  x.last_dirty_timestamp = now_ms;
+  bool has_app = false;
+  for (auto c : root.children()) {
+    if (c.type() != pugi::node_element)
+      continue;
+    std::string_view k = c.name();
+    if (k == "hostName") {
+      x.host_name = text_of(c);
+    } else if (k == "instanceId") {
+      x.instance_id = text_of(c);
+    } else if (k == "app") {
+      x.app = to_upper_ascii(text_of(c));
+      has_app = true;
+    } else if (k == "ipAddr") {
+      x.ip_addr = text_of(c);
+    } else if (k == "sid") {
+      x.sid = text_of(c);
+    } else if (k == "status") {
+      x.status = parse_status_lenient(text_of(c), true);
+    } else if (k == "overriddenstatus" || k == "overriddenStatus") {
+      x.overridden_status = parse_status_lenient(text_of(c), true);
+    } else if (k == "port" || k == "securePort") {
+      auto& p = k == "port" ? x.port : x.secure_port;
+      if (!parse_int32(text_of(c), p.port)) {
+        error = "element '" + std::string(k) + "': not an integer";
+        return false;
+      }
+      std::string_view enabled = c.attribute("enabled").value();
+      // Unsecure port: enabled unless exactly "false"; secure: only if "true".
+      p.enabled = k == "port" ? enabled != "false" : enabled == "true";
+    } else if (k == "countryId") {
+      if (!parse_int32(text_of(c), x.country_id)) {
+        error = "element 'countryId': not an integer";
+        return false;
+      }
+    } else if (k == "dataCenterInfo") {
+      x.data_center = read_data_center(c);
+    } else if (k == "leaseInfo") {
+      read_lease(c, x.lease);
+    } else if (k == "metadata") {
+      read_map(c, x.metadata);
+    } else if (k == "appGroupName") {
+      x.app_group_name = text_of(c); // @Auto field: taken verbatim in XML
+    } else if (k == "homePageUrl") {
+      x.home_page_url = text_of(c);
+    } else if (k == "statusPageUrl") {
+      x.status_page_url = text_of(c);
+    } else if (k == "healthCheckUrl") {
+      x.health_check_url = text_of(c);
+    } else if (k == "secureHealthCheckUrl") {
+      x.secure_health_check_url = text_of(c);
+    } else if (k == "vipAddress") {
+      x.vip_address = text_of(c);
+    } else if (k == "secureVipAddress") {
+      x.secure_vip_address = text_of(c);
+    } else if (k == "asgName") {
+      x.asg_name = text_of(c);
+    } else if (k == "isCoordinatingDiscoveryServer") {
+      x.is_coordinating_discovery_server = equals_ignore_case(text_of(c), "true");
+    } else if (k == "lastUpdatedTimestamp" || k == "lastDirtyTimestamp") {
+      // Auto-unmarshalled with Long.valueOf; a failure is logged and ignored.
+      int64_t v = 0;
+      if (parse_int64(text_of(c), v))
+        (k == "lastUpdatedTimestamp" ? x.last_updated_timestamp : x.last_dirty_timestamp) = v;
+    } else if (k == "actionType") {
+      auto s = text_of(c); // ActionType.valueOf; a failure is ignored
+      if (s == "ADDED")
+        x.action = action_type::added;
+      else if (s == "MODIFIED")
+        x.action = action_type::modified;
+      else if (s == "DELETED")
+        x.action = action_type::deleted;
+    }
+    // identifyingAttribute and unknown elements are ignored.
+  }
+  if (!has_app) {
+    error = "element 'app': missing";
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+decode_result decode_instance_xml(std::string_view body, int64_t now_ms) {
+  decode_result result;
+  try {
+    if (!simdjson::validate_utf8(body.data(), body.size())) {
+      result.error = "invalid XML: not UTF-8";
+      return result;
+    }
+    pugi::xml_document doc;
+    auto parsed =
+        doc.load_buffer(body.data(), body.size(),
+                        pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
+    if (!parsed) {
+      result.error = std::string("invalid XML: ") + parsed.description();
+      return result;
+    }
+    auto root = doc.document_element();
+    if (!root || std::string_view(root.name()) != "instance") {
+      result.error = "invalid XML: root element is not <instance>";
+      return result;
+    }
+    result.ok = read_instance(root, now_ms, result.info, result.error);
+  } catch (const std::exception& e) {
+    result.ok = false;
+    result.error = std::string("cannot decode instance: ") + e.what();
+  } catch (...) {
+    result.ok = false;
+    result.error = "cannot decode instance";
+  }
+  if (!result.ok)
+    result.info = instance_info{};
+  return result;
+}
+
+} // namespace eureka::codec

@@ -1,0 +1,166 @@
+#define BOOST_TEST_MODULE codec_validation_test
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "codec/instance_codec.hpp"
+#include "codec_test_util.hpp"
+
+using namespace eureka;
+using namespace eureka::codec;
+
+namespace {
+
+constexpr const char* my_own =
+    R"("dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"})";
+
+/// Decodes `{"instance":{<fields>}}` and validates it against `path_app`.
+std::string check(const std::string& fields, std::string_view path_app,
+                  instance_info* out = nullptr) {
+  auto r = decode_instance_json("{\"instance\":{" + fields + "}}", 1);
+  BOOST_TEST_REQUIRE(r.ok, r.error);
+  auto reason = validate_registration(r.info, path_app);
+  if (out)
+    *out = r.info;
+  return reason;
+}
+
+std::string valid_fields() {
+  return std::string(R"("instanceId":"i1","hostName":"h1","app":"FOO","ipAddr":"10.0.0.1",)")
+         + my_own;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(t1_valid_registration) {
+  BOOST_TEST(check(valid_fields(), "FOO") == "");
+}
+
+BOOST_AUTO_TEST_CASE(t2_missing_instance_id) {
+  BOOST_TEST(check(std::string(R"("app":"FOO","ipAddr":"10.0.0.1",)") + my_own, "FOO")
+             == "Missing instanceId");
+  BOOST_TEST(
+      check(std::string(R"("instanceId":"","hostName":"","app":"FOO","ipAddr":"1",)") + my_own,
+            "FOO")
+      == "Missing instanceId");
+  // ApplicationResource.isBlank is "null or empty": whitespace passes.
+  BOOST_TEST(
+      check(std::string(R"("instanceId":" \t","hostName":" ","app":"FOO","ipAddr":" ",)") + my_own,
+            "FOO")
+      == "");
+}
+
+BOOST_AUTO_TEST_CASE(t3_missing_hostname) {
+  BOOST_TEST(
+      check(std::string(R"("instanceId":"i1","hostName":"","app":"FOO","ipAddr":"1",)") + my_own,
+            "FOO")
+      == "Missing hostname");
+  BOOST_TEST(check(std::string(R"("instanceId":"i1","app":"FOO","ipAddr":"1",)") + my_own, "FOO")
+             == "Missing hostname");
+}
+
+BOOST_AUTO_TEST_CASE(t4_missing_ip_address) {
+  BOOST_TEST(check(std::string(R"("instanceId":"i1","hostName":"h","app":"FOO",)") + my_own, "FOO")
+             == "Missing ip address");
+  BOOST_TEST(
+      check(std::string(R"("instanceId":"i1","hostName":"h","app":"FOO","ipAddr":"",)") + my_own,
+            "FOO")
+      == "Missing ip address");
+}
+
+BOOST_AUTO_TEST_CASE(t5_missing_app_name) {
+  BOOST_TEST(
+      check(std::string(R"("instanceId":"i1","hostName":"h","app":"","ipAddr":"1",)") + my_own,
+            "FOO")
+      == "Missing appName");
+}
+
+BOOST_AUTO_TEST_CASE(t6_mismatched_app_name) {
+  BOOST_TEST(check(std::string(R"("instanceId":"i1","hostName":"h","app":"FOOextraExtra",)")
+                       + R"("ipAddr":"1",)" + my_own,
+                   "FOO")
+             == "Mismatched appName, expecting FOO but was FOOEXTRAEXTRA");
+}
+
+BOOST_AUTO_TEST_CASE(t7_missing_data_center) {
+  BOOST_TEST(check(R"("instanceId":"i1","hostName":"h","app":"FOO","ipAddr":"1")", "FOO")
+             == "Missing dataCenterInfo");
+  BOOST_TEST(
+      check(
+          R"("instanceId":"i1","hostName":"h","app":"FOO","ipAddr":"1",)"
+          R"("dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo"})",
+          "FOO")
+      == "Missing dataCenterInfo Name");
+  BOOST_TEST(check(R"("instanceId":"i1","hostName":"h","app":"FOO","ipAddr":"1",)"
+                   R"("dataCenterInfo":{"name":null})",
+                   "FOO")
+             == "Missing dataCenterInfo Name");
+  // The same through XML: <dataCenterInfo> without <name> is a null data centre.
+  auto r = decode_instance_xml("<instance><instanceId>i1</instanceId><hostName>h</hostName>"
+                               "<app>FOO</app><ipAddr>1</ipAddr><dataCenterInfo "
+                               "class=\"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\"/>"
+                               "</instance>",
+                               1);
+  BOOST_TEST_REQUIRE(r.ok, r.error);
+  BOOST_TEST(validate_registration(r.info, "FOO") == "Missing dataCenterInfo");
+}
+
+BOOST_AUTO_TEST_CASE(t8_amazon_instance_id_back_filled) {
+  instance_info x;
+  // No instanceId: getId() falls back to the host name, which is back-filled.
+  BOOST_TEST(check(R"("hostName":"ec2-host","app":"FOO","ipAddr":"1",)"
+                   R"("dataCenterInfo":{"@class":"com.netflix.appinfo.AmazonInfo","name":"Amazon",)"
+                   R"("metadata":{"ami-id":"ami-1"}})",
+                   "FOO", &x)
+             == "");
+  BOOST_TEST(
+      (x.data_center.metadata == string_pairs{{"ami-id", "ami-1"}, {"instance-id", "ec2-host"}}));
+  BOOST_TEST(x.id() == "ec2-host");
+
+  // With an instanceId, that id is back-filled.
+  BOOST_TEST(
+      check(
+          R"("instanceId":"my-id","hostName":"ec2-host","app":"FOO","ipAddr":"1",)"
+          R"("dataCenterInfo":{"@class":"com.netflix.appinfo.AmazonInfo","name":"Amazon","metadata":{}})",
+          "FOO", &x)
+      == "");
+  BOOST_TEST((x.data_center.metadata == string_pairs{{"instance-id", "my-id"}}));
+
+  // An instance-id that is present (even blank) is left alone.
+  BOOST_TEST(check(R"("instanceId":"my-id","hostName":"ec2-host","app":"FOO","ipAddr":"1",)"
+                   R"("dataCenterInfo":{"@class":"com.netflix.appinfo.AmazonInfo","name":"Amazon",)"
+                   R"("metadata":{"instance-id":""}})",
+                   "FOO", &x)
+             == "");
+  BOOST_TEST((x.data_center.metadata == string_pairs{{"instance-id", ""}}));
+  BOOST_TEST(check(R"("hostName":"ec2-host","app":"FOO","ipAddr":"1",)"
+                   R"("dataCenterInfo":{"@class":"com.netflix.appinfo.AmazonInfo","name":"Amazon",)"
+                   R"("metadata":{"instance-id":"i-77"}})",
+                   "FOO", &x)
+             == "");
+  BOOST_TEST((x.data_center.metadata == string_pairs{{"instance-id", "i-77"}}));
+  BOOST_TEST(x.id() == "i-77");
+
+  // MyOwn data centres are never touched.
+  BOOST_TEST(check(valid_fields(), "FOO", &x) == "");
+  BOOST_TEST(x.data_center.metadata.empty());
+}
+
+BOOST_AUTO_TEST_CASE(t9_app_name_case_insensitive) {
+  instance_info x;
+  BOOST_TEST(
+      check(std::string(R"("instanceId":"i1","hostName":"h","app":"Foo","ipAddr":"1",)") + my_own,
+            to_upper_ascii("foo"), &x)
+      == "");
+  BOOST_TEST(x.app == "FOO");
+}
+
+BOOST_AUTO_TEST_CASE(steps_run_in_order) {
+  // Everything missing: the first step wins.
+  BOOST_TEST(check(R"("app":"")", "FOO") == "Missing instanceId");
+  // Host and ip missing: hostname first.
+  BOOST_TEST(check(R"("instanceId":"i","app":"")", "FOO") == "Missing hostname");
+  // App mismatch is reported before the missing data centre.
+  BOOST_TEST(check(R"("instanceId":"i","hostName":"h","ipAddr":"1","app":"BAR")", "FOO")
+             == "Mismatched appName, expecting FOO but was BAR");
+}
