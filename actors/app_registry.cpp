@@ -60,8 +60,8 @@ write_reply reply_of(bool found) {
 
 } // namespace
 
-caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg,
-                           time_anchor clock, caf::actor directory) {
+caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, time_anchor clock,
+                           caf::actor directory) {
   auto& st = self->state;
   st.cfg = cfg;
   st.clock = clock;
@@ -71,27 +71,26 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg,
   auto refresh_period = std::chrono::milliseconds(cfg.response_cache_update_interval_ms);
   self->delayed_send(self, refresh_period, refresh_atom::value);
   return {
-    [=](register_cmd& cmd) -> write_reply {
-      auto id = cmd.info.id();
-      table_changes changes;
-      bool fresh = self->state.table->register_instance(std::move(cmd.info), cmd.is_replication,
-                                                        now_ms(self), changes);
-      auto l = self->state.table->find(id);
-      log::info("registry", "{} {}/{} status={} lease={}s replication={}",
-                fresh ? "registered" : "re-registered", self->state.table->name(), id,
-                l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
-                cmd.is_replication);
-      publish(self, changes);
-      return write_reply{};
-    },
-    [=](renew_cmd& cmd) -> write_reply {
-      table_changes changes;
-      auto result = self->state.table->renew(cmd.id, cmd.is_replication,
-                                             cmd.last_dirty_timestamp, cmd.overridden_status,
-                                             now_ms(self), changes);
-      if (!changes.empty())
+      [=](register_cmd& cmd) -> write_reply {
+        auto id = cmd.info.id();
+        table_changes changes;
+        bool fresh = self->state.table->register_instance(std::move(cmd.info), cmd.is_replication,
+                                                          now_ms(self), changes);
+        auto l = self->state.table->find(id);
+        log::info("registry", "{} {}/{} status={} lease={}s replication={}",
+                  fresh ? "registered" : "re-registered", self->state.table->name(), id,
+                  l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
+                  cmd.is_replication);
         publish(self, changes);
-      switch (result.outcome) {
+        return write_reply{};
+      },
+      [=](renew_cmd& cmd) -> write_reply {
+        table_changes changes;
+        auto result = self->state.table->renew(cmd.id, cmd.is_replication, cmd.last_dirty_timestamp,
+                                               cmd.overridden_status, now_ms(self), changes);
+        if (!changes.empty())
+          publish(self, changes);
+        switch (result.outcome) {
         case renew_outcome::ok:
           self->state.renewed_since_encode = true;
           log::debug("registry", "renewed {}/{}", cmd.app, cmd.id);
@@ -101,81 +100,80 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg,
           return write_reply{write_outcome::conflict, std::move(result.conflict_entity)};
         case renew_outcome::not_found:
           break;
-      }
-      log::debug("registry", "renew refused for {}/{}: unknown or must re-register", cmd.app,
-                 cmd.id);
-      return write_reply{write_outcome::not_found, caf::none};
-    },
-    [=](cancel_cmd& cmd) -> write_reply {
-      table_changes changes;
-      bool found = self->state.table->cancel(cmd.id, now_ms(self), changes);
-      if (found) {
-        log::info("registry", "cancelled {}/{} replication={}", cmd.app, cmd.id,
-                  cmd.is_replication);
-        publish(self, changes);
-      } else {
-        log::info("registry", "cancel of unknown instance {}/{}", cmd.app, cmd.id);
-      }
-      return reply_of(found);
-    },
-    [=](status_cmd& cmd) -> write_reply {
-      table_changes changes;
-      auto now = now_ms(self);
-      auto& table = *self->state.table;
-      bool found = cmd.remove ? table.delete_override(cmd.id, cmd.value,
-                                                      cmd.last_dirty_timestamp, now, changes)
-                              : table.set_override(cmd.id, cmd.value, cmd.last_dirty_timestamp,
-                                                   now, changes);
-      if (found)
-        log::info("registry", "{} override of {}/{}: status now {}",
-                  cmd.remove ? "removed" : "set", cmd.app, cmd.id,
-                  to_string(table.find(cmd.id)->holder.status));
-      if (!changes.empty())
-        publish(self, changes);
-      return reply_of(found);
-    },
-    [=](metadata_cmd& cmd) -> write_reply {
-      table_changes changes;
-      bool found = self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self),
-                                                      changes);
-      if (found) {
-        log::info("registry", "metadata of {}/{} updated ({} keys)", cmd.app, cmd.id,
-                  cmd.entries.size());
-        publish(self, changes);
-      }
-      return reply_of(found);
-    },
-    [=](const instance_query& query) -> read_reply {
-      auto l = self->state.table->find(query.id);
-      if (l == nullptr)
-        return read_reply{read_outcome::not_found, nullptr, false};
-      auto info = l->decorated();
-      auto body = query.format == payload_format::json ? codec::instance_document_json(info)
-                                                       : codec::instance_document_xml(info);
-      return read_reply{read_outcome::ok, std::make_shared<const std::string>(std::move(body)),
-                        false};
-    },
-    [=](sweep_atom, int64_t extra_ms) -> sweep_report {
-      auto now = now_ms(self);
-      auto& table = *self->state.table;
-      return sweep_report{table.expired(now, extra_ms), table.size(),
-                          table.renews_last_minute(now)};
-    },
-    [=](evict_atom, const std::vector<std::string>& ids) {
-      table_changes changes;
-      auto& table = *self->state.table;
-      table.evict(ids, now_ms(self), changes);
-      for (const auto& change : changes)
-        log::info("registry", "evicted {}/{} (lease expired)", table.name(), change.id);
-      if (!changes.empty())
-        publish(self, changes);
-    },
-    [=](refresh_atom) {
-      self->state.table->expire_overrides(now_ms(self));
-      if (self->state.renewed_since_encode)
-        refresh_encodings(self);
-      self->delayed_send(self, refresh_period, refresh_atom::value);
-    },
+        }
+        log::debug("registry", "renew refused for {}/{}: unknown or must re-register", cmd.app,
+                   cmd.id);
+        return write_reply{write_outcome::not_found, caf::none};
+      },
+      [=](cancel_cmd& cmd) -> write_reply {
+        table_changes changes;
+        bool found = self->state.table->cancel(cmd.id, now_ms(self), changes);
+        if (found) {
+          log::info("registry", "cancelled {}/{} replication={}", cmd.app, cmd.id,
+                    cmd.is_replication);
+          publish(self, changes);
+        } else {
+          log::info("registry", "cancel of unknown instance {}/{}", cmd.app, cmd.id);
+        }
+        return reply_of(found);
+      },
+      [=](status_cmd& cmd) -> write_reply {
+        table_changes changes;
+        auto now = now_ms(self);
+        auto& table = *self->state.table;
+        bool found =
+            cmd.remove
+                ? table.delete_override(cmd.id, cmd.value, cmd.last_dirty_timestamp, now, changes)
+                : table.set_override(cmd.id, cmd.value, cmd.last_dirty_timestamp, now, changes);
+        if (found)
+          log::info("registry", "{} override of {}/{}: status now {}",
+                    cmd.remove ? "removed" : "set", cmd.app, cmd.id,
+                    to_string(table.find(cmd.id)->holder.status));
+        if (!changes.empty())
+          publish(self, changes);
+        return reply_of(found);
+      },
+      [=](metadata_cmd& cmd) -> write_reply {
+        table_changes changes;
+        bool found = self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes);
+        if (found) {
+          log::info("registry", "metadata of {}/{} updated ({} keys)", cmd.app, cmd.id,
+                    cmd.entries.size());
+          publish(self, changes);
+        }
+        return reply_of(found);
+      },
+      [=](const instance_query& query) -> read_reply {
+        auto l = self->state.table->find(query.id);
+        if (l == nullptr)
+          return read_reply{read_outcome::not_found, nullptr, false};
+        auto info = l->decorated();
+        auto body = query.format == payload_format::json ? codec::instance_document_json(info)
+                                                         : codec::instance_document_xml(info);
+        return read_reply{read_outcome::ok, std::make_shared<const std::string>(std::move(body)),
+                          false};
+      },
+      [=](sweep_atom, int64_t extra_ms) -> sweep_report {
+        auto now = now_ms(self);
+        auto& table = *self->state.table;
+        return sweep_report{table.expired(now, extra_ms), table.size(),
+                            table.renews_last_minute(now)};
+      },
+      [=](evict_atom, const std::vector<std::string>& ids) {
+        table_changes changes;
+        auto& table = *self->state.table;
+        table.evict(ids, now_ms(self), changes);
+        for (const auto& change : changes)
+          log::info("registry", "evicted {}/{} (lease expired)", table.name(), change.id);
+        if (!changes.empty())
+          publish(self, changes);
+      },
+      [=](refresh_atom) {
+        self->state.table->expire_overrides(now_ms(self));
+        if (self->state.renewed_since_encode)
+          refresh_encodings(self);
+        self->delayed_send(self, refresh_period, refresh_atom::value);
+      },
   };
 }
 

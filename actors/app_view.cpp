@@ -55,10 +55,10 @@ app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> i
     }
     view->json_object = codec::application_object_json(view->name, json);
     view->xml_element = codec::application_element_xml(view->name, xml2);
-    view->json_document = std::make_shared<const std::string>(
-      codec::application_document_json(view->name, json));
-    view->xml_document = std::make_shared<const std::string>(
-      codec::application_document_xml(view->name, xml1));
+    view->json_document =
+        std::make_shared<const std::string>(codec::application_document_json(view->name, json));
+    view->xml_document =
+        std::make_shared<const std::string>(codec::application_document_xml(view->name, xml1));
   }
   return view;
 }

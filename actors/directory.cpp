@@ -43,8 +43,7 @@ struct applications_builder {
 
   void add_built(std::string part) { owned.push_back(std::move(part)); }
 
-  std::string finish(payload_format format, std::string_view version,
-                     std::string_view hash) {
+  std::string finish(payload_format format, std::string_view version, std::string_view hash) {
     for (const auto& part : owned)
       parts.emplace_back(part);
     return format == payload_format::json ? codec::applications_json(version, hash, parts)
@@ -72,59 +71,58 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out) {
   auto hash = reconcile_hash(st.totals);
   auto make = [&](std::string body) { out = std::make_shared<const std::string>(std::move(body)); };
   switch (q.kind) {
-    case read_kind::all_apps: {
-      applications_builder b;
-      for (const auto& [name, view] : st.views)
-        if (!view->instances.empty())
-          b.add_existing(q.format == payload_format::json ? std::string_view{view->json_object}
-                                                           : std::string_view{view->xml_element});
-      make(b.finish(q.format, "1", hash));
-      return read_outcome::ok;
+  case read_kind::all_apps: {
+    applications_builder b;
+    for (const auto& [name, view] : st.views)
+      if (!view->instances.empty())
+        b.add_existing(q.format == payload_format::json ? std::string_view{view->json_object}
+                                                        : std::string_view{view->xml_element});
+    make(b.finish(q.format, "1", hash));
+    return read_outcome::ok;
+  }
+  case read_kind::delta: {
+    if (st.cfg.disable_delta)
+      return read_outcome::forbidden;
+    applications_builder b;
+    for (const auto& [name, entries] : st.changes.collapse()) {
+      std::vector<const encoded_instance*> instances;
+      for (auto entry : entries)
+        instances.push_back(entry->get());
+      b.add_built(application_part(q.format, name, instances));
     }
-    case read_kind::delta: {
-      if (st.cfg.disable_delta)
-        return read_outcome::forbidden;
-      applications_builder b;
-      for (const auto& [name, entries] : st.changes.collapse()) {
-        std::vector<const encoded_instance*> instances;
-        for (auto entry : entries)
-          instances.push_back(entry->get());
+    // The version counts generated delta payloads (ResponseCacheImpl).
+    make(b.finish(q.format, std::to_string(++st.delta_version), hash));
+    return read_outcome::ok;
+  }
+  case read_kind::app: {
+    auto i = st.views.find(q.name);
+    if (i == st.views.end() || i->second->instances.empty())
+      return read_outcome::not_found;
+    out = q.format == payload_format::json ? i->second->json_document : i->second->xml_document;
+    return read_outcome::ok;
+  }
+  case read_kind::vip:
+  case read_kind::svip: {
+    applications_builder b;
+    status_counts matched;
+    for (const auto& [name, view] : st.views) {
+      std::vector<const encoded_instance*> instances;
+      for (const auto& i : view->instances) {
+        const auto& names = q.kind == read_kind::vip ? i->vips : i->svips;
+        for (const auto& n : names)
+          if (n == q.name) {
+            instances.push_back(i.get());
+            matched.add(i->status);
+            break;
+          }
+      }
+      if (!instances.empty())
         b.add_built(application_part(q.format, name, instances));
-      }
-      // The version counts generated delta payloads (ResponseCacheImpl).
-      make(b.finish(q.format, std::to_string(++st.delta_version), hash));
-      return read_outcome::ok;
     }
-    case read_kind::app: {
-      auto i = st.views.find(q.name);
-      if (i == st.views.end() || i->second->instances.empty())
-        return read_outcome::not_found;
-      out = q.format == payload_format::json ? i->second->json_document
-                                             : i->second->xml_document;
-      return read_outcome::ok;
-    }
-    case read_kind::vip:
-    case read_kind::svip: {
-      applications_builder b;
-      status_counts matched;
-      for (const auto& [name, view] : st.views) {
-        std::vector<const encoded_instance*> instances;
-        for (const auto& i : view->instances) {
-          const auto& names = q.kind == read_kind::vip ? i->vips : i->svips;
-          for (const auto& n : names)
-            if (n == q.name) {
-              instances.push_back(i.get());
-              matched.add(i->status);
-              break;
-            }
-        }
-        if (!instances.empty())
-          b.add_built(application_part(q.format, name, instances));
-      }
-      // A VIP document never sets its version: Applications' unset -1.
-      make(b.finish(q.format, "-1", reconcile_hash(matched)));
-      return read_outcome::ok;
-    }
+    // A VIP document never sets its version: Applications' unset -1.
+    make(b.finish(q.format, "-1", reconcile_hash(matched)));
+    return read_outcome::ok;
+  }
   }
   return read_outcome::not_found;
 }
@@ -214,99 +212,98 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
   if (cfg.use_read_only_response_cache)
     self->delayed_send(self, refresh_period, refresh_atom::value);
   return {
-    // -- writes: routed to the owning registry actor, which replies ----------
-    [=](register_cmd& cmd) -> caf::result<write_reply> {
-      auto& st = self->state;
-      auto name = cmd.info.app;
-      auto target = app_actor(self, name);
-      if (!target) {
-        target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock,
-                                          caf::actor{self});
-        st.apps.emplace(name, target);
-      }
-      self->delegate(target, std::move(cmd));
-      return caf::delegated<write_reply>{};
-    },
-    [=](renew_cmd& cmd) { return forward_write(self, cmd); },
-    [=](cancel_cmd& cmd) { return forward_write(self, cmd); },
-    [=](status_cmd& cmd) { return forward_write(self, cmd); },
-    [=](metadata_cmd& cmd) { return forward_write(self, cmd); },
-    // -- publications of the registry actors ---------------------------------
-    [=](view_atom, app_view_update& update) {
-      auto& st = self->state;
-      auto& slot = st.views[update.view->name];
-      if (slot)
-        st.totals -= slot->counts;
-      slot = std::move(update.view);
-      st.totals += slot->counts;
-      for (auto& entry : update.delta) {
-        auto id = entry->id;
-        st.changes.push(update.timestamp_ms, slot->name, std::move(id), std::move(entry));
-      }
-      st.cache.clear(); // never stale (decisions.md §2)
-    },
-    // -- reads -----------------------------------------------------------------
-    [=](const read_query& q) -> read_reply { return read(self, q); },
-    [=](instance_query& q) -> caf::result<read_reply> {
-      auto& st = self->state;
-      if (q.app.empty()) {
-        // GET instances/{id}: the first application holding the id.
-        for (const auto& [name, view] : st.views)
-          for (const auto& i : view->instances)
-            if (i->id == q.id) {
-              q.app = name;
-              break;
-            }
-        if (q.app.empty())
+      // -- writes: routed to the owning registry actor, which replies ----------
+      [=](register_cmd& cmd) -> caf::result<write_reply> {
+        auto& st = self->state;
+        auto name = cmd.info.app;
+        auto target = app_actor(self, name);
+        if (!target) {
+          target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock, caf::actor{self});
+          st.apps.emplace(name, target);
+        }
+        self->delegate(target, std::move(cmd));
+        return caf::delegated<write_reply>{};
+      },
+      [=](renew_cmd& cmd) { return forward_write(self, cmd); },
+      [=](cancel_cmd& cmd) { return forward_write(self, cmd); },
+      [=](status_cmd& cmd) { return forward_write(self, cmd); },
+      [=](metadata_cmd& cmd) { return forward_write(self, cmd); },
+      // -- publications of the registry actors ---------------------------------
+      [=](view_atom, app_view_update& update) {
+        auto& st = self->state;
+        auto& slot = st.views[update.view->name];
+        if (slot)
+          st.totals -= slot->counts;
+        slot = std::move(update.view);
+        st.totals += slot->counts;
+        for (auto& entry : update.delta) {
+          auto id = entry->id;
+          st.changes.push(update.timestamp_ms, slot->name, std::move(id), std::move(entry));
+        }
+        st.cache.clear(); // never stale (decisions.md §2)
+      },
+      // -- reads -----------------------------------------------------------------
+      [=](const read_query& q) -> read_reply { return read(self, q); },
+      [=](instance_query& q) -> caf::result<read_reply> {
+        auto& st = self->state;
+        if (q.app.empty()) {
+          // GET instances/{id}: the first application holding the id.
+          for (const auto& [name, view] : st.views)
+            for (const auto& i : view->instances)
+              if (i->id == q.id) {
+                q.app = name;
+                break;
+              }
+          if (q.app.empty())
+            return read_reply{read_outcome::not_found, nullptr, false};
+        }
+        auto target = app_actor(self, q.app);
+        if (!target)
           return read_reply{read_outcome::not_found, nullptr, false};
-      }
-      auto target = app_actor(self, q.app);
-      if (!target)
-        return read_reply{read_outcome::not_found, nullptr, false};
-      self->delegate(target, std::move(q));
-      return caf::delegated<read_reply>{};
-    },
-    [=](overrides_atom) -> string_pairs {
-      string_pairs out;
-      for (const auto& [name, view] : self->state.views)
-        out.insert(out.end(), view->overrides.begin(), view->overrides.end());
-      return out;
-    },
-    [=](stats_atom) -> registry_stats {
-      auto& st = self->state;
-      auto stats = st.eviction_figures;
-      stats.applications = 0;
-      for (const auto& [name, view] : st.views)
-        if (!view->instances.empty())
-          ++stats.applications;
-      stats.instances = static_cast<uint32_t>(st.totals.total());
-      return stats;
-    },
-    [=](stats_atom, const registry_stats& figures) { self->state.eviction_figures = figures; },
-    [=](apps_atom) -> std::vector<caf::actor> {
-      std::vector<caf::actor> out;
-      for (const auto& [name, hdl] : self->state.apps)
-        out.push_back(hdl);
-      return out;
-    },
-    // -- timers ----------------------------------------------------------------
-    [=](retain_atom) {
-      auto& st = self->state;
-      auto cutoff = now_ms(self) - st.cfg.retention_time_in_delta_queue_ms;
-      if (st.changes.drop_older_than(cutoff) > 0)
-        st.cache.clear();
-      self->delayed_send(self, retention_period, retain_atom::value);
-    },
-    [=](refresh_atom) {
-      // Java's read-only cache: refresh only the keys already served.
-      auto& st = self->state;
-      for (auto& [key, entry] : st.read_only) {
-        cached_payload p;
-        compute(self, entry.first, p.plain);
-        entry.second = std::move(p);
-      }
-      self->delayed_send(self, refresh_period, refresh_atom::value);
-    },
+        self->delegate(target, std::move(q));
+        return caf::delegated<read_reply>{};
+      },
+      [=](overrides_atom) -> string_pairs {
+        string_pairs out;
+        for (const auto& [name, view] : self->state.views)
+          out.insert(out.end(), view->overrides.begin(), view->overrides.end());
+        return out;
+      },
+      [=](stats_atom) -> registry_stats {
+        auto& st = self->state;
+        auto stats = st.eviction_figures;
+        stats.applications = 0;
+        for (const auto& [name, view] : st.views)
+          if (!view->instances.empty())
+            ++stats.applications;
+        stats.instances = static_cast<uint32_t>(st.totals.total());
+        return stats;
+      },
+      [=](stats_atom, const registry_stats& figures) { self->state.eviction_figures = figures; },
+      [=](apps_atom) -> std::vector<caf::actor> {
+        std::vector<caf::actor> out;
+        for (const auto& [name, hdl] : self->state.apps)
+          out.push_back(hdl);
+        return out;
+      },
+      // -- timers ----------------------------------------------------------------
+      [=](retain_atom) {
+        auto& st = self->state;
+        auto cutoff = now_ms(self) - st.cfg.retention_time_in_delta_queue_ms;
+        if (st.changes.drop_older_than(cutoff) > 0)
+          st.cache.clear();
+        self->delayed_send(self, retention_period, retain_atom::value);
+      },
+      [=](refresh_atom) {
+        // Java's read-only cache: refresh only the keys already served.
+        auto& st = self->state;
+        for (auto& [key, entry] : st.read_only) {
+          cached_payload p;
+          compute(self, entry.first, p.plain);
+          entry.second = std::move(p);
+        }
+        self->delayed_send(self, refresh_period, refresh_atom::value);
+      },
   };
 }
 

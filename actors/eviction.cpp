@@ -30,12 +30,11 @@ void finish_pass(self_ptr self) {
   auto expected = static_cast<int64_t>(st.lease_count); // decisions.md §3
   auto threshold = renew_threshold(expected, st.cfg.expected_client_renewal_interval_secs,
                                    st.cfg.renewal_percent_threshold);
-  auto enabled = lease_expiration_enabled(st.cfg.enable_self_preservation, threshold,
-                                          st.renews_last_minute);
+  auto enabled =
+      lease_expiration_enabled(st.cfg.enable_self_preservation, threshold, st.renews_last_minute);
   if (st.figures_valid && enabled != st.figures.lease_expiration_enabled) {
     if (enabled)
-      log::info("eviction",
-                "self-preservation off: {} renewals in the last minute > threshold {}",
+      log::info("eviction", "self-preservation off: {} renewals in the last minute > threshold {}",
                 st.renews_last_minute, threshold);
     else
       log::warn("eviction",
@@ -81,44 +80,44 @@ void start_pass(self_ptr self) {
   st.last_run_ms = now;
   st.sweeping = true;
   self->request(st.directory, caf::infinite, apps_atom::value)
-    .then(
-      [=](const std::vector<caf::actor>& apps) {
-        auto& s = self->state;
-        s.pending = apps.size();
-        s.lease_count = 0;
-        s.renews_last_minute = 0;
-        s.expired.clear();
-        if (apps.empty()) {
-          finish_pass(self);
-          return;
-        }
-        for (const auto& app : apps)
-          self->request(app, caf::infinite, sweep_atom::value, extra)
-            .then(
-              [=](sweep_report& report) {
-                auto& s2 = self->state;
-                s2.lease_count += report.lease_count;
-                s2.renews_last_minute += report.renews_last_minute;
-                for (auto& id : report.expired_ids)
-                  s2.expired.emplace_back(app, std::move(id));
-                if (--s2.pending == 0)
-                  finish_pass(self);
-              },
-              [=](caf::error&) {
-                if (--self->state.pending == 0)
-                  finish_pass(self);
-              });
-      },
-      [=](caf::error& err) {
-        self->state.sweeping = false;
-        log::error("eviction", "cannot list applications: {}", self->system().render(err));
-      });
+      .then(
+          [=](const std::vector<caf::actor>& apps) {
+            auto& s = self->state;
+            s.pending = apps.size();
+            s.lease_count = 0;
+            s.renews_last_minute = 0;
+            s.expired.clear();
+            if (apps.empty()) {
+              finish_pass(self);
+              return;
+            }
+            for (const auto& app : apps)
+              self->request(app, caf::infinite, sweep_atom::value, extra)
+                  .then(
+                      [=](sweep_report& report) {
+                        auto& s2 = self->state;
+                        s2.lease_count += report.lease_count;
+                        s2.renews_last_minute += report.renews_last_minute;
+                        for (auto& id : report.expired_ids)
+                          s2.expired.emplace_back(app, std::move(id));
+                        if (--s2.pending == 0)
+                          finish_pass(self);
+                      },
+                      [=](caf::error&) {
+                        if (--self->state.pending == 0)
+                          finish_pass(self);
+                      });
+          },
+          [=](caf::error& err) {
+            self->state.sweeping = false;
+            log::error("eviction", "cannot list applications: {}", self->system().render(err));
+          });
 }
 
 } // namespace
 
-caf::behavior eviction(self_ptr self, registry_config cfg, time_anchor clock,
-                       caf::actor directory, uint64_t seed) {
+caf::behavior eviction(self_ptr self, registry_config cfg, time_anchor clock, caf::actor directory,
+                       uint64_t seed) {
   auto& st = self->state;
   st.cfg = cfg;
   st.clock = clock;
@@ -130,10 +129,10 @@ caf::behavior eviction(self_ptr self, registry_config cfg, time_anchor clock,
   // has not yet seen a full renewal interval (decisions.md §4).
   self->delayed_send(self, period, sweep_atom::value);
   return {
-    [=](sweep_atom) {
-      start_pass(self);
-      self->delayed_send(self, period, sweep_atom::value);
-    },
+      [=](sweep_atom) {
+        start_pass(self);
+        self->delayed_send(self, period, sweep_atom::value);
+      },
   };
 }
 

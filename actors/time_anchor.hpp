@@ -23,8 +23,8 @@ struct time_anchor {
 /// Anchors the system's actor clock to the current wall-clock time.
 inline time_anchor make_time_anchor(caf::actor_system& sys) {
   auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                std::chrono::system_clock::now().time_since_epoch())
-                .count();
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
   return time_anchor{wall, sys.clock().now()};
 }
 

@@ -4,11 +4,11 @@
 #pragma once
 
 #include <atomic>
-#include <iterator>
-#include <utility>
 #include <chrono>
 #include <cstdio>
+#include <iterator>
 #include <string_view>
+#include <utility>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -22,13 +22,17 @@ inline std::atomic<int>& threshold() {
   return value;
 }
 
-inline void set_level(level l) { threshold() = static_cast<int>(l); }
+inline void set_level(level l) {
+  threshold() = static_cast<int>(l);
+}
 
 /// Parses "debug", "info", "warn", "error" or "off"; false if unknown.
 inline bool parse_level(std::string_view text, level& out) {
-  constexpr std::pair<std::string_view, level> names[] = {
-    {"debug", level::debug}, {"info", level::info}, {"warn", level::warn},
-    {"error", level::error}, {"off", level::off}};
+  constexpr std::pair<std::string_view, level> names[] = {{"debug", level::debug},
+                                                          {"info", level::info},
+                                                          {"warn", level::warn},
+                                                          {"error", level::error},
+                                                          {"off", level::off}};
   for (auto& [name, l] : names)
     if (name == text) {
       out = l;
@@ -37,15 +41,22 @@ inline bool parse_level(std::string_view text, level& out) {
   return false;
 }
 
-inline bool enabled(level l) { return static_cast<int>(l) >= threshold().load(); }
+inline bool enabled(level l) {
+  return static_cast<int>(l) >= threshold().load();
+}
 
 inline std::string_view label(level l) {
   switch (l) {
-    case level::debug: return "DEBUG";
-    case level::info: return "INFO";
-    case level::warn: return "WARN";
-    case level::error: return "ERROR";
-    case level::off: break;
+  case level::debug:
+    return "DEBUG";
+  case level::info:
+    return "INFO";
+  case level::warn:
+    return "WARN";
+  case level::error:
+    return "ERROR";
+  case level::off:
+    break;
   }
   return "";
 }

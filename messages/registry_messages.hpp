@@ -73,8 +73,8 @@ struct status_cmd {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, status_cmd& x) {
-  return f(caf::meta::type_name("eureka.status_cmd"), x.app, x.id, x.value,
-           x.last_dirty_timestamp, x.is_replication, x.remove);
+  return f(caf::meta::type_name("eureka.status_cmd"), x.app, x.id, x.value, x.last_dirty_timestamp,
+           x.is_replication, x.remove);
 }
 
 /// PUT apps/{app}/{id}/metadata?k=v...: merged into the metadata, then the

@@ -7,7 +7,7 @@
 namespace eureka {
 
 app_table::app_table(std::string app_name, registry_config cfg, int64_t origin_ms)
-  : name_(std::move(app_name)), cfg_(cfg), renewals_(origin_ms) {
+    : name_(std::move(app_name)), cfg_(cfg), renewals_(origin_ms) {
   // nop
 }
 
@@ -35,8 +35,7 @@ bool app_table::register_instance(instance_info info, bool is_replication, int64
   auto existing_it = leases_.find(id);
   const lease* existing = existing_it == leases_.end() ? nullptr : &existing_it->second;
   // A registrant older than what we hold loses: keep our copy (§3.2 step 2).
-  if (existing != nullptr
-      && existing->holder.last_dirty_timestamp > info.last_dirty_timestamp)
+  if (existing != nullptr && existing->holder.last_dirty_timestamp > info.last_dirty_timestamp)
     info = existing->holder;
   lease fresh;
   fresh.registration_timestamp = now_ms;
@@ -151,8 +150,8 @@ bool app_table::set_override(const std::string& id, instance_status value,
 }
 
 bool app_table::delete_override(const std::string& id, instance_status value,
-                                const caf::optional<int64_t>& last_dirty_timestamp,
-                                int64_t now_ms, table_changes& changes) {
+                                const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
+                                table_changes& changes) {
   auto i = leases_.find(id);
   if (i == leases_.end())
     return false;
@@ -170,8 +169,8 @@ bool app_table::delete_override(const std::string& id, instance_status value,
   return true;
 }
 
-bool app_table::update_metadata(const std::string& id, const string_pairs& entries,
-                                int64_t now_ms, table_changes& changes) {
+bool app_table::update_metadata(const std::string& id, const string_pairs& entries, int64_t now_ms,
+                                table_changes& changes) {
   auto i = leases_.find(id);
   if (i == leases_.end())
     return false;

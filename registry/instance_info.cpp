@@ -51,8 +51,8 @@ bool operator==(const instance_info& a, const instance_info& b) {
          && a.data_center == b.data_center && a.lease == b.lease && a.metadata == b.metadata
          && a.app_group_name == b.app_group_name && a.home_page_url == b.home_page_url
          && a.status_page_url == b.status_page_url && a.health_check_url == b.health_check_url
-         && a.secure_health_check_url == b.secure_health_check_url
-         && a.vip_address == b.vip_address && a.secure_vip_address == b.secure_vip_address
+         && a.secure_health_check_url == b.secure_health_check_url && a.vip_address == b.vip_address
+         && a.secure_vip_address == b.secure_vip_address
          && a.is_coordinating_discovery_server == b.is_coordinating_discovery_server
          && a.last_updated_timestamp == b.last_updated_timestamp
          && a.last_dirty_timestamp == b.last_dirty_timestamp && a.action == b.action

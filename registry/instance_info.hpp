@@ -22,16 +22,21 @@ namespace eureka {
 enum class instance_status : uint8_t { down, out_of_service, starting, unknown, up };
 
 inline constexpr instance_status all_statuses[] = {
-  instance_status::down, instance_status::out_of_service, instance_status::starting,
-  instance_status::unknown, instance_status::up};
+    instance_status::down, instance_status::out_of_service, instance_status::starting,
+    instance_status::unknown, instance_status::up};
 
 constexpr std::string_view to_string(instance_status s) {
   switch (s) {
-    case instance_status::down: return "DOWN";
-    case instance_status::out_of_service: return "OUT_OF_SERVICE";
-    case instance_status::starting: return "STARTING";
-    case instance_status::unknown: return "UNKNOWN";
-    case instance_status::up: return "UP";
+  case instance_status::down:
+    return "DOWN";
+  case instance_status::out_of_service:
+    return "OUT_OF_SERVICE";
+  case instance_status::starting:
+    return "STARTING";
+  case instance_status::unknown:
+    return "UNKNOWN";
+  case instance_status::up:
+    return "UP";
   }
   return "UNKNOWN";
 }
@@ -55,10 +60,14 @@ enum class action_type : uint8_t { none, added, modified, deleted };
 
 constexpr std::string_view to_string(action_type a) {
   switch (a) {
-    case action_type::added: return "ADDED";
-    case action_type::modified: return "MODIFIED";
-    case action_type::deleted: return "DELETED";
-    case action_type::none: break;
+  case action_type::added:
+    return "ADDED";
+  case action_type::modified:
+    return "MODIFIED";
+  case action_type::deleted:
+    return "DELETED";
+  case action_type::none:
+    break;
   }
   return "";
 }
@@ -90,7 +99,7 @@ using string_pairs = std::vector<std::pair<std::string, std::string>>;
 enum class data_center_kind : uint8_t { my_own, amazon, netflix };
 
 inline constexpr std::string_view default_dc_class =
-  "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo";
+    "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo";
 inline constexpr std::string_view amazon_dc_class = "com.netflix.appinfo.AmazonInfo";
 
 struct data_center_info {
@@ -113,8 +122,7 @@ struct data_center_info {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, data_center_info& x) {
-  return f(caf::meta::type_name("eureka.data_center_info"), x.kind, x.name, x.metadata,
-           x.present);
+  return f(caf::meta::type_name("eureka.data_center_info"), x.kind, x.name, x.metadata, x.present);
 }
 
 inline constexpr int32_t default_renewal_interval_secs = 30;
@@ -130,8 +138,7 @@ struct lease_info {
   int64_t eviction_timestamp = 0;
   int64_t service_up_timestamp = 0;
   friend bool operator==(const lease_info& a, const lease_info& b) {
-    return a.renewal_interval_secs == b.renewal_interval_secs
-           && a.duration_secs == b.duration_secs
+    return a.renewal_interval_secs == b.renewal_interval_secs && a.duration_secs == b.duration_secs
            && a.registration_timestamp == b.registration_timestamp
            && a.last_renewal_timestamp == b.last_renewal_timestamp
            && a.eviction_timestamp == b.eviction_timestamp
@@ -141,9 +148,9 @@ struct lease_info {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, lease_info& x) {
-  return f(caf::meta::type_name("eureka.lease_info"), x.renewal_interval_secs,
-           x.duration_secs, x.registration_timestamp, x.last_renewal_timestamp,
-           x.eviction_timestamp, x.service_up_timestamp);
+  return f(caf::meta::type_name("eureka.lease_info"), x.renewal_interval_secs, x.duration_secs,
+           x.registration_timestamp, x.last_renewal_timestamp, x.eviction_timestamp,
+           x.service_up_timestamp);
 }
 
 /// A nullable string: Jackson omits null auto fields but writes "" for empty.
@@ -189,12 +196,11 @@ inline bool operator!=(const instance_info& a, const instance_info& b) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, instance_info& x) {
   return f(caf::meta::type_name("eureka.instance_info"), x.instance_id, x.host_name, x.app,
-           x.ip_addr, x.sid, x.status, x.overridden_status, x.port, x.secure_port,
-           x.country_id, x.data_center, x.lease, x.metadata, x.app_group_name,
-           x.home_page_url, x.status_page_url, x.health_check_url,
-           x.secure_health_check_url, x.vip_address, x.secure_vip_address,
-           x.is_coordinating_discovery_server, x.last_updated_timestamp,
-           x.last_dirty_timestamp, x.action, x.asg_name);
+           x.ip_addr, x.sid, x.status, x.overridden_status, x.port, x.secure_port, x.country_id,
+           x.data_center, x.lease, x.metadata, x.app_group_name, x.home_page_url, x.status_page_url,
+           x.health_check_url, x.secure_health_check_url, x.vip_address, x.secure_vip_address,
+           x.is_coordinating_discovery_server, x.last_updated_timestamp, x.last_dirty_timestamp,
+           x.action, x.asg_name);
 }
 
 /// Upper-cases ASCII letters (Java's toUpperCase on app names; app names are

@@ -13,8 +13,8 @@ inline int64_t renew_threshold(int64_t expected_clients, int32_t renewal_interva
                                double percent) {
   if (renewal_interval_secs <= 0)
     renewal_interval_secs = 30; // Java: <= 0 means the default
-  return static_cast<int64_t>(static_cast<double>(expected_clients)
-                              * (60.0 / renewal_interval_secs) * percent);
+  return static_cast<int64_t>(static_cast<double>(expected_clients) * (60.0 / renewal_interval_secs)
+                              * percent);
 }
 
 /// isLeaseExpirationEnabled(): always with self-preservation off; otherwise
@@ -34,8 +34,7 @@ inline size_t eviction_limit(size_t registry_size, double percent) {
 
 /// Eviction compensation: time by which the previous run is late (GC pause,
 /// clock jump); 0 on the first run.
-inline int64_t eviction_compensation_ms(int64_t last_run_ms, int64_t now_ms,
-                                        int64_t interval_ms) {
+inline int64_t eviction_compensation_ms(int64_t last_run_ms, int64_t now_ms, int64_t interval_ms) {
   if (last_run_ms <= 0)
     return 0;
   return std::max<int64_t>(0, (now_ms - last_run_ms) - interval_ms);

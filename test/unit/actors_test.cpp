@@ -11,10 +11,10 @@
 
 #include "actors/directory.hpp"
 #include "actors/eviction.hpp"
+#include "common/log.hpp"
 #include "messages/atoms.hpp"
 #include "messages/registry_messages.hpp"
 #include "messages/registry_stats.hpp"
-#include "common/log.hpp"
 
 using namespace eureka;
 using namespace std::chrono_literals;
@@ -34,7 +34,7 @@ struct fixture {
   test_config cfg;
   caf::actor_system sys{cfg};
   caf::scheduler::test_coordinator& sched =
-    dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+      dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
   caf::scoped_actor self{sys, true};
   registry_config reg;
   caf::actor dir;
@@ -56,9 +56,10 @@ struct fixture {
   }
 
   int64_t now() const {
-    return epoch + std::chrono::duration_cast<std::chrono::milliseconds>(
-                     sched.clock().now().time_since_epoch())
-                     .count();
+    return epoch
+           + std::chrono::duration_cast<std::chrono::milliseconds>(
+                 sched.clock().now().time_since_epoch())
+                 .count();
   }
 
   /// Advances the clock in steps, letting every timer fire and every actor
@@ -77,11 +78,11 @@ struct fixture {
     Reply result{};
     bool answered = false;
     handle.receive(
-      [&](Reply& r) {
-        result = std::move(r);
-        answered = true;
-      },
-      [&](caf::error& err) { BOOST_FAIL("request failed: " << sys.render(err)); });
+        [&](Reply& r) {
+          result = std::move(r);
+          answered = true;
+        },
+        [&](caf::error& err) { BOOST_FAIL("request failed: " << sys.render(err)); });
     BOOST_REQUIRE(answered);
     return result;
   }
@@ -169,8 +170,8 @@ BOOST_AUTO_TEST_CASE(writes_to_unknown_apps_and_instances_are_not_found) {
   do_register(make("i-1"));
   BOOST_TEST((do_renew("APP", "x") == write_outcome::not_found));
   BOOST_TEST((do_renew("APP", "i-1") == write_outcome::ok));
-  auto st = ask<write_reply>(dir, status_cmd{"APP", "x", instance_status::down, caf::none,
-                                             false, false});
+  auto st =
+      ask<write_reply>(dir, status_cmd{"APP", "x", instance_status::down, caf::none, false, false});
   BOOST_TEST((st.outcome == write_outcome::not_found));
 }
 
@@ -233,7 +234,7 @@ BOOST_AUTO_TEST_CASE(vip_and_svip_documents) {
   BOOST_TEST(!contains(vip, R"("instanceId":"i-2")"));
   BOOST_TEST(contains(body(read_kind::vip, "vip-c"), R"("instanceId":"i-2")"));
   BOOST_TEST(contains(body(read_kind::vip, "nope"), R"("application":[])")); // T42
-  BOOST_TEST(!contains(body(read_kind::vip, "VIP-A"), "i-1")); // case-sensitive
+  BOOST_TEST(!contains(body(read_kind::vip, "VIP-A"), "i-1"));               // case-sensitive
   BOOST_TEST(contains(body(read_kind::svip, "svip"), R"("apps__hashcode":"UP_2_")"));
 }
 
@@ -252,8 +253,8 @@ BOOST_AUTO_TEST_CASE(gzip_payload_is_cached_and_flagged) {
 BOOST_AUTO_TEST_CASE(status_override_changes_reads_and_hash) {
   start();
   do_register(make("i-1"));
-  auto r = ask<write_reply>(dir, status_cmd{"APP", "i-1", instance_status::out_of_service,
-                                            caf::none, false, false});
+  auto r = ask<write_reply>(
+      dir, status_cmd{"APP", "i-1", instance_status::out_of_service, caf::none, false, false});
   BOOST_TEST((r.outcome == write_outcome::ok));
   BOOST_TEST(contains(body(read_kind::all_apps), R"("apps__hashcode":"OUT_OF_SERVICE_1_")"));
   auto delta = body(read_kind::delta);

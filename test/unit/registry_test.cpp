@@ -159,8 +159,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_FIXTURE_TEST_SUITE(app_table_rules, table_fixture)
 
 BOOST_AUTO_TEST_CASE(register_creates_lease_and_added_change) {
-  BOOST_TEST(table.register_instance(make_instance("i1", instance_status::up, 100), false, t0,
-                                     changes));
+  BOOST_TEST(
+      table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes));
   BOOST_REQUIRE_EQUAL(changes.size(), 1u);
   auto& snap = changes[0].snapshot;
   BOOST_TEST(snap.action == action_type::added);
@@ -171,15 +171,14 @@ BOOST_AUTO_TEST_CASE(register_creates_lease_and_added_change) {
   BOOST_TEST(changes[0].in_delta);
   BOOST_TEST(!changes[0].removed);
   // Re-registration is not new and keeps serviceUp.
-  BOOST_TEST(!table.register_instance(make_instance("i1", instance_status::up, 100), false,
-                                      t0 + 5, changes));
+  BOOST_TEST(!table.register_instance(make_instance("i1", instance_status::up, 100), false, t0 + 5,
+                                      changes));
   BOOST_TEST(table.find("i1")->service_up_timestamp == t0);
   BOOST_TEST(table.find("i1")->registration_timestamp == t0 + 5);
 }
 
 BOOST_AUTO_TEST_CASE(non_up_registration_has_no_service_up) {
-  table.register_instance(make_instance("i1", instance_status::starting, 100), false, t0,
-                          changes);
+  table.register_instance(make_instance("i1", instance_status::starting, 100), false, t0, changes);
   BOOST_TEST(table.find("i1")->service_up_timestamp == 0);
 }
 
@@ -294,8 +293,7 @@ BOOST_AUTO_TEST_CASE(override_reapplied_on_renew) { // T25
 BOOST_AUTO_TEST_CASE(client_starting_beats_override) { // T26
   table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
   table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
-  table.register_instance(make_instance("i1", instance_status::starting, 200), false, t0,
-                          changes);
+  table.register_instance(make_instance("i1", instance_status::starting, 200), false, t0, changes);
   BOOST_TEST((status_of("i1") == instance_status::starting));
 }
 

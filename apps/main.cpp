@@ -1,0 +1,62 @@
+// caf-eureka-node: one Eureka-compatible registry node.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <pthread.h>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include "apps/node.hpp"
+#include "apps/node_config.hpp"
+#include "common/log.hpp"
+
+int main(int argc, char** argv) {
+  using namespace eureka;
+  // Block the stop signals before any CAF thread exists: the threads inherit
+  // the mask and main() alone receives them through sigwait.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto loaded = load_node_config(args, [](const char* name) { return std::getenv(name); });
+  if (loaded.show_help) {
+    std::cout << help_text();
+    return 0;
+  }
+  if (!loaded.error.empty()) {
+    std::cerr << "caf-eureka-node: " << loaded.error << '\n';
+    return 2;
+  }
+  if (loaded.dump_config) {
+    std::cout << dump_config(loaded.config);
+    return 0;
+  }
+  log::level level = log::level::info;
+  log::parse_level(loaded.config.log_level, level);
+  log::set_level(level);
+
+  caf::actor_system_config sys_cfg;
+  configure_actor_system(sys_cfg, loaded.config);
+  caf::actor_system sys{sys_cfg};
+  node n{sys, loaded.config};
+  if (auto err = n.start()) {
+    log::error("node", "cannot start: {}", sys.render(err));
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log::info("node", "received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  n.stop();
+  sys.await_all_actors_done();
+  log::info("node", "stopped");
+  return 0;
+}

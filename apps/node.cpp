@@ -1,0 +1,65 @@
+#include "apps/node.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "actors/directory.hpp"
+#include "actors/eviction.hpp"
+#include "common/log.hpp"
+#include "http_gateway/http_frontend.hpp"
+#include "messages/registry_messages.hpp"
+
+namespace eureka {
+
+void configure_actor_system(caf::actor_system_config& sys_cfg, const node_config& cfg) {
+  register_message_types(sys_cfg);
+  sys_cfg.load<caf::io::middleman>();
+  sys_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
+  // BASP is not used yet; when peers come, heartbeats must be on (pitfall 12).
+  sys_cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
+}
+
+node::node(caf::actor_system& sys, node_config cfg) : sys_(sys), cfg_(std::move(cfg)) {
+  // nop
+}
+
+node::~node() {
+  stop();
+}
+
+caf::error node::start() {
+  auto anchor = make_time_anchor(sys_);
+  directory_ = sys_.spawn(eureka::directory, cfg_.registry, anchor);
+  auto seed = static_cast<uint64_t>(anchor.epoch_ms);
+  eviction_ = sys_.spawn(eureka::eviction, cfg_.registry, anchor, directory_, seed);
+  auto fe = gateway::start_http_frontend(sys_, cfg_.gateway, directory_);
+  if (!fe) {
+    auto err = std::move(fe.error());
+    stop();
+    return err;
+  }
+  gateway_ = fe->broker;
+  port_ = fe->port;
+  log::info("node",
+            "serving the Eureka API on {}:{} under {} (self-preservation {}, "
+            "eviction every {} ms, lease expiry {})",
+            cfg_.gateway.bind_address, port_, cfg_.gateway.base_paths.front(),
+            cfg_.registry.enable_self_preservation ? "on" : "off",
+            cfg_.registry.eviction_interval_ms,
+            cfg_.registry.legacy_lease_expiry ? "legacy 2 x duration" : "corrected");
+  return caf::none;
+}
+
+void node::stop() {
+  // Reverse of start(): no new requests first, then the actors they reach.
+  for (auto* hdl : {&gateway_, &eviction_, &directory_})
+    if (*hdl) {
+      caf::anon_send_exit(*hdl, caf::exit_reason::user_shutdown);
+      *hdl = caf::actor{};
+    }
+}
+
+} // namespace eureka

@@ -1,0 +1,49 @@
+// A caf-eureka node: the actors and the gateway of one process, started in
+// dependency order and stopped in reverse (directory → eviction → gateway).
+#pragma once
+
+#include <cstdint>
+
+#include <caf/actor.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/error.hpp>
+
+#include "apps/node_config.hpp"
+
+namespace eureka {
+
+/// Prepares an actor system configuration for a node: message types, the
+/// middleman, scheduler size. Never reads caf-application.ini.
+void configure_actor_system(caf::actor_system_config& sys_cfg, const node_config& cfg);
+
+class node {
+public:
+  node(caf::actor_system& sys, node_config cfg);
+  ~node();
+
+  node(const node&) = delete;
+  node& operator=(const node&) = delete;
+
+  /// Spawns the actors and binds the HTTP port; on error nothing is left
+  /// running.
+  caf::error start();
+
+  /// Stops the gateway first (no new requests), then the actors. Idempotent.
+  void stop();
+
+  /// The bound HTTP port (valid after start()).
+  uint16_t port() const { return port_; }
+
+  caf::actor directory() const { return directory_; }
+
+private:
+  caf::actor_system& sys_;
+  node_config cfg_;
+  caf::actor directory_;
+  caf::actor eviction_;
+  caf::actor gateway_;
+  uint16_t port_ = 0;
+};
+
+} // namespace eureka

@@ -1,0 +1,378 @@
+#include "apps/node_config.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/log.hpp"
+
+namespace eureka {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && is_space(s.front()))
+    s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back()))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+template <class Int>
+std::string parse_int(std::string_view text, Int min, Int max, Int& out) {
+  long long value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || ptr != text.data() + text.size())
+    return fmt::format("'{}' is not a whole number", text);
+  if (value < static_cast<long long>(min) || value > static_cast<long long>(max))
+    return fmt::format("{} is out of range [{}, {}]", value, min, max);
+  out = static_cast<Int>(value);
+  return {};
+}
+
+using accessor_bool = bool& (*)(node_config&);
+
+option_spec make_bool(std::string key, std::string description, accessor_bool get) {
+  return {std::move(key), std::move(description),
+          [get](node_config& c, std::string_view v) -> std::string {
+            auto s = lower(v);
+            if (s == "true")
+              get(c) = true;
+            else if (s == "false")
+              get(c) = false;
+            else
+              return fmt::format("'{}' is not true or false", v);
+            return {};
+          },
+          [get](const node_config& c) -> std::string {
+            return get(const_cast<node_config&>(c)) ? "true" : "false";
+          }};
+}
+
+template <class Int>
+option_spec make_int(std::string key, std::string description, Int& (*get)(node_config&), Int min,
+                     Int max) {
+  return {std::move(key), std::move(description),
+          [get, min, max](node_config& c, std::string_view v) {
+            return parse_int<Int>(v, min, max, get(c));
+          },
+          [get](const node_config& c) { return std::to_string(get(const_cast<node_config&>(c))); }};
+}
+
+option_spec make_ms(std::string key, std::string description,
+                    std::chrono::milliseconds& (*get)(node_config&), int64_t min) {
+  return {std::move(key), std::move(description),
+          [get, min](node_config& c, std::string_view v) {
+            int64_t ms = 0;
+            auto err = parse_int<int64_t>(v, min, std::numeric_limits<int32_t>::max(), ms);
+            if (err.empty())
+              get(c) = std::chrono::milliseconds{ms};
+            return err;
+          },
+          [get](const node_config& c) {
+            return std::to_string(get(const_cast<node_config&>(c)).count());
+          }};
+}
+
+option_spec make_string(std::string key, std::string description, std::string& (*get)(node_config&),
+                        std::string (*check)(std::string_view) = nullptr) {
+  return {std::move(key), std::move(description),
+          [get, check](node_config& c, std::string_view v) -> std::string {
+            if (check != nullptr)
+              if (auto err = check(v); !err.empty())
+                return err;
+            get(c) = std::string{v};
+            return {};
+          },
+          [get](const node_config& c) { return get(const_cast<node_config&>(c)); }};
+}
+
+std::string check_log_level(std::string_view v) {
+  log::level ignored;
+  return log::parse_level(v, ignored) ? std::string{}
+                                      : fmt::format("'{}' is not one of debug, info, warn, "
+                                                    "error, off",
+                                                    v);
+}
+
+std::vector<std::string> split_list(std::string_view v) {
+  std::vector<std::string> out;
+  while (!v.empty()) {
+    auto pos = v.find(',');
+    auto item = trim(v.substr(0, pos));
+    if (!item.empty())
+      out.emplace_back(item);
+    if (pos == std::string_view::npos)
+      break;
+    v.remove_prefix(pos + 1);
+  }
+  return out;
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty())
+      out += ',';
+    out += i;
+  }
+  return out;
+}
+
+std::vector<option_spec> build_options() {
+  std::vector<option_spec> o;
+  // -- server ------------------------------------------------------------------
+  o.push_back(make_int<uint16_t>(
+      "server.port", "HTTP port of the Eureka REST API (0: an ephemeral port)",
+      [](node_config& c) -> uint16_t& { return c.gateway.port; }, 0, 65535));
+  o.push_back(make_string("server.address", "Address the HTTP port binds to",
+                          [](node_config& c) -> std::string& { return c.gateway.bind_address; }));
+  o.push_back({"eureka.gateway.base-paths",
+               "Comma-separated mount points of the API; each also accepts /v2",
+               [](node_config& c, std::string_view v) -> std::string {
+                 auto list = split_list(v);
+                 if (list.empty())
+                   return "at least one base path is needed";
+                 for (const auto& p : list)
+                   if (p.empty() || p.front() != '/')
+                     return fmt::format("base path '{}' must start with '/'", p);
+                 c.gateway.base_paths = std::move(list);
+                 return {};
+               },
+               [](const node_config& c) { return join(c.gateway.base_paths); }});
+  o.push_back(make_int<size_t>(
+      "eureka.gateway.max-header-bytes", "Largest request line plus headers (431 beyond)",
+      [](node_config& c) -> size_t& { return c.gateway.max_header_bytes; }, 1024, 1u << 20));
+  o.push_back(make_int<size_t>(
+      "eureka.gateway.max-body-bytes", "Largest request body, also after gzip inflation (413)",
+      [](node_config& c) -> size_t& { return c.gateway.max_body_bytes; }, 1024, 64u << 20));
+  o.push_back(make_int<size_t>(
+      "eureka.gateway.max-connections", "Most open HTTP connections (503 beyond)",
+      [](node_config& c) -> size_t& { return c.gateway.max_connections; }, 1, 1000000));
+  o.push_back(make_ms(
+      "eureka.gateway.idle-timeout-ms", "Idle keep-alive connections close",
+      [](node_config& c) -> std::chrono::milliseconds& { return c.gateway.idle_timeout; }, 100));
+  o.push_back(make_ms(
+      "eureka.gateway.request-timeout-ms",
+      "Most time from a request's first byte to its last (408)",
+      [](node_config& c) -> std::chrono::milliseconds& { return c.gateway.request_timeout; }, 100));
+  o.push_back(make_string("eureka.environment", "Environment shown on the status page",
+                          [](node_config& c) -> std::string& { return c.gateway.environment; }));
+  o.push_back(make_string("eureka.instance.hostname",
+                          "Host name this node reports (empty: detected)",
+                          [](node_config& c) -> std::string& { return c.gateway.node_hostname; }));
+  // -- registry ----------------------------------------------------------------
+  o.push_back(
+      make_bool("eureka.server.enable-self-preservation",
+                "Stop evicting while renewals fall below the threshold",
+                [](node_config& c) -> bool& { return c.registry.enable_self_preservation; }));
+  o.push_back(make_int<int64_t>(
+      "eureka.server.eviction-interval-timer-in-ms", "Period of the eviction sweep",
+      [](node_config& c) -> int64_t& { return c.registry.eviction_interval_ms; }, 100,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back({"eureka.server.renewal-percent-threshold",
+               "Share of expected renewals below which self-preservation engages",
+               [](node_config& c, std::string_view v) -> std::string {
+                 std::string text{v};
+                 char* end = nullptr;
+                 errno = 0;
+                 double d = std::strtod(text.c_str(), &end);
+                 if (text.empty() || end != text.c_str() + text.size() || errno != 0
+                     || !std::isfinite(d))
+                   return fmt::format("'{}' is not a number", v);
+                 if (d <= 0.0 || d > 1.0)
+                   return fmt::format("{} is out of range (0, 1]", d);
+                 c.registry.renewal_percent_threshold = d;
+                 return {};
+               },
+               [](const node_config& c) {
+                 return fmt::format("{}", c.registry.renewal_percent_threshold);
+               }});
+  o.push_back(make_int<int32_t>(
+      "eureka.server.expected-client-renewal-interval-seconds",
+      "Heartbeat interval clients are expected to use",
+      [](node_config& c) -> int32_t& { return c.registry.expected_client_renewal_interval_secs; },
+      1, 3600));
+  o.push_back(make_int<int64_t>(
+      "eureka.server.retention-time-in-m-s-in-delta-queue",
+      "How long a change stays in /apps/delta",
+      [](node_config& c) -> int64_t& { return c.registry.retention_time_in_delta_queue_ms; }, 1000,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back(make_int<int64_t>(
+      "eureka.server.delta-retention-timer-interval-in-ms",
+      "Period of the sweep that drops old changes from the delta",
+      [](node_config& c) -> int64_t& { return c.registry.delta_retention_timer_interval_ms; }, 100,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back(make_bool("eureka.server.disable-delta", "Answer /apps/delta with 403",
+                        [](node_config& c) -> bool& { return c.registry.disable_delta; }));
+  o.push_back(make_bool("eureka.server.legacy-lease-expiry",
+                        "Java's expiry after 2 x duration (decisions.md 1)",
+                        [](node_config& c) -> bool& { return c.registry.legacy_lease_expiry; }));
+  o.push_back(
+      make_bool("eureka.server.use-read-only-response-cache",
+                "Java's 30 s read-only response cache (decisions.md 2)",
+                [](node_config& c) -> bool& { return c.registry.use_read_only_response_cache; }));
+  o.push_back(make_int<int64_t>(
+      "eureka.server.response-cache-update-interval-ms",
+      "Read-only cache refresh; most a renewal timestamp may lag in payloads",
+      [](node_config& c) -> int64_t& { return c.registry.response_cache_update_interval_ms; }, 100,
+      std::numeric_limits<int32_t>::max()));
+  // -- process -----------------------------------------------------------------
+  o.push_back(make_string(
+      "logging.level", "debug, info, warn, error or off",
+      [](node_config& c) -> std::string& { return c.log_level; }, check_log_level));
+  o.push_back(make_int<int32_t>(
+      "node.scheduler-threads", "Actor scheduler threads (CAF scheduler.max-threads)",
+      [](node_config& c) -> int32_t& { return c.scheduler_threads; }, 1, 64));
+  return o;
+}
+
+const option_spec* find_option(std::string_view key) {
+  for (const auto& o : node_options())
+    if (o.key == key)
+      return &o;
+  return nullptr;
+}
+
+std::string apply(node_config& cfg, std::string_view key, std::string_view value,
+                  std::string_view origin) {
+  auto opt = find_option(key);
+  if (opt == nullptr)
+    return fmt::format("{}: unknown key '{}' (see --help)", origin, key);
+  if (auto err = opt->apply(cfg, trim(value)); !err.empty())
+    return fmt::format("{}: {}: {}", origin, key, err);
+  return {};
+}
+
+std::string load_file(node_config& cfg, const std::string& path) {
+  std::ifstream in{path};
+  if (!in)
+    return fmt::format("cannot read config file '{}'", path);
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    auto text = trim(line);
+    if (text.empty() || text.front() == '#' || text.front() == '!')
+      continue;
+    auto pos = text.find_first_of("=:");
+    if (pos == std::string_view::npos)
+      return fmt::format("{}:{}: expected key=value", path, number);
+    auto origin = fmt::format("{}:{}", path, number);
+    if (auto err = apply(cfg, trim(text.substr(0, pos)), text.substr(pos + 1), origin);
+        !err.empty())
+      return err;
+  }
+  return {};
+}
+
+} // namespace
+
+const std::vector<option_spec>& node_options() {
+  static const std::vector<option_spec> options = build_options();
+  return options;
+}
+
+std::vector<std::string> env_names(std::string_view key) {
+  std::string canonical, spaced;
+  for (char c : key) {
+    char up = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    if (c == '.') {
+      canonical += '_';
+      spaced += '_';
+    } else if (c == '-') {
+      spaced += '_';
+    } else {
+      canonical += up;
+      spaced += up;
+    }
+  }
+  if (canonical == spaced)
+    return {canonical};
+  return {canonical, spaced};
+}
+
+config_load_result load_node_config(const std::vector<std::string>& args,
+                                    const std::function<const char*(const char*)>& getenv_fn) {
+  config_load_result r;
+  std::string config_file;
+  if (auto v = getenv_fn("CAF_EUREKA_CONFIG_FILE"); v != nullptr && *v != '\0')
+    config_file = v;
+  std::vector<std::pair<std::string, std::string>> cli;
+  for (const auto& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      r.show_help = true;
+      continue;
+    }
+    if (arg == "--dump-config") {
+      r.dump_config = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0 || arg.find('=') == std::string::npos) {
+      r.error = fmt::format("command line: expected --<key>=<value>, got '{}'", arg);
+      return r;
+    }
+    auto eq = arg.find('=');
+    auto key = arg.substr(2, eq - 2);
+    auto value = arg.substr(eq + 1);
+    if (key == "config-file")
+      config_file = value;
+    else
+      cli.emplace_back(std::move(key), std::move(value));
+  }
+  if (r.show_help)
+    return r;
+  if (!config_file.empty())
+    if (r.error = load_file(r.config, config_file); !r.error.empty())
+      return r;
+  for (const auto& opt : node_options())
+    for (const auto& name : env_names(opt.key))
+      if (auto v = getenv_fn(name.c_str()); v != nullptr) {
+        if (r.error = apply(r.config, opt.key, v, "environment " + name); !r.error.empty())
+          return r;
+        break;
+      }
+  for (const auto& [key, value] : cli)
+    if (r.error = apply(r.config, key, value, "command line"); !r.error.empty())
+      return r;
+  return r;
+}
+
+std::string help_text() {
+  node_config defaults;
+  std::ostringstream out;
+  out << "Usage: caf-eureka-node [--config-file=PATH] [--<key>=<value> ...] [--dump-config]\n\n"
+         "A Eureka-compatible service registry node. Every key can be set as\n"
+         "--<key>=<value>, as an environment variable (dots to '_', upper case,\n"
+         "dashes removed or turned into '_', e.g. EUREKA_SERVER_ENABLESELFPRESERVATION)\n"
+         "or in a .properties file (--config-file or CAF_EUREKA_CONFIG_FILE).\n"
+         "Precedence: command line > environment > file > default.\n\nKeys (default):\n";
+  for (const auto& opt : node_options())
+    out << fmt::format("  {:<56} {}\n  {:<56}   default: {}\n", opt.key, opt.description, "",
+                       opt.render(defaults));
+  return out.str();
+}
+
+std::string dump_config(const node_config& cfg) {
+  std::string out;
+  for (const auto& opt : node_options())
+    out += fmt::format("{}={}\n", opt.key, opt.render(cfg));
+  return out;
+}
+
+} // namespace eureka

@@ -1,0 +1,66 @@
+// Configuration of a caf-eureka node: every key, its default, and where a
+// value may come from. Precedence: command line > environment > file >
+// default. Keys use Spring Cloud's names where the meaning matches, so an
+// operator can carry a Spring configuration over.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_gateway/gateway_config.hpp"
+#include "registry/registry_config.hpp"
+
+namespace eureka {
+
+struct node_config {
+  registry_config registry;
+  gateway::gateway_config gateway;
+  /// debug, info, warn, error or off.
+  std::string log_level = "info";
+  /// CAF scheduler threads for the actors; 2 suits a 2-core machine (the
+  /// broker runs on its own multiplexer thread).
+  int32_t scheduler_threads = 2;
+};
+
+/// One configuration key.
+struct option_spec {
+  std::string key;
+  std::string description;
+  /// Parses `value` into the config; returns an error text or "".
+  std::function<std::string(node_config&, std::string_view value)> apply;
+  /// Renders the current value.
+  std::function<std::string(const node_config&)> render;
+};
+
+/// Every key the node understands, in the order --help lists them.
+const std::vector<option_spec>& node_options();
+
+/// Environment variable names for a key: Spring's canonical form
+/// (EUREKA_SERVER_ENABLESELFPRESERVATION) and the one keeping word breaks
+/// (EUREKA_SERVER_ENABLE_SELF_PRESERVATION).
+std::vector<std::string> env_names(std::string_view key);
+
+struct config_load_result {
+  node_config config;
+  bool show_help = false;
+  bool dump_config = false;
+  /// Non-empty when the configuration is invalid: the node must not start.
+  std::string error;
+};
+
+/// Reads a configuration. `getenv` is injectable for tests; `args` excludes
+/// the program name. The file is a Java .properties file (`key=value`,
+/// `#` comments), named by --config-file=PATH or CAF_EUREKA_CONFIG_FILE.
+config_load_result load_node_config(const std::vector<std::string>& args,
+                                    const std::function<const char*(const char*)>& getenv_fn);
+
+/// The --help text: usage plus every key with its default.
+std::string help_text();
+
+/// The effective configuration as a .properties file (--dump-config).
+std::string dump_config(const node_config& cfg);
+
+} // namespace eureka
