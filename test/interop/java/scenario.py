@@ -1,0 +1,768 @@
+#!/usr/bin/env python3
+"""Interop scenario: the real Netflix eureka-client (through Spring Cloud) against a Eureka server.
+
+Runs a server (caf-eureka-node, or any command such as the Spring Cloud reference server), starts
+the interop client app (test/interop/java, a Spring Boot jar that prints one `OBSERVED {json}` line
+per second describing what its DiscoveryClient sees), and checks, step by step:
+
+  1. server start        the server answers GET <base>/apps
+  2. registration        the node shows the instance UP; the client sees itself UP
+  3. heartbeats          renewals reach the server and are answered 200, no re-registration
+  4. second instance     raw POST/DELETE of other instances reach the client through deltas
+  5. full vs delta       in steady state only deltas are fetched (hash reconcile succeeds)
+  6. status override     PUT/DELETE .../status is seen by the client
+  7. graceful shutdown   SIGTERM -> the client cancels (DELETE), the instance is gone at once
+
+Usage:
+  scenario.py --node build/apps/caf-eureka-node --jar test/interop/java/target/interop-java-client.jar
+  scenario.py --reference-jar test/interop/java-server-reference/target/eureka-server-reference.jar --jar ...
+  scenario.py --server-cmd 'my-server --port={port}' --no-metrics --jar ...
+
+Python 3 standard library only. Every wait is bounded; child processes run in their own process
+groups and are always killed. The last line is `N passed, M failed`.
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+APP = "INTEROP-JAVA"          # spring.application.name=interop-java, upper-cased by Eureka
+RAW_APP = "INTEROP-RAW"       # an application only the scenario registers
+STEPS = [
+    "server_start",
+    "client_registration",
+    "heartbeats",
+    "second_instance_via_delta",
+    "full_vs_delta",
+    "status_override",
+    "graceful_shutdown_cancel",
+]
+# Route labels of eureka_http_requests_total (http_gateway/router.cpp route_label()).
+ROUTES = {
+    "full": "apps_full",
+    "delta": "apps_delta",
+    "register": "register",
+    "renew": "renew",
+    "cancel": "cancel",
+    "status_update": "status_update",
+    "status_delete": "status_delete",
+}
+REQUESTS_METRIC = "eureka_http_requests_total"
+
+
+class StepFailed(Exception):
+    pass
+
+
+class Aborted(BaseException):
+    """SIGTERM/SIGINT/overall deadline: unwind through every finally block."""
+
+
+def log(msg):
+    sys.stdout.write("[%s] %s\n" % (time.strftime("%H:%M:%S"), msg))
+    sys.stdout.flush()
+
+
+# ----------------------------------------------------------------------------------------------
+# processes
+
+
+try:
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl  # resolved before any fork
+except (OSError, AttributeError):
+    _PRCTL = None
+
+
+def _die_with_parent():
+    """preexec_fn: SIGKILL this child if the scenario itself is killed (Linux PR_SET_PDEATHSIG)."""
+    if _PRCTL is not None:
+        _PRCTL(1, int(signal.SIGKILL), 0, 0, 0)
+
+
+class Child:
+    """A child process in its own process group, output to a log file (and optionally a callback)."""
+
+    def __init__(self, name, argv, log_path, on_line=None, env=None):
+        self.name = name
+        self.argv = argv
+        self.log_path = log_path
+        self.lines = []
+        self._on_line = on_line
+        self._log = open(log_path, "w", encoding="utf-8", errors="replace")
+        log("starting %s: %s" % (name, " ".join(shlex.quote(a) for a in argv)))
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
+            env=env,
+        )
+        self._reader = threading.Thread(target=self._read, name=name + "-reader", daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for raw in iter(self.proc.stdout.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\n")
+            self.lines.append(line)
+            try:
+                self._log.write(line + "\n")
+                self._log.flush()
+            except ValueError:
+                pass
+            if self._on_line:
+                self._on_line(line)
+
+    def alive(self):
+        return self.proc.poll() is None
+
+    def signal(self, sig):
+        if self.alive():
+            try:
+                os.kill(self.proc.pid, sig)
+            except ProcessLookupError:
+                pass
+
+    def wait(self, timeout):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def kill(self, grace=5.0):
+        """SIGTERM the whole group, then SIGKILL it after `grace` seconds."""
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if self.wait(grace) is None:
+                log("%s did not stop in %.0fs: SIGKILL" % (self.name, grace))
+        # The group may outlive its leader (forked helpers): always sweep it.
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.wait(5)
+        self._reader.join(timeout=2)
+        try:
+            self._log.close()
+        except Exception:
+            pass
+
+    def tail(self, n=60):
+        return self.lines[-n:] if n > 0 else []
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ----------------------------------------------------------------------------------------------
+# HTTP
+
+
+def http(method, url, body=None, headers=None, timeout=5.0):
+    """Returns (status, body_text); status None on a transport error."""
+    data = None
+    hdrs = dict(headers or {})
+    if body is not None:
+        if isinstance(body, str):
+            data = body.encode()
+        elif isinstance(body, bytes):
+            data = body
+        else:
+            data = json.dumps(body).encode()
+        hdrs.setdefault("Content-Type", "application/json")
+    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        try:
+            text = e.read().decode("utf-8", "replace")
+        except Exception:
+            text = ""
+        return e.code, text
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        return None, str(e)
+
+
+def get_json(url, timeout=5.0):
+    code, text = http("GET", url, headers={"Accept": "application/json"}, timeout=timeout)
+    if code != 200:
+        return code, None
+    try:
+        return code, json.loads(text)
+    except ValueError:
+        return code, None
+
+
+def parse_prometheus(text):
+    """{(name, frozenset(labels.items())): value} from Prometheus text format."""
+    out = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        labels = {}
+        if "{" in line:
+            name, rest = line.split("{", 1)
+            body, _, value = rest.rpartition("}")
+            i = 0
+            while i < len(body):
+                eq = body.index("=", i)
+                key = body[i:eq].strip().lstrip(",").strip()
+                j = eq + 2  # skip ="
+                val = []
+                while body[j] != '"':
+                    if body[j] == "\\":
+                        j += 1
+                    val.append(body[j])
+                    j += 1
+                labels[key] = "".join(val)
+                i = j + 1
+                while i < len(body) and body[i] in ", ":
+                    i += 1
+        else:
+            name, _, value = line.partition(" ")
+        try:
+            out[(name.strip(), frozenset(labels.items()))] = float(value.split()[0])
+        except (ValueError, IndexError):
+            pass
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# the scenario
+
+
+class Scenario:
+    def __init__(self, args):
+        self.args = args
+        self.results = []       # (step, ok, detail)
+        self.server = None
+        self.client = None
+        self.port = None
+        self.base = None        # http://127.0.0.1:PORT/eureka
+        self.root = None        # http://127.0.0.1:PORT
+        self.use_metrics = args.node is not None and not args.no_metrics
+        self.obs = None         # latest OBSERVED document
+        self.obs_count = 0
+        self.obs_lock = threading.Lock()
+        self.events = []
+        self.self_id = None
+        self.log_dir = args.log_dir or tempfile.mkdtemp(prefix="interop-java-")
+        os.makedirs(self.log_dir, exist_ok=True)
+
+    # -- bookkeeping ----------------------------------------------------------------------------
+
+    def record(self, step, ok, detail):
+        self.results.append((step, ok, detail))
+        log("%s %s: %s" % ("PASS" if ok else "FAIL", step, detail))
+
+    def run_step(self, step, fn, prerequisite_ok=True):
+        if not prerequisite_ok:
+            self.record(step, False, "not run: a step it depends on failed")
+            return False
+        t0 = time.monotonic()
+        try:
+            detail = fn()
+            self.record(step, True, "%s (%.1fs)" % (detail, time.monotonic() - t0))
+            return True
+        except StepFailed as e:
+            self.record(step, False, "%s (%.1fs)" % (e, time.monotonic() - t0))
+            return False
+        except Exception as e:  # a bug in the driver must not hide the other steps
+            self.record(step, False, "driver error %s: %s" % (type(e).__name__, e))
+            return False
+
+    # -- observations from the Java app ---------------------------------------------------------
+
+    def on_client_line(self, line):
+        tag, _, payload = line.partition(" ")
+        if tag not in ("OBSERVED", "EVENT"):
+            return
+        try:
+            doc = json.loads(payload)
+        except ValueError:
+            return
+        with self.obs_lock:
+            if tag == "OBSERVED":
+                self.obs = doc
+                self.obs_count += 1
+                if self.self_id is None:
+                    self.self_id = doc.get("self", {}).get("id")
+            else:
+                self.events.append(doc)
+
+    def observation(self):
+        with self.obs_lock:
+            return self.obs, self.obs_count
+
+    def fresh_observation(self, timeout=5.0):
+        """The first OBSERVED line printed after now (so it reflects the current client state)."""
+        _, n0 = self.observation()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            doc, n = self.observation()
+            if n > n0:
+                return doc
+            self.check_client_alive()
+            time.sleep(0.1)
+        raise StepFailed("the client printed no OBSERVED line for %.0fs" % timeout)
+
+    def wait_observed(self, what, predicate, timeout):
+        deadline = time.monotonic() + timeout
+        doc = None
+        while time.monotonic() < deadline:
+            doc, _ = self.observation()
+            if doc is not None and predicate(doc):
+                return doc
+            self.check_client_alive()
+            time.sleep(0.2)
+        raise StepFailed("client did not observe %s within %.0fs; last OBSERVED: %s"
+                         % (what, timeout, json.dumps(doc)[:600] if doc else None))
+
+    def check_client_alive(self):
+        if self.client is not None and not self.client.alive():
+            raise StepFailed("the Java client exited (code %s)" % self.client.proc.returncode)
+
+    @staticmethod
+    def observed_instance(doc, app, iid):
+        for inst in (doc.get("apps") or {}).get(app, []):
+            if inst.get("id") == iid:
+                return inst
+        return None
+
+    @staticmethod
+    def req_count(doc, op, code=None):
+        codes = (doc.get("requests") or {}).get(op, {})
+        if code is None:
+            return sum(codes.values())
+        return codes.get(str(code), 0)
+
+    # -- server side ----------------------------------------------------------------------------
+
+    def server_instance(self, app, iid):
+        """(code, instance dict) from GET <base>/apps/APP/ID."""
+        code, doc = get_json("%s/apps/%s/%s" % (self.base, app, urllib.parse.quote(iid, safe="")))
+        if code == 200 and doc is not None:
+            return code, doc.get("instance")
+        return code, None
+
+    def server_app_instances(self, app):
+        code, doc = get_json("%s/apps/%s" % (self.base, app))
+        if code != 200 or doc is None:
+            return code, []
+        insts = (doc.get("application") or {}).get("instance") or []
+        if isinstance(insts, dict):
+            insts = [insts]
+        return code, insts
+
+    def metrics(self):
+        """{route: {code: count}} of eureka_http_requests_total, or None when unavailable."""
+        code, text = http("GET", self.root + "/metrics", timeout=5.0)
+        if code != 200:
+            return None
+        out = {}
+        for (name, labels), value in parse_prometheus(text).items():
+            if name != REQUESTS_METRIC:
+                continue
+            lab = dict(labels)
+            out.setdefault(lab.get("route", ""), {})[lab.get("code", "")] = int(value)
+        return out
+
+    def metric(self, m, kind, code=None):
+        codes = (m or {}).get(ROUTES[kind], {})
+        if code is None:
+            return sum(codes.values())
+        return codes.get(str(code), 0)
+
+    def need_metrics(self):
+        m = self.metrics()
+        if m is None:
+            raise StepFailed("GET /metrics did not answer 200 with Prometheus text")
+        return m
+
+    # -- steps ----------------------------------------------------------------------------------
+
+    def step_server_start(self):
+        self.port = self.args.port or free_port()
+        self.root = "http://127.0.0.1:%d" % self.port
+        self.base = self.root + self.args.base_path.rstrip("/")
+        if self.args.node:
+            argv = [self.args.node, "--server.port=%d" % self.port, "--server.address=127.0.0.1",
+                    "--eureka.server.eviction-interval-timer-in-ms=1000"] + self.args.node_arg
+        elif self.args.reference_jar:
+            argv = [self.args.java] + shlex.split(self.args.jvm_opts) + [
+                "-jar", self.args.reference_jar, "--server.port=%d" % self.port,
+                "--server.address=127.0.0.1"]
+        else:
+            argv = [a.replace("{port}", str(self.port)) for a in shlex.split(self.args.server_cmd)]
+        self.server = Child("server", argv, os.path.join(self.log_dir, "server.log"))
+        deadline = time.monotonic() + self.args.server_timeout
+        last = None
+        while time.monotonic() < deadline:
+            if not self.server.alive():
+                raise StepFailed("server exited with code %s" % self.server.proc.returncode)
+            code, doc = get_json(self.base + "/apps", timeout=2.0)
+            last = code
+            if code == 200 and doc is not None and "applications" in doc:
+                detail = "GET %s/apps -> 200 on port %d" % (self.args.base_path, self.port)
+                if self.use_metrics:
+                    if self.metrics() is None:
+                        raise StepFailed("server is up but GET /metrics does not answer 200")
+                    detail += ", /metrics answers"
+                return detail
+            time.sleep(0.25)
+        raise StepFailed("server did not answer GET %s/apps with JSON within %.0fs (last: %s)"
+                         % (self.base, self.args.server_timeout, last))
+
+    def step_client_registration(self):
+        url = self.base + "/"
+        argv = [self.args.java] + shlex.split(self.args.jvm_opts) + [
+            "-Dinterop.eureka-url=" + url, "-jar", self.args.jar,
+            "--interop.port=%d" % self.args.instance_port] + self.args.client_arg
+        self.client = Child("client", argv, os.path.join(self.log_dir, "client.log"),
+                            on_line=self.on_client_line)
+        deadline = time.monotonic() + self.args.client_timeout
+        # The client names its own instance id in every OBSERVED line.
+        while self.self_id is None:
+            if time.monotonic() > deadline:
+                raise StepFailed("the client printed no OBSERVED line within %.0fs"
+                                 % self.args.client_timeout)
+            self.check_client_alive()
+            time.sleep(0.2)
+        iid = self.self_id
+        server_ok = None
+        while time.monotonic() < deadline:
+            self.check_client_alive()
+            code, insts = self.server_app_instances(APP)
+            mine = [i for i in insts if i.get("instanceId") == iid]
+            if mine and mine[0].get("status") == "UP":
+                server_ok = mine[0]
+                break
+            time.sleep(0.25)
+        if server_ok is None:
+            raise StepFailed("server never listed %s/%s as UP in GET apps/%s" % (APP, iid, APP))
+        remaining = max(1.0, deadline - time.monotonic())
+        self.wait_observed("itself UP", lambda d: (self.observed_instance(d, APP, iid) or {})
+                           .get("status") == "UP", remaining)
+        doc = self.fresh_observation()
+        regs = (doc.get("requests") or {}).get("register", {})
+        if self.req_count(doc, "register", 204) < 1:
+            raise StepFailed("the client's registration was never answered 204: %s" % regs)
+        if self.req_count(doc, "register") != self.req_count(doc, "register", 204):
+            raise StepFailed("some registrations were not answered 204: %s" % regs)
+        lease = server_ok.get("leaseInfo") or {}
+        if lease.get("durationInSecs") != 5 or lease.get("renewalIntervalInSecs") != 1:
+            raise StepFailed("server lease does not carry the client's 1 s / 5 s: %s" % lease)
+        return "server lists %s/%s UP; client sees itself UP; register -> %s" % (APP, iid, regs)
+
+    def step_heartbeats(self):
+        iid = self.self_id
+        window = 5.0
+        d0 = self.fresh_observation()
+        _, i0 = self.server_instance(APP, iid)
+        m0 = self.need_metrics() if self.use_metrics else None
+        time.sleep(window)
+        d1 = self.fresh_observation()
+        _, i1 = self.server_instance(APP, iid)
+        m1 = self.need_metrics() if self.use_metrics else None
+
+        renew_ok = self.req_count(d1, "renew", 200) - self.req_count(d0, "renew", 200)
+        renew_all = self.req_count(d1, "renew") - self.req_count(d0, "renew")
+        if renew_ok < 3:
+            raise StepFailed("client renewals answered 200 in %.0fs: %d (of %d sent); want >= 3; %s"
+                             % (window, renew_ok, renew_all, d1.get("requests")))
+        if renew_all != renew_ok:
+            raise StepFailed("some renewals were not answered 200: %s" % d1["requests"].get("renew"))
+        if self.req_count(d1, "register") != self.req_count(d0, "register"):
+            raise StepFailed("the client re-registered during steady heartbeats (renew 404?): %s"
+                             % d1["requests"].get("register"))
+        details = ["client renew 200 x%d in %.0fs" % (renew_ok, window)]
+        lr0 = ((i0 or {}).get("leaseInfo") or {}).get("lastRenewalTimestamp")
+        lr1 = ((i1 or {}).get("leaseInfo") or {}).get("lastRenewalTimestamp")
+        lease_grew = lr0 is not None and lr1 is not None and int(lr1) > int(lr0)
+        details.append("lastRenewalTimestamp %s -> %s" % (lr0, lr1))
+        if self.use_metrics:
+            grew = self.metric(m1, "renew", 200) - self.metric(m0, "renew", 200)
+            details.append("metrics renew{code=200} +%d" % grew)
+            if grew < 3:
+                raise StepFailed("server renew counter grew by %d in %.0fs; want >= 3; %s"
+                                 % (grew, window, "; ".join(details)))
+        elif not lease_grew:
+            raise StepFailed("server lastRenewalTimestamp did not grow: %s" % "; ".join(details))
+        return "; ".join(details)
+
+    def raw_instance(self, app, iid, port):
+        now = int(time.time() * 1000)
+        return {"instance": {
+            "instanceId": iid,
+            "hostName": "127.0.0.1",
+            "app": app,
+            "ipAddr": "127.0.0.1",
+            "status": "UP",
+            "overriddenStatus": "UNKNOWN",
+            "port": {"$": port, "@enabled": "true"},
+            "securePort": {"$": 443, "@enabled": "false"},
+            "countryId": 1,
+            "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo",
+                               "name": "MyOwn"},
+            "leaseInfo": {"renewalIntervalInSecs": 30, "durationInSecs": 90},
+            "metadata": {"origin": "interop-scenario"},
+            "homePageUrl": "http://127.0.0.1:%d/" % port,
+            "statusPageUrl": "http://127.0.0.1:%d/info" % port,
+            "healthCheckUrl": "http://127.0.0.1:%d/health" % port,
+            "vipAddress": app.lower(),
+            "secureVipAddress": app.lower(),
+            "isCoordinatingDiscoveryServer": "false",
+            "lastUpdatedTimestamp": str(now),
+            "lastDirtyTimestamp": str(now),
+        }}
+
+    def step_second_instance(self):
+        # One more instance of the client's own application, and one of a new application: the
+        # client must merge both from deltas (ADDED, then DELETED) without a fallback full fetch.
+        others = [(APP, "raw-%s-1" % APP.lower(), 19001), (RAW_APP, "raw-%s-1" % RAW_APP.lower(), 19002)]
+        d0 = self.fresh_observation()
+        m0 = self.need_metrics() if self.use_metrics else None
+        for app, iid, port in others:
+            code, text = http("POST", "%s/apps/%s" % (self.base, app), self.raw_instance(app, iid, port),
+                              headers={"Accept": "application/json"})
+            if code != 204:
+                raise StepFailed("POST apps/%s -> %s %s (want 204)" % (app, code, text[:200]))
+        self.wait_observed("the raw instances UP", lambda d: all(
+            (self.observed_instance(d, a, i) or {}).get("status") == "UP" for a, i, _ in others), 20)
+        d1 = self.fresh_observation()
+        if d1.get("hash") != "UP_3_":
+            raise StepFailed("client hash after adding two instances is %r, want UP_3_" % d1.get("hash"))
+        for app, iid, _ in others:
+            code, text = http("DELETE", "%s/apps/%s/%s" % (self.base, app, urllib.parse.quote(iid, safe="")))
+            if code != 200:
+                raise StepFailed("DELETE apps/%s/%s -> %s %s (want 200)" % (app, iid, code, text[:200]))
+        self.wait_observed("the raw instances gone", lambda d: all(
+            self.observed_instance(d, a, i) is None for a, i, _ in others)
+            and RAW_APP not in (d.get("apps") or {}), 20)
+        d2 = self.fresh_observation()
+        full = self.req_count(d2, "full") - self.req_count(d0, "full")
+        delta = self.req_count(d2, "delta", 200) - self.req_count(d0, "delta", 200)
+        details = ["seen added (hash UP_3_) and removed (hash %s)" % d2.get("hash"),
+                   "client delta +%d, full +%d" % (delta, full)]
+        if full != 0 or delta < 2:
+            raise StepFailed("changes were not picked up through deltas alone: " + "; ".join(details))
+        if self.use_metrics:
+            m1 = self.need_metrics()
+            reg = self.metric(m1, "register", 204) - self.metric(m0, "register", 204)
+            can = self.metric(m1, "cancel", 200) - self.metric(m0, "cancel", 200)
+            details.append("metrics register{204} +%d, cancel{200} +%d" % (reg, can))
+            if reg < 2 or can < 2:
+                raise StepFailed("server counters do not show the raw register/cancel: " + "; ".join(details))
+        return "; ".join(details)
+
+    def step_full_vs_delta(self):
+        window = self.args.delta_window
+        d0 = self.fresh_observation()
+        m0 = self.need_metrics() if self.use_metrics else None
+        time.sleep(window)
+        d1 = self.fresh_observation()
+        m1 = self.need_metrics() if self.use_metrics else None
+        full = self.req_count(d1, "full") - self.req_count(d0, "full")
+        delta = self.req_count(d1, "delta", 200) - self.req_count(d0, "delta", 200)
+        details = ["client over %.0fs: delta +%d, full +%d" % (window, delta, full)]
+        if full != 0:
+            raise StepFailed("the client fell back to full fetches (hash reconcile failed?): "
+                             + "; ".join(details))
+        if delta < window / 2:
+            raise StepFailed("too few delta fetches: " + "; ".join(details))
+        if d1.get("hash") != d1.get("serverHash"):
+            raise StepFailed("client reconcile hash %r != server apps__hashcode %r"
+                             % (d1.get("hash"), d1.get("serverHash")))
+        details.append("hash %s matches server" % d1.get("hash"))
+        if self.use_metrics:
+            sfull = self.metric(m1, "full") - self.metric(m0, "full")
+            sdelta = self.metric(m1, "delta", 200) - self.metric(m0, "delta", 200)
+            details.append("metrics apps_full +%d, apps_delta{200} +%d" % (sfull, sdelta))
+            if sfull != 0 or sdelta < window / 2:
+                raise StepFailed("server counters disagree: " + "; ".join(details))
+        return "; ".join(details)
+
+    def step_status_override(self):
+        iid = self.self_id
+        path = "%s/apps/%s/%s/status" % (self.base, APP, urllib.parse.quote(iid, safe=""))
+        d0 = self.fresh_observation()
+        code, text = http("PUT", path + "?value=OUT_OF_SERVICE")
+        if code != 200:
+            raise StepFailed("PUT status?value=OUT_OF_SERVICE -> %s %s (want 200)" % (code, text[:200]))
+        code, inst = self.server_instance(APP, iid)
+        if code != 200 or (inst or {}).get("status") != "OUT_OF_SERVICE":
+            raise StepFailed("server instance after override: %s %s" % (code, json.dumps(inst)[:300]))
+        if inst.get("overriddenStatus", inst.get("overriddenstatus")) != "OUT_OF_SERVICE":
+            raise StepFailed("server overriddenStatus after PUT: %r" % inst.get("overriddenStatus"))
+        self.wait_observed("itself OUT_OF_SERVICE", lambda d: (self.observed_instance(d, APP, iid) or {})
+                           .get("status") == "OUT_OF_SERVICE", 15)
+        # The override must survive the client's heartbeats (which carry status=UP).
+        time.sleep(3)
+        d1 = self.fresh_observation()
+        if (self.observed_instance(d1, APP, iid) or {}).get("status") != "OUT_OF_SERVICE":
+            raise StepFailed("override did not survive heartbeats: %s"
+                             % self.observed_instance(d1, APP, iid))
+        code, text = http("DELETE", path + "?value=UP")
+        if code != 200:
+            raise StepFailed("DELETE status?value=UP -> %s %s (want 200)" % (code, text[:200]))
+        self.wait_observed("itself UP again", lambda d: (self.observed_instance(d, APP, iid) or {})
+                           .get("status") == "UP", 15)
+        time.sleep(3)
+        d2 = self.fresh_observation()
+        if (self.observed_instance(d2, APP, iid) or {}).get("status") != "UP":
+            raise StepFailed("status flipped back after the override was removed: %s"
+                             % self.observed_instance(d2, APP, iid))
+        full = self.req_count(d2, "full") - self.req_count(d0, "full")
+        details = ["client saw OUT_OF_SERVICE then UP", "full fetches +%d" % full]
+        if full != 0:
+            raise StepFailed("status changes needed a full fetch: " + "; ".join(details))
+        return "; ".join(details)
+
+    def step_graceful_shutdown(self):
+        iid = self.self_id
+        m0 = self.need_metrics() if self.use_metrics else None
+        code, _ = self.server_instance(APP, iid)
+        if code != 200:
+            raise StepFailed("instance not on the server before SIGTERM: GET -> %s" % code)
+        t0 = time.monotonic()
+        self.client.signal(signal.SIGTERM)
+        rc = self.client.wait(30)
+        if rc is None:
+            raise StepFailed("the Java client did not exit within 30 s of SIGTERM")
+        exit_s = time.monotonic() - t0
+        # Lease duration is 5 s: eviction could not remove it this early; only a cancel can.
+        limit = 3.0
+        gone_at = None
+        while time.monotonic() - t0 < limit:
+            code, _ = self.server_instance(APP, iid)
+            if code == 404:
+                gone_at = time.monotonic() - t0
+                break
+            time.sleep(0.1)
+        details = ["client exited rc=%s after %.1fs" % (rc, exit_s)]
+        if rc not in (0, 143, -15):
+            raise StepFailed("unexpected exit code: " + "; ".join(details))
+        if gone_at is None:
+            raise StepFailed("instance still on the server %.0fs after SIGTERM (lease is 5s): %s"
+                             % (limit, "; ".join(details)))
+        details.append("GET instance -> 404 %.1fs after SIGTERM" % gone_at)
+        dereg = [l for l in self.client.lines if "deregister" in l and "status: 200" in l]
+        if not dereg:
+            raise StepFailed("the client did not log 'deregister status: 200': " + "; ".join(details))
+        details.append("client logged deregister status 200")
+        if self.use_metrics:
+            m1 = self.need_metrics()
+            can = self.metric(m1, "cancel", 200) - self.metric(m0, "cancel", 200)
+            details.append("metrics cancel{200} +%d" % can)
+            if can < 1:
+                raise StepFailed("server cancel counter did not grow: " + "; ".join(details))
+        return "; ".join(details)
+
+    # -- driver ---------------------------------------------------------------------------------
+
+    def run(self):
+        try:
+            ok = self.run_step("server_start", self.step_server_start)
+            reg = self.run_step("client_registration", self.step_client_registration, ok)
+            self.run_step("heartbeats", self.step_heartbeats, reg)
+            self.run_step("second_instance_via_delta", self.step_second_instance, reg)
+            self.run_step("full_vs_delta", self.step_full_vs_delta, reg)
+            self.run_step("status_override", self.step_status_override, reg)
+            self.run_step("graceful_shutdown_cancel", self.step_graceful_shutdown, reg)
+        except Aborted as e:
+            log("aborted: %s" % e)
+            done = {r[0] for r in self.results}
+            for step in STEPS:
+                if step not in done:
+                    self.record(step, False, "not run: aborted (%s)" % e)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            failed = [r for r in self.results if not r[1]]
+            if failed:
+                for child in (self.server, self.client):
+                    if child is not None:
+                        print("----- last lines of %s (%s) -----" % (child.name, child.log_path))
+                        for line in child.tail(self.args.tail):
+                            print(line)
+                print("----- end of logs -----")
+            for child in (self.client, self.server):
+                if child is not None:
+                    child.kill()
+            log("logs in %s" % self.log_dir)
+        passed = sum(1 for r in self.results if r[1])
+        print("%d passed, %d failed" % (passed, len(self.results) - passed))
+        sys.stdout.flush()
+        return 0 if passed == len(self.results) else 1
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    srv = p.add_mutually_exclusive_group(required=True)
+    srv.add_argument("--node", help="caf-eureka-node binary (metrics checks on)")
+    srv.add_argument("--reference-jar", help="Spring Cloud Eureka server jar (test/interop/java-server-reference)")
+    srv.add_argument("--server-cmd", help="any server command; {port} is replaced by the chosen port")
+    p.add_argument("--jar", default=os.path.join(here, "target", "interop-java-client.jar"),
+                   help="the interop client jar (default: %(default)s)")
+    p.add_argument("--node-arg", action="append", default=[], help="extra argument for --node (repeatable)")
+    p.add_argument("--client-arg", action="append", default=[],
+                   help="extra Spring argument for the client, e.g. --client-arg=--eureka.client.disable-delta=true")
+    p.add_argument("--no-metrics", action="store_true", help="skip /metrics checks with --node")
+    p.add_argument("--java", default=os.environ.get("JAVA", "java"))
+    p.add_argument("--jvm-opts", default=os.environ.get(
+        "INTEROP_JVM_OPTS", "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"))
+    p.add_argument("--base-path", default="/eureka", help="Eureka base path (default: %(default)s)")
+    p.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
+    p.add_argument("--instance-port", type=int, default=18080,
+                   help="port the client advertises (nothing listens there)")
+    p.add_argument("--server-timeout", type=float, default=120.0)
+    p.add_argument("--client-timeout", type=float, default=150.0)
+    p.add_argument("--delta-window", type=float, default=8.0)
+    p.add_argument("--overall-timeout", type=float, default=540.0)
+    p.add_argument("--log-dir", help="where server.log and client.log go (default: a temp dir)")
+    p.add_argument("--tail", type=int, default=60, help="log lines shown per process on failure")
+    args = p.parse_args()
+
+    for path, what in ((args.jar, "--jar"), (args.node, "--node"), (args.reference_jar, "--reference-jar")):
+        if path is not None and not os.path.isfile(path):
+            p.error("%s %s: no such file" % (what, path))
+
+    def abort(signum, _frame):
+        raise Aborted("signal %d" % signum)
+
+    def deadline(_signum, _frame):
+        raise Aborted("overall timeout of %.0fs" % args.overall_timeout)
+
+    signal.signal(signal.SIGTERM, abort)
+    signal.signal(signal.SIGINT, abort)
+    signal.signal(signal.SIGALRM, deadline)
+    signal.setitimer(signal.ITIMER_REAL, args.overall_timeout)
+    try:
+        return Scenario(args).run()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
