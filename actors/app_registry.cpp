@@ -22,12 +22,14 @@ int64_t now_ms(self_ptr self) {
   return self->state.clock.to_epoch_ms(self->clock().now());
 }
 
-/// Publishes the current view plus the delta entries of `changes`.
-void publish(self_ptr self, const table_changes& changes) {
+/// Publishes the current view plus the delta entries of the pending
+/// changes, then releases the replies that waited for it.
+void flush(self_ptr self) {
   auto& st = self->state;
+  st.flush_scheduled = false;
   app_view_update update;
   update.timestamp_ms = now_ms(self);
-  for (const auto& change : changes) {
+  for (const auto& change : st.pending) {
     auto encoded = encode_instance(change.snapshot);
     if (change.removed)
       st.encoded.erase(change.id);
@@ -36,12 +38,39 @@ void publish(self_ptr self, const table_changes& changes) {
     if (change.in_delta)
       update.delta.push_back(std::move(encoded));
   }
+  st.pending.clear();
   std::vector<encoded_instance_ptr> instances;
   instances.reserve(st.encoded.size());
   for (const auto& entry : st.encoded)
     instances.push_back(entry.second);
   update.view = make_app_view(st.table->name(), std::move(instances), st.table->overrides());
   self->send(st.directory, view_atom::value, std::move(update));
+  for (auto& [promise, reply] : st.waiting)
+    promise.deliver(std::move(reply));
+  st.waiting.clear();
+}
+
+/// Queues changes for the next flush (one flush message per burst).
+void stage(self_ptr self, table_changes&& changes) {
+  auto& st = self->state;
+  if (changes.empty())
+    return;
+  st.pending.insert(st.pending.end(), std::make_move_iterator(changes.begin()),
+                    std::make_move_iterator(changes.end()));
+  if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+/// Answers at once when nothing is unpublished, else after the flush.
+caf::result<write_reply> answer(self_ptr self, write_reply reply) {
+  auto& st = self->state;
+  if (st.pending.empty())
+    return reply;
+  auto promise = self->make_response_promise<write_reply>();
+  st.waiting.emplace_back(promise, std::move(reply));
+  return promise;
 }
 
 /// Re-encodes every instance (renewal timestamps only; no delta entries).
@@ -51,7 +80,7 @@ void refresh_encodings(self_ptr self) {
   for (const auto& [id, l] : st.table->leases())
     changes.push_back(table_change{id, l.decorated(), false, false});
   st.renewed_since_encode = false;
-  publish(self, changes);
+  stage(self, std::move(changes));
 }
 
 write_reply reply_of(bool found) {
@@ -71,7 +100,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
   auto refresh_period = std::chrono::milliseconds(cfg.response_cache_update_interval_ms);
   self->delayed_send(self, refresh_period, refresh_atom::value);
   return {
-      [=](register_cmd& cmd) -> write_reply {
+      [=](register_cmd& cmd) -> caf::result<write_reply> {
         auto id = cmd.info.id();
         table_changes changes;
         bool fresh = self->state.table->register_instance(std::move(cmd.info), cmd.is_replication,
@@ -81,43 +110,43 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
                   fresh ? "registered" : "re-registered", self->state.table->name(), id,
                   l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
                   cmd.is_replication);
-        publish(self, changes);
-        return write_reply{};
+        stage(self, std::move(changes));
+        return answer(self, write_reply{});
       },
-      [=](renew_cmd& cmd) -> write_reply {
+      [=](renew_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
         auto result = self->state.table->renew(cmd.id, cmd.is_replication, cmd.last_dirty_timestamp,
                                                cmd.overridden_status, now_ms(self), changes);
-        if (!changes.empty())
-          publish(self, changes);
+        stage(self, std::move(changes));
         switch (result.outcome) {
         case renew_outcome::ok:
           self->state.renewed_since_encode = true;
           log::debug("registry", "renewed {}/{}", cmd.app, cmd.id);
-          return write_reply{};
+          return answer(self, write_reply{});
         case renew_outcome::conflict:
           self->state.renewed_since_encode = true;
-          return write_reply{write_outcome::conflict, std::move(result.conflict_entity)};
+          return answer(self,
+                        write_reply{write_outcome::conflict, std::move(result.conflict_entity)});
         case renew_outcome::not_found:
           break;
         }
         log::debug("registry", "renew refused for {}/{}: unknown or must re-register", cmd.app,
                    cmd.id);
-        return write_reply{write_outcome::not_found, caf::none};
+        return answer(self, write_reply{write_outcome::not_found, caf::none});
       },
-      [=](cancel_cmd& cmd) -> write_reply {
+      [=](cancel_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
         bool found = self->state.table->cancel(cmd.id, now_ms(self), changes);
         if (found) {
           log::info("registry", "cancelled {}/{} replication={}", cmd.app, cmd.id,
                     cmd.is_replication);
-          publish(self, changes);
+          stage(self, std::move(changes));
         } else {
           log::info("registry", "cancel of unknown instance {}/{}", cmd.app, cmd.id);
         }
-        return reply_of(found);
+        return answer(self, reply_of(found));
       },
-      [=](status_cmd& cmd) -> write_reply {
+      [=](status_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
         auto now = now_ms(self);
         auto& table = *self->state.table;
@@ -129,19 +158,18 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
           log::info("registry", "{} override of {}/{}: status now {}",
                     cmd.remove ? "removed" : "set", cmd.app, cmd.id,
                     to_string(table.find(cmd.id)->holder.status));
-        if (!changes.empty())
-          publish(self, changes);
-        return reply_of(found);
+        stage(self, std::move(changes));
+        return answer(self, reply_of(found));
       },
-      [=](metadata_cmd& cmd) -> write_reply {
+      [=](metadata_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
         bool found = self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes);
         if (found) {
           log::info("registry", "metadata of {}/{} updated ({} keys)", cmd.app, cmd.id,
                     cmd.entries.size());
-          publish(self, changes);
+          stage(self, std::move(changes));
         }
-        return reply_of(found);
+        return answer(self, reply_of(found));
       },
       [=](const instance_query& query) -> read_reply {
         auto l = self->state.table->find(query.id);
@@ -165,9 +193,9 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         table.evict(ids, now_ms(self), changes);
         for (const auto& change : changes)
           log::info("registry", "evicted {}/{} (lease expired)", table.name(), change.id);
-        if (!changes.empty())
-          publish(self, changes);
+        stage(self, std::move(changes));
       },
+      [=](flush_atom) { flush(self); },
       [=](refresh_atom) {
         self->state.table->expire_overrides(now_ms(self));
         if (self->state.renewed_since_encode)

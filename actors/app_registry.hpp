@@ -7,9 +7,12 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include "actors/app_view.hpp"
 #include "actors/time_anchor.hpp"
@@ -26,6 +29,12 @@ struct app_registry_state {
   /// Renewals since the last encode: lastRenewalTimestamp in payloads lags
   /// until the next refresh tick.
   bool renewed_since_encode = false;
+  /// Changes not yet published, and the replies waiting for them: a burst
+  /// of writes is published once, and every reply leaves after the view it
+  /// depends on (so the next read through the directory already sees it).
+  table_changes pending;
+  std::vector<std::pair<caf::typed_response_promise<write_reply>, write_reply>> waiting;
+  bool flush_scheduled = false;
   static const char* name;
 };
 

@@ -45,22 +45,29 @@ app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> i
   view->name = std::move(name);
   view->instances = std::move(instances);
   view->overrides = std::move(overrides);
-  if (!view->instances.empty()) {
-    std::vector<std::string_view> json, xml2, xml1;
-    for (const auto& i : view->instances) {
-      view->counts.add(i->status);
-      json.emplace_back(i->json);
-      xml2.emplace_back(i->xml_depth2);
-      xml1.emplace_back(i->xml_depth1);
-    }
-    view->json_object = codec::application_object_json(view->name, json);
-    view->xml_element = codec::application_element_xml(view->name, xml2);
-    view->json_document =
-        std::make_shared<const std::string>(codec::application_document_json(view->name, json));
-    view->xml_document =
-        std::make_shared<const std::string>(codec::application_document_xml(view->name, xml1));
-  }
+  for (const auto& i : view->instances)
+    view->counts.add(i->status);
   return view;
+}
+
+app_documents make_app_documents(const app_view& view) {
+  app_documents out;
+  std::vector<std::string_view> json, xml2, xml1;
+  json.reserve(view.instances.size());
+  xml2.reserve(view.instances.size());
+  xml1.reserve(view.instances.size());
+  for (const auto& i : view.instances) {
+    json.emplace_back(i->json);
+    xml2.emplace_back(i->xml_depth2);
+    xml1.emplace_back(i->xml_depth1);
+  }
+  out.json_object = codec::application_object_json(view.name, json);
+  out.xml_element = codec::application_element_xml(view.name, xml2);
+  out.json_document =
+      std::make_shared<const std::string>(codec::application_document_json(view.name, json));
+  out.xml_document =
+      std::make_shared<const std::string>(codec::application_document_xml(view.name, xml1));
+  return out;
 }
 
 } // namespace eureka

@@ -38,22 +38,29 @@ struct app_view {
   /// Instances ordered by id.
   std::vector<encoded_instance_ptr> instances;
   status_counts counts;
-  /// `{"name":..,"instance":[..]}` for <applications>; empty without instances.
-  std::string json_object;
-  /// `<application>` at depth 1; empty without instances.
-  std::string xml_element;
-  /// GET apps/{app} bodies; null without instances (→ 404).
-  shared_body json_document;
-  shared_body xml_document;
   /// The override map entries of this application (id, STATUS).
   string_pairs overrides;
 };
 
 using app_view_ptr = std::shared_ptr<const app_view>;
 
-/// Builds the application-level forms from encoded instances.
+/// Builds a view from encoded instances (counts derived from them).
 app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> instances,
                            string_pairs overrides);
+
+/// Application-level documents of a view, built by the directory when a
+/// read first needs them (writes never pay for them).
+struct app_documents {
+  /// `{"name":..,"instance":[..]}` for <applications>.
+  std::string json_object;
+  /// `<application>` at depth 1.
+  std::string xml_element;
+  /// GET apps/{app} bodies.
+  shared_body json_document;
+  shared_body xml_document;
+};
+
+app_documents make_app_documents(const app_view& view);
 
 /// A registry actor's publication: its new view plus the delta entries the
 /// change produced (already encoded, actionType set).

@@ -64,6 +64,15 @@ std::string application_part(payload_format format, const std::string& name,
                                         : codec::application_element_xml(name, parts);
 }
 
+/// The documents of a (non-empty) view, built on first use.
+const app_documents& documents_of(self_ptr self, const app_view& view) {
+  auto& docs = self->state.documents;
+  auto i = docs.find(view.name);
+  if (i == docs.end())
+    i = docs.emplace(view.name, make_app_documents(view)).first;
+  return i->second;
+}
+
 /// Computes the payload for `q` from the current views; `forbidden` and
 /// `not_found` leave `out` empty.
 read_outcome compute(self_ptr self, const read_query& q, shared_body& out) {
@@ -74,9 +83,11 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out) {
   case read_kind::all_apps: {
     applications_builder b;
     for (const auto& [name, view] : st.views)
-      if (!view->instances.empty())
-        b.add_existing(q.format == payload_format::json ? std::string_view{view->json_object}
-                                                        : std::string_view{view->xml_element});
+      if (!view->instances.empty()) {
+        const auto& docs = documents_of(self, *view);
+        b.add_existing(q.format == payload_format::json ? std::string_view{docs.json_object}
+                                                        : std::string_view{docs.xml_element});
+      }
     make(b.finish(q.format, "1", hash));
     return read_outcome::ok;
   }
@@ -98,7 +109,8 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out) {
     auto i = st.views.find(q.name);
     if (i == st.views.end() || i->second->instances.empty())
       return read_outcome::not_found;
-    out = q.format == payload_format::json ? i->second->json_document : i->second->xml_document;
+    const auto& docs = documents_of(self, *i->second);
+    out = q.format == payload_format::json ? docs.json_document : docs.xml_document;
     return read_outcome::ok;
   }
   case read_kind::vip:
@@ -196,6 +208,7 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
       if (i->second.address() == em.source) {
         log::error("directory", "registry actor of {} stopped: {}", i->first,
                    self->system().render(em.reason));
+        st.documents.erase(i->first);
         if (auto v = st.views.find(i->first); v != st.views.end()) {
           st.totals -= v->second->counts;
           st.views.erase(v);
@@ -235,6 +248,7 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         if (slot)
           st.totals -= slot->counts;
         slot = std::move(update.view);
+        st.documents.erase(slot->name);
         st.totals += slot->counts;
         for (auto& entry : update.delta) {
           auto id = entry->id;

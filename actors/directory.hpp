@@ -33,6 +33,8 @@ struct directory_state {
   std::unordered_map<std::string, caf::actor> apps;
   /// Latest published view per application, ordered by name.
   std::map<std::string, app_view_ptr> views;
+  /// Documents of the views, built on first read, dropped on update.
+  std::unordered_map<std::string, app_documents> documents;
   status_counts totals;
   recent_changes<encoded_instance_ptr> changes;
   /// Current payloads by read key, dropped on every change.
