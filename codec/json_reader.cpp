@@ -11,6 +11,7 @@
 
 #include "codec/instance_codec.hpp"
 #include "codec/text.hpp"
+#include "common/text.hpp"
 
 namespace eureka::codec {
 
@@ -22,43 +23,12 @@ using simdjson::dom::object;
 
 constexpr std::string_view at_class = "@class";
 
-std::string_view trim(std::string_view s) {
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && ws(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && ws(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
+using text::trim;
 
 /// A decimal integer, optional sign, surrounding blanks allowed; false on
 /// anything else or on overflow.
 bool parse_int64_text(std::string_view text, int64_t& out) {
-  text = trim(text);
-  bool negative = false;
-  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
-    negative = text.front() == '-';
-    text.remove_prefix(1);
-  }
-  if (text.empty() || text.size() > 19)
-    return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  constexpr auto max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (negative) {
-    if (v > max + 1)
-      return false;
-    out = v == max + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(v);
-  } else {
-    if (v > max)
-      return false;
-    out = static_cast<int64_t>(v);
-  }
-  return true;
+  return text::parse_long(trim(text), out);
 }
 
 class reader {

@@ -9,14 +9,11 @@
 
 #include "codec/instance_codec.hpp"
 #include "codec/text.hpp"
+#include "common/text.hpp"
 
 namespace eureka::codec {
 
 namespace {
-
-bool is_blank_char(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
 
 /// XStream's getValue(): the element's text (direct text and CDATA children).
 std::string text_of(pugi::xml_node n) {
@@ -29,29 +26,7 @@ std::string text_of(pugi::xml_node n) {
 
 /// Long.valueOf, but surrounding blanks are tolerated.
 bool parse_int64(std::string_view text, int64_t& out) {
-  while (!text.empty() && is_blank_char(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && is_blank_char(text.back()))
-    text.remove_suffix(1);
-  bool negative = false;
-  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
-    negative = text.front() == '-';
-    text.remove_prefix(1);
-  }
-  if (text.empty() || text.size() > 19)
-    return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return false;
-    v = v * 10 + static_cast<uint64_t>(c - '0');
-  }
-  constexpr auto max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  if (v > max + (negative ? 1 : 0))
-    return false;
-  out = negative ? (v == max + 1 ? std::numeric_limits<int64_t>::min() : -static_cast<int64_t>(v))
-                 : static_cast<int64_t>(v);
-  return true;
+  return text::parse_long(text::trim(text), out);
 }
 
 bool parse_int32(std::string_view text, int32_t& out) {
