@@ -1,7 +1,6 @@
 #include "apps/node_config.hpp"
 
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -11,19 +10,13 @@
 #include <fmt/format.h>
 
 #include "common/log.hpp"
+#include "common/text.hpp"
 
 namespace eureka {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front()))
-    s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back()))
-    s.remove_suffix(1);
-  return s;
-}
+using text::trim;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -35,11 +28,10 @@ std::string lower(std::string_view s) {
 
 template <class Int>
 std::string parse_int(std::string_view text, Int min, Int max, Int& out) {
-  long long value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size())
+  int64_t value = 0;
+  if (!text::parse_long(text, value))
     return fmt::format("'{}' is not a whole number", text);
-  if (value < static_cast<long long>(min) || value > static_cast<long long>(max))
+  if (value < static_cast<int64_t>(min) || value > static_cast<int64_t>(max))
     return fmt::format("{} is out of range [{}, {}]", value, min, max);
   out = static_cast<Int>(value);
   return {};
