@@ -1,0 +1,45 @@
+// The HTTP/1.1 front end of a caf-eureka node: one CAF broker that parses
+// Eureka REST calls and turns them into typed requests to the directory
+// actor. It never owns registry state and never blocks.
+//
+// Usage:
+//   auto fe = start_http_frontend(sys, cfg, directory);   // binds, or fails
+//   ... fe->port is the bound port (useful with cfg.port == 0) ...
+//   stop_http_frontend(sys, *fe);  // or caf::anon_send_exit(fe->broker, user_shutdown)
+//
+// Stopping closes the listening socket and every connection; replies still
+// on their way from the directory are dropped. The broker also answers
+// `caf::get_atom` with the Prometheus text of its metrics (std::string),
+// for dashboards living in the same process.
+#pragma once
+
+#include <cstdint>
+
+#include <caf/actor.hpp>
+#include <caf/expected.hpp>
+#include <caf/fwd.hpp>
+
+#include "http_gateway/gateway_config.hpp"
+
+namespace eureka::gateway {
+
+struct http_frontend_handle {
+  /// The broker; send it an exit message to stop the front end.
+  caf::actor broker;
+  /// The port actually bound.
+  uint16_t port = 0;
+};
+
+/// Spawns the gateway broker and binds `cfg.bind_address:cfg.port` with
+/// SO_REUSEADDR. Blocks the caller until the socket is bound (call it from
+/// main or a test, not from an actor). Requires the io::middleman module.
+caf::expected<http_frontend_handle>
+start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, caf::actor directory);
+
+/// Sends the broker an exit message (user_shutdown) and blocks until it has
+/// terminated. Waiting matters before destroying the actor_system: a broker
+/// whose exit message is still queued when the middleman stops is never
+/// cleaned up (LeakSanitizer reports it). Call from main or a test.
+void stop_http_frontend(caf::actor_system& sys, const http_frontend_handle& fe);
+
+} // namespace eureka::gateway

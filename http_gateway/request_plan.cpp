@@ -1,0 +1,269 @@
+#include "http_gateway/request_plan.hpp"
+
+#include <limits>
+#include <utility>
+
+#include "codec/gzip.hpp"
+#include "codec/instance_codec.hpp"
+#include "http_gateway/negotiation.hpp"
+
+namespace eureka::gateway {
+
+namespace {
+
+std::string lower_trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  std::string result{s};
+  for (auto& c : result)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return result;
+}
+
+// Bad query values answer 400 where Java answers 500 (an exception from
+// valueOf / Long.valueOf): a 5xx makes clients fail over to another server
+// for what is the caller's mistake. Nothing is changed on bad input.
+http_response bad_value(std::string_view text) {
+  return make_text(400, text);
+}
+
+// Reads the optional lastDirtyTimestamp; false (with `err` set) if malformed.
+bool read_dirty_ts(const query_params& q, caf::optional<int64_t>& out,
+                   std::optional<http_response>& err) {
+  auto* v = find_param(q, "lastDirtyTimestamp");
+  if (v == nullptr)
+    return true;
+  int64_t ts = 0;
+  if (!parse_long(*v, ts)) {
+    err = bad_value("invalid lastDirtyTimestamp");
+    return false;
+  }
+  out = ts;
+  return true;
+}
+
+// §1.6: the body reader's error entity depends on the request media type.
+http_response unparsable_body(body_format f) {
+  if (f == body_format::json)
+    return make_response(400, "application/json", R"({"error": "cannot parse request body"})");
+  return make_response(400, "application/xml",
+                       "<error><message>cannot parse request body</message></error>");
+}
+
+void plan_register(const request_view& req, const gateway_config& cfg, int64_t now_ms,
+                   request_plan& p) {
+  auto media = registration_media(req.content_type);
+  if (media.format == body_format::unsupported) {
+    p.immediate = make_empty(415);
+    return;
+  }
+  std::string inflated;
+  std::string_view body = req.body;
+  auto encoding = lower_trimmed(req.content_encoding);
+  if (encoding == "gzip" || encoding == "x-gzip") {
+    if (!codec::gzip_decompress(req.body, inflated, cfg.max_body_bytes)) {
+      p.immediate = make_text(400, "cannot inflate gzip request body (malformed or too large)");
+      return;
+    }
+    body = inflated;
+  } else if (!encoding.empty() && encoding != "identity") {
+    p.immediate = make_empty(415);
+    return;
+  }
+  std::string converted;
+  if (media.latin1) {
+    converted = latin1_to_utf8(body);
+    body = converted;
+  }
+  auto decoded = media.format == body_format::json ? codec::decode_instance_json(body, now_ms)
+                                                   : codec::decode_instance_xml(body, now_ms);
+  if (!decoded.ok) {
+    p.immediate = unparsable_body(media.format);
+    return;
+  }
+  if (auto reason = codec::validate_registration(decoded.info, p.r.app); !reason.empty()) {
+    // The Java resource returns a bare string entity even when JSON was negotiated.
+    p.immediate = make_text(400, reason);
+    return;
+  }
+  p.call = register_cmd{std::move(decoded.info), is_replication(req.replication)};
+}
+
+} // namespace
+
+bool parse_long(std::string_view text, int64_t& out) {
+  bool negative = false;
+  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  if (text.empty())
+    return false;
+  // Accumulate negatively so that Long.MIN_VALUE parses too.
+  int64_t value = 0;
+  constexpr auto min = std::numeric_limits<int64_t>::min();
+  for (auto c : text) {
+    if (c < '0' || c > '9')
+      return false;
+    auto digit = c - '0';
+    if (value < (min + digit) / 10)
+      return false;
+    value = value * 10 - digit;
+  }
+  if (!negative) {
+    if (value == min)
+      return false;
+    value = -value;
+  }
+  out = value;
+  return true;
+}
+
+request_plan plan_request(const request_view& req, const gateway_config& cfg, int64_t now_ms) {
+  request_plan p;
+  p.r = route_request(req.method, req.target, cfg.base_paths);
+  p.format = negotiated_format(req.accept);
+  auto& r = p.r;
+  auto replication = is_replication(req.replication);
+  auto cached_read = [&](read_kind kind, std::string name, bool gzip_allowed) {
+    p.format = cached_read_format(req.accept);
+    p.call = read_query{kind, std::move(name), p.format,
+                        gzip_allowed && accepts_gzip(req.accept_encoding)};
+  };
+  switch (r.id) {
+  case route_id::not_found:
+    p.immediate = make_empty(404);
+    break;
+  case route_id::method_not_allowed:
+    p.immediate = make_empty(405);
+    p.immediate->allow = r.allow;
+    break;
+  case route_id::bad_request:
+    p.immediate = make_text(400, r.error);
+    break;
+  case route_id::apps_full:
+    cached_read(read_kind::all_apps, {}, true);
+    break;
+  case route_id::apps_delta:
+    cached_read(read_kind::delta, {}, true);
+    break;
+  case route_id::app:
+    cached_read(read_kind::app, r.app, false);
+    break;
+  case route_id::vip:
+    cached_read(read_kind::vip, r.vip, false);
+    break;
+  case route_id::svip:
+    cached_read(read_kind::svip, r.vip, false);
+    break;
+  case route_id::instance:
+    p.call = instance_query{r.app, r.instance_id, p.format};
+    break;
+  case route_id::instance_by_id:
+    p.call = instance_query{{}, r.instance_id, p.format};
+    break;
+  case route_id::register_instance:
+    plan_register(req, cfg, now_ms, p);
+    break;
+  case route_id::renew: {
+    renew_cmd cmd{r.app, r.instance_id, replication, {}, {}};
+    if (!read_dirty_ts(r.query, cmd.last_dirty_timestamp, p.immediate))
+      break;
+    // `status` is accepted but unused (as in Java); an unknown
+    // `overriddenstatus` is ignored rather than failing the heartbeat.
+    if (auto* os = find_param(r.query, "overriddenstatus")) {
+      instance_status s;
+      if (parse_status_exact(*os, s))
+        cmd.overridden_status = s;
+    }
+    p.call = std::move(cmd);
+    break;
+  }
+  case route_id::cancel:
+    p.call = cancel_cmd{r.app, r.instance_id, replication};
+    break;
+  case route_id::status_update:
+  case route_id::status_delete: {
+    status_cmd cmd;
+    cmd.app = r.app;
+    cmd.id = r.instance_id;
+    cmd.is_replication = replication;
+    cmd.remove = r.id == route_id::status_delete;
+    auto* v = find_param(r.query, "value");
+    if (v == nullptr && !cmd.remove) {
+      p.immediate = bad_value("missing status value");
+      break;
+    }
+    if (v != nullptr && !parse_status_exact(*v, cmd.value)) {
+      p.immediate = bad_value("invalid status value");
+      break;
+    }
+    if (!read_dirty_ts(r.query, cmd.last_dirty_timestamp, p.immediate))
+      break;
+    p.call = std::move(cmd);
+    break;
+  }
+  case route_id::metadata: {
+    metadata_cmd cmd{r.app, r.instance_id, {}};
+    for (auto& [k, v] : r.query) // first value of each key, in request order
+      if (find_param(cmd.entries, k) == nullptr)
+        cmd.entries.emplace_back(k, v);
+    p.call = std::move(cmd);
+    break;
+  }
+  case route_id::server_status:
+    p.call = stats_call{};
+    break;
+  case route_id::status_overrides:
+    p.call = overrides_call{};
+    break;
+  case route_id::metrics:
+    p.call = metrics_call{};
+    break;
+  }
+  if (p.immediate && r.head)
+    p.immediate->head_only = true;
+  return p;
+}
+
+http_response respond_write(route_id id, const write_reply& reply, payload_format format) {
+  switch (reply.outcome) {
+  case write_outcome::ok:
+    // Register answers 204 (backward compatibility, §1.5); the rest 200.
+    // Neither carries a body: clients try to parse any renew body.
+    return make_empty(id == route_id::register_instance ? 204 : 200);
+  case write_outcome::not_found:
+    return make_empty(404);
+  case write_outcome::conflict:
+    if (!reply.entity)
+      return make_empty(409);
+    if (format == payload_format::json)
+      return make_response(409, "application/json", codec::instance_document_json(*reply.entity));
+    return make_response(409, "application/xml", codec::instance_document_xml(*reply.entity));
+  }
+  return make_empty(500);
+}
+
+http_response respond_read(const read_reply& reply, payload_format format) {
+  switch (reply.outcome) {
+  case read_outcome::ok: {
+    http_response r;
+    r.status = 200;
+    r.content_type = std::string{content_type_of(format)};
+    r.body = reply.body;
+    if (reply.gzipped)
+      r.content_encoding = "gzip";
+    return r;
+  }
+  case read_outcome::not_found:
+    return make_empty(404);
+  case read_outcome::forbidden:
+    return make_empty(403);
+  }
+  return make_empty(500);
+}
+
+} // namespace eureka::gateway

@@ -1,0 +1,51 @@
+// Documents the gateway builds itself: the E15 status document (contract
+// §2.9) and the E17 override dump. Pure functions of their inputs.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_gateway/gateway_config.hpp"
+#include "messages/registry_messages.hpp"
+#include "messages/registry_stats.hpp"
+
+namespace eureka::gateway {
+
+/// Java's StatusInfo.getUpTime: "HH:MM", or "N day(s) HH:MM" after a day.
+std::string format_uptime(int64_t uptime_ms);
+
+/// A plausible InstanceInfo for this node: app `cfg.node_app`, host/IP of the
+/// node, status UP, instance id "host:app:port" (Spring's default shape).
+instance_info make_node_instance(const gateway_config& cfg, uint16_t port, int64_t start_ms);
+
+struct status_inputs {
+  std::string environment;
+  std::vector<std::string> peer_urls;
+  instance_info node;
+  int64_t uptime_ms = 0;
+  registry_stats stats;
+};
+
+/// StatusInfo as XML (root `com.netflix.eureka.util.StatusInfo`, XStream
+/// layout seen on the wire) or JSON. Deviation: the JSON is well-formed and
+/// complete, where Java's serializer fails on the health getter and truncates
+/// after `instanceInfo`. generalStats carries, after Java's five keys, the
+/// registry figures (registered-applications, registered-instances,
+/// renews-last-minute, renews-threshold, lease-expiration-enabled,
+/// self-preservation-enabled); the `isHeathly` flag is omitted, as Java does
+/// by default. Available/unavailable replicas need peer liveness the gateway
+/// does not have: every peer is listed as registered only.
+std::string status_document(payload_format f, const status_inputs& in);
+
+/// E17: a flat JSON object `{"id":"STATUS",...}`.
+std::string overrides_json(const string_pairs& overrides);
+
+/// JSON string escaping (quotes not included).
+void append_json_escaped(std::string& out, std::string_view text);
+
+/// XML text escaping.
+void append_xml_escaped(std::string& out, std::string_view text);
+
+} // namespace eureka::gateway

@@ -1,0 +1,666 @@
+// The gateway over real loopback sockets: a fake directory actor, the
+// frontend on an ephemeral port of 127.0.0.1, and a small Asio/Beast client
+// whose every read is bounded, so a broken gateway fails a test instead of
+// hanging it.
+#define BOOST_TEST_MODULE gateway_http
+#include <boost/test/unit_test.hpp>
+
+#include <utility> // before Asio (caf-0.17-notes pitfall 4)
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+
+#include "codec/gzip.hpp"
+#include "codec/instance_codec.hpp"
+#include "http_gateway/http_frontend.hpp"
+#include "messages/atoms.hpp"
+#include "messages/registry_messages.hpp"
+#include "messages/registry_stats.hpp"
+
+using namespace std::chrono_literals;
+using namespace eureka;
+using namespace eureka::gateway;
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using response = http::response<http::string_body>;
+
+namespace {
+
+// -- fake directory -------------------------------------------------------------
+
+/// What the fake directory received, readable from the test thread.
+struct recorder {
+  std::mutex mtx;
+  std::vector<std::string> calls;
+  void add(std::string x) {
+    std::lock_guard<std::mutex> guard{mtx};
+    calls.push_back(std::move(x));
+  }
+  size_t count(const std::string& prefix) {
+    std::lock_guard<std::mutex> guard{mtx};
+    size_t n = 0;
+    for (auto& c : calls)
+      if (c.rfind(prefix, 0) == 0)
+        ++n;
+    return n;
+  }
+  bool contains(const std::string& x) {
+    std::lock_guard<std::mutex> guard{mtx};
+    for (auto& c : calls)
+      if (c == x)
+        return true;
+    return false;
+  }
+};
+
+const std::string apps_json = R"({"applications":{"versions__delta":"1","apps__hashcode":"",)"
+                              R"("application":[]}})";
+const std::string apps_xml = "<applications>\n  <versions__delta>1</versions__delta>\n"
+                             "  <apps__hashcode></apps__hashcode>\n</applications>";
+
+instance_info sample_instance() {
+  instance_info x;
+  x.instance_id = std::string{"conflict"};
+  x.host_name = "h1";
+  x.app = "APP";
+  x.ip_addr = "10.0.0.1";
+  x.last_dirty_timestamp = 42;
+  return x;
+}
+
+struct directory_state {
+  std::vector<std::pair<caf::response_promise, read_reply>> delayed;
+  static const char* name;
+};
+const char* directory_state::name = "fake_directory";
+
+read_reply ok_reply(std::string body, bool gzipped = false) {
+  return read_reply{read_outcome::ok, std::make_shared<const std::string>(std::move(body)),
+                    gzipped};
+}
+
+caf::behavior fake_directory(caf::stateful_actor<directory_state>* self,
+                             std::shared_ptr<recorder> rec) {
+  return {
+      [=](register_cmd& c) {
+        rec->add("register " + c.info.app + (c.is_replication ? " repl" : ""));
+        return write_reply{};
+      },
+      [=](renew_cmd& c) {
+        rec->add("renew " + c.app + " " + c.id + (c.is_replication ? " repl" : ""));
+        if (c.id == "unknown")
+          return write_reply{write_outcome::not_found, {}};
+        if (c.id == "conflict")
+          return write_reply{write_outcome::conflict, sample_instance()};
+        return write_reply{};
+      },
+      [=](cancel_cmd& c) {
+        rec->add("cancel " + c.id);
+        return write_reply{c.id == "unknown" ? write_outcome::not_found : write_outcome::ok, {}};
+      },
+      [=](status_cmd& c) {
+        rec->add(std::string{c.remove ? "unstatus " : "status "} + c.id + " "
+                 + std::string{to_string(c.value)});
+        return write_reply{};
+      },
+      [=](metadata_cmd& c) {
+        rec->add("metadata " + c.id + " " + std::to_string(c.entries.size()));
+        return write_reply{};
+      },
+      [=](read_query& q) -> caf::result<read_reply> {
+        rec->add("read " + q.name);
+        if (q.kind == read_kind::delta)
+          return read_reply{read_outcome::forbidden, nullptr, false};
+        if (q.kind == read_kind::app && q.name == "NOPE")
+          return read_reply{read_outcome::not_found, nullptr, false};
+        if (q.kind == read_kind::app && q.name == "SLOW") {
+          // Answered later, so that a pipelined request behind it must wait.
+          auto rp = self->make_response_promise();
+          self->state.delayed.emplace_back(rp, ok_reply("slow"));
+          self->delayed_send(self, 300ms, caf::tick_atom::value);
+          return caf::delegated<read_reply>{};
+        }
+        auto body = q.format == payload_format::json ? apps_json : apps_xml;
+        if (q.gzip)
+          return ok_reply(codec::gzip_compress(body), true);
+        return ok_reply(body);
+      },
+      [=](instance_query& q) {
+        rec->add("instance " + q.app + " " + q.id);
+        if (q.id == "unknown")
+          return read_reply{read_outcome::not_found, nullptr, false};
+        auto x = sample_instance();
+        return ok_reply(q.format == payload_format::json ? codec::instance_document_json(x)
+                                                         : codec::instance_document_xml(x));
+      },
+      [=](overrides_atom) {
+        return string_pairs{{"h1:app:8080", "OUT_OF_SERVICE"}};
+      },
+      [=](stats_atom) {
+        registry_stats s;
+        s.applications = 1;
+        s.instances = 2;
+        return s;
+      },
+      [=](caf::tick_atom) {
+        for (auto& [rp, reply] : self->state.delayed)
+          rp.deliver(reply);
+        self->state.delayed.clear();
+      },
+  };
+}
+
+// -- blocking client with bounded waits -----------------------------------------
+
+class client {
+public:
+  explicit client(uint16_t port) : sock_(ioc_) {
+    sock_.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), port});
+  }
+
+  void send(std::string_view raw) { asio::write(sock_, asio::buffer(raw.data(), raw.size())); }
+
+  /// Reads one response; nullopt on error, EOF or after `limit`.
+  std::optional<response> read(bool head = false, std::chrono::seconds limit = 10s) {
+    http::response_parser<http::string_body> p;
+    p.body_limit(64 * 1024 * 1024);
+    p.skip(head);
+    boost::system::error_code result = asio::error::timed_out;
+    bool done = false;
+    http::async_read(sock_, buf_, p, [&](boost::system::error_code ec, size_t) {
+      result = ec;
+      done = true;
+    });
+    run(done, limit);
+    if (!done || result)
+      return std::nullopt;
+    return p.release();
+  }
+
+  /// True when the server closes the connection (EOF or reset) within `limit`.
+  bool closed_by_peer(std::chrono::seconds limit = 10s) {
+    if (buf_.size() > 0)
+      return false;
+    char byte;
+    boost::system::error_code result;
+    bool done = false;
+    sock_.async_read_some(asio::buffer(&byte, 1), [&](boost::system::error_code ec, size_t n) {
+      result = n > 0 ? boost::system::error_code{} : ec;
+      done = true;
+    });
+    run(done, limit);
+    return done && result;
+  }
+
+  response request(std::string_view raw, bool head = false) {
+    send(raw);
+    auto r = read(head);
+    BOOST_REQUIRE(r);
+    return std::move(*r);
+  }
+
+  void close() {
+    boost::system::error_code ec;
+    sock_.close(ec);
+  }
+
+private:
+  void run(bool& done, std::chrono::seconds limit) {
+    ioc_.restart();
+    ioc_.run_for(limit);
+    if (!done) {
+      boost::system::error_code ec;
+      sock_.cancel(ec);
+      ioc_.restart();
+      ioc_.run();
+    }
+  }
+
+  asio::io_context ioc_;
+  tcp::socket sock_;
+  boost::beast::flat_buffer buf_;
+};
+
+std::string get(std::string_view target, std::string_view extra = "") {
+  return "GET " + std::string{target} + " HTTP/1.1\r\nHost: t\r\n" + std::string{extra} + "\r\n";
+}
+
+std::string req(std::string_view method, std::string_view target, std::string_view extra = "",
+                std::string_view body = "") {
+  return std::string{method} + " " + std::string{target} + " HTTP/1.1\r\nHost: t\r\n"
+         + std::string{extra} + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"
+         + std::string{body};
+}
+
+std::string header(const response& r, http::field f) {
+  auto i = r.find(f);
+  return i == r.end() ? std::string{} : std::string{i->value()};
+}
+
+/// Polls `pred` until true or `limit` passes (for effects of async closes).
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred())
+      return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+gateway_config test_config() {
+  gateway_config cfg;
+  cfg.bind_address = "127.0.0.1";
+  cfg.port = 0;
+  cfg.node_hostname = "node1";
+  cfg.node_ip = "127.0.0.1";
+  cfg.sweep_interval = 100ms;
+  cfg.linger_time = 200ms;
+  return cfg;
+}
+
+struct system_config : caf::actor_system_config {
+  system_config() {
+    eureka::register_message_types(*this);
+    load<caf::io::middleman>();
+    set("scheduler.max-threads", 2);
+  }
+};
+
+/// An actor system with a fake directory and the gateway on an ephemeral port.
+struct fixture {
+  explicit fixture(gateway_config gcfg = test_config()) : sys(cfg) {
+    rec = std::make_shared<recorder>();
+    directory = sys.spawn(fake_directory, rec);
+    auto fe = start_http_frontend(sys, gcfg, directory);
+    if (!fe)
+      BOOST_FAIL("start_http_frontend: " << sys.render(fe.error()));
+    frontend = *fe;
+    BOOST_REQUIRE(frontend.port != 0);
+  }
+
+  ~fixture() {
+    // Wait for both, so nothing is still queued when the middleman stops.
+    stop_http_frontend(sys, frontend);
+    caf::scoped_actor self{sys};
+    self->send_exit(directory, caf::exit_reason::user_shutdown);
+    self->wait_for(directory);
+  }
+
+  std::string metrics() {
+    caf::scoped_actor self{sys};
+    std::string text;
+    self->request(frontend.broker, 10s, caf::get_atom::value)
+        .receive([&](std::string& x) { text = std::move(x); }, [](caf::error&) {});
+    return text;
+  }
+
+  system_config cfg;
+  caf::actor_system sys;
+  std::shared_ptr<recorder> rec;
+  caf::actor directory;
+  http_frontend_handle frontend;
+};
+
+const char* register_json =
+    R"({"instance":{"instanceId":"h1:app:8080","hostName":"h1","app":"APP","ipAddr":"10.0.0.1",)"
+    R"("status":"UP","port":{"$":8080,"@enabled":"true"},"dataCenterInfo":{"@class":)"
+    R"("com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}})";
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(keep_alive_serves_several_requests) {
+  fixture f;
+  client c{f.frontend.port};
+  auto r = c.request(get("/eureka/apps/", "Accept: application/json\r\n"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body() == apps_json);
+  BOOST_TEST(header(r, http::field::content_type) == "application/json");
+  r = c.request(get("/eureka/v2/apps"));
+  BOOST_TEST(header(r, http::field::content_type) == "application/xml");
+  BOOST_TEST(r.body() == apps_xml);
+  r = c.request(
+      req("POST", "/eureka/apps/app", "Content-Type: application/json\r\n", register_json));
+  BOOST_TEST(r.result_int() == 204);
+  BOOST_TEST(r.body().empty());
+  r = c.request(req("PUT", "/eureka/apps/APP/h1%3Aapp%3A8080?status=UP&lastDirtyTimestamp=1",
+                    "Content-Type: application/json\r\n", "{}"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body().empty());
+  BOOST_TEST(header(r, http::field::content_length) == "0");
+  BOOST_TEST(header(r, http::field::content_type).empty());
+  BOOST_TEST(f.rec->contains("renew APP h1:app:8080"));
+  r = c.request(req("PUT", "/eureka/apps/APP/unknown"));
+  BOOST_TEST(r.result_int() == 404);
+  BOOST_TEST(r.body().empty());
+  r = c.request(get("/eureka/apps/APP/x", "Accept: application/json\r\n"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body().rfind("{\"instance\":", 0) == 0u);
+  r = c.request(get("/eureka/instances/x"));
+  BOOST_TEST(header(r, http::field::content_type) == "application/xml");
+  BOOST_TEST(r.body().rfind("<instance>", 0) == 0u);
+  r = c.request(get("/eureka/apps/nope"));
+  BOOST_TEST(r.result_int() == 404);
+  r = c.request(req("DELETE", "/eureka/apps/APP/x"));
+  BOOST_TEST(r.result_int() == 200);
+  r = c.request(req("PUT", "/eureka/apps/APP/x/metadata?a=1&b=2"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(f.rec->contains("metadata x 2"));
+  r = c.request(req("DELETE", "/eureka/apps/APP/x/status"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(f.rec->contains("unstatus x UNKNOWN"));
+  r = c.request(get("/eureka/apps"), true);
+  BOOST_TEST(r.result_int() == 200); // HEAD-less GET still fine after everything
+  auto text = f.metrics();
+  BOOST_TEST(text.find("eureka_http_requests_total{route=\"renew\",code=\"200\"} 1")
+             != std::string::npos);
+  BOOST_TEST(text.find("eureka_http_connections_accepted_total 1\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(connection_close_and_http10) {
+  fixture f;
+  {
+    client c{f.frontend.port};
+    auto r = c.request(get("/eureka/apps", "Connection: close\r\n"));
+    BOOST_TEST(r.result_int() == 200);
+    BOOST_TEST(header(r, http::field::connection) == "close");
+    BOOST_TEST(c.closed_by_peer());
+  }
+  {
+    client c{f.frontend.port};
+    c.send("GET /eureka/apps HTTP/1.0\r\n\r\n");
+    auto r = c.read();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->result_int() == 200);
+    BOOST_TEST(c.closed_by_peer());
+  }
+  {
+    client c{f.frontend.port};
+    c.send("GET /eureka/apps HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    auto r = c.read();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(header(*r, http::field::connection) == "keep-alive");
+    r = c.request(get("/eureka/apps"));
+    BOOST_TEST(r->result_int() == 200);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(pipelined_requests_are_answered_in_order) {
+  fixture f;
+  client c{f.frontend.port};
+  c.send(get("/eureka/apps/SLOW") + req("PUT", "/eureka/apps/A/i1") + get("/eureka/apps/delta")
+         + req("PUT", "/eureka/apps/A/unknown"));
+  auto r1 = c.read();
+  auto r2 = c.read();
+  auto r3 = c.read();
+  auto r4 = c.read();
+  BOOST_REQUIRE(r1 && r2 && r3 && r4);
+  BOOST_TEST(r1->result_int() == 200);
+  BOOST_TEST(r1->body() == "slow");
+  BOOST_TEST(r2->result_int() == 200);
+  BOOST_TEST(r3->result_int() == 403);
+  BOOST_TEST(r4->result_int() == 404);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_request_is_400_and_closed) {
+  fixture f;
+  client c{f.frontend.port};
+  c.send("THIS IS NOT HTTP\r\n\r\n");
+  auto r = c.read();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->result_int() == 400);
+  BOOST_TEST(header(*r, http::field::connection) == "close");
+  BOOST_TEST(c.closed_by_peer());
+  // Other connections are unaffected.
+  client d{f.frontend.port};
+  BOOST_TEST(d.request(get("/eureka/apps")).result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(oversized_header_is_431) {
+  auto cfg = test_config();
+  cfg.max_header_bytes = 1024;
+  fixture f{cfg};
+  client c{f.frontend.port};
+  c.send(get("/eureka/apps", "X-Big: " + std::string(2000, 'a') + "\r\n"));
+  auto r = c.read();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->result_int() == 431);
+  BOOST_TEST(c.closed_by_peer());
+}
+
+BOOST_AUTO_TEST_CASE(oversized_body_is_413) {
+  auto cfg = test_config();
+  cfg.max_body_bytes = 1000;
+  fixture f{cfg};
+  client c{f.frontend.port};
+  c.send("POST /eureka/apps/APP HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+         "Content-Length: 5000\r\n\r\n");
+  auto r = c.read();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->result_int() == 413);
+  BOOST_TEST(c.closed_by_peer());
+  BOOST_TEST(f.rec->count("register") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(register_errors) {
+  fixture f;
+  client c{f.frontend.port};
+  auto r = c.request(req("POST", "/eureka/apps/APP", "Content-Type: text/plain\r\n", "x"));
+  BOOST_TEST(r.result_int() == 415);
+  r = c.request(
+      req("POST", "/eureka/apps/OTHER", "Content-Type: application/json\r\n", register_json));
+  BOOST_TEST(r.result_int() == 400);
+  BOOST_TEST(header(r, http::field::content_type) == "text/plain");
+  BOOST_TEST(r.body() == "Mismatched appName, expecting OTHER but was APP");
+  r = c.request(req("POST", "/eureka/apps/APP", "Content-Type: application/json\r\n", "{"));
+  BOOST_TEST(r.result_int() == 400);
+  BOOST_TEST(r.body() == R"({"error": "cannot parse request body"})");
+  // A gzip request body (a Java peer with replicated-request compression).
+  r = c.request(req("POST", "/eureka/apps/APP",
+                    "Content-Type: application/json\r\nContent-Encoding: gzip\r\n"
+                    "x-netflix-discovery-replication: true\r\n",
+                    codec::gzip_compress(register_json)));
+  BOOST_TEST(r.result_int() == 204);
+  BOOST_TEST(f.rec->contains("register APP repl"));
+  BOOST_TEST(f.rec->count("register") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_path_404_wrong_method_405) {
+  fixture f;
+  client c{f.frontend.port};
+  auto r = c.request(get("/nothing/here"));
+  BOOST_TEST(r.result_int() == 404);
+  r = c.request(req("POST", "/eureka/apps"));
+  BOOST_TEST(r.result_int() == 405);
+  BOOST_TEST(header(r, http::field::allow) == "GET, HEAD");
+  r = c.request(req("GET", "/eureka/apps/A/i%zz"));
+  BOOST_TEST(r.result_int() == 400);
+  // The connection survives all of these.
+  BOOST_TEST(c.request(get("/eureka/apps")).result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(max_connections_gives_503) {
+  auto cfg = test_config();
+  cfg.max_connections = 2;
+  fixture f{cfg};
+  auto a = std::make_unique<client>(f.frontend.port);
+  client b{f.frontend.port};
+  BOOST_TEST(a->request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(b.request(get("/eureka/apps")).result_int() == 200);
+  {
+    client c{f.frontend.port};
+    c.send(get("/eureka/apps"));
+    auto r = c.read();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->result_int() == 503);
+    BOOST_TEST(c.closed_by_peer());
+  }
+  BOOST_TEST(f.metrics().find("eureka_http_connections_rejected_total 1\n") != std::string::npos);
+  // Once a slot frees up, new connections are served again.
+  a->close();
+  a.reset();
+  BOOST_TEST(eventually(
+      [&] { return f.metrics().find("eureka_http_connections_open 1\n") != std::string::npos; }));
+  client d{f.frontend.port};
+  BOOST_TEST(d.request(get("/eureka/apps")).result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(slow_request_gets_408) {
+  auto cfg = test_config();
+  cfg.request_timeout = 1s;
+  fixture f{cfg};
+  client c{f.frontend.port};
+  c.send("GET /eureka/apps HTTP/1.1\r\nHost: t\r\n"); // headers never finish
+  auto r = c.read(false, 15s);
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->result_int() == 408);
+  BOOST_TEST(c.closed_by_peer());
+  BOOST_TEST(f.metrics().find("eureka_http_timeouts_total{kind=\"request\"} 1\n")
+             != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(idle_connection_is_closed) {
+  auto cfg = test_config();
+  cfg.idle_timeout = 1s;
+  fixture f{cfg};
+  client c{f.frontend.port};
+  BOOST_TEST(c.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(c.closed_by_peer(15s));
+  BOOST_TEST(f.metrics().find("eureka_http_timeouts_total{kind=\"idle\"} 1\n")
+             != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(gzip_only_for_full_and_delta_fetches) {
+  fixture f;
+  client c{f.frontend.port};
+  auto r = c.request(get("/eureka/apps/", "Accept: application/json\r\nAccept-Encoding: gzip\r\n"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(header(r, http::field::content_encoding) == "gzip");
+  BOOST_TEST(header(r, http::field::content_type) == "application/json");
+  std::string plain;
+  BOOST_REQUIRE(codec::gzip_decompress(r.body(), plain, 1 << 20));
+  BOOST_TEST(plain == apps_json);
+  r = c.request(get("/eureka/vips/v", "Accept-Encoding: gzip\r\n"));
+  BOOST_TEST(header(r, http::field::content_encoding).empty());
+  BOOST_TEST(r.body() == apps_xml);
+}
+
+BOOST_AUTO_TEST_CASE(replicated_renew_conflict_is_409_with_instance) {
+  fixture f;
+  client c{f.frontend.port};
+  auto r = c.request(req("PUT", "/eureka/apps/APP/conflict?lastDirtyTimestamp=1",
+                         "x-netflix-discovery-replication: true\r\nAccept: application/json\r\n"));
+  BOOST_TEST(r.result_int() == 409);
+  BOOST_TEST(header(r, http::field::content_type) == "application/json");
+  BOOST_TEST(r.body() == codec::instance_document_json(sample_instance()));
+  BOOST_TEST(f.rec->contains("renew APP conflict repl"));
+  r = c.request(
+      req("PUT", "/eureka/apps/APP/conflict", "x-netflix-discovery-replication: TRUE\r\n"));
+  BOOST_TEST(header(r, http::field::content_type) == "application/xml");
+  BOOST_TEST(f.rec->contains("renew APP conflict")); // not a replication: not exactly "true"
+}
+
+BOOST_AUTO_TEST_CASE(bad_status_value_is_400_and_changes_nothing) {
+  fixture f;
+  client c{f.frontend.port};
+  for (auto target : {"/eureka/apps/A/i/status?value=up", "/eureka/apps/A/i/status",
+                      "/eureka/apps/A/i/status?value=UP&lastDirtyTimestamp=abc"}) {
+    auto r = c.request(req("PUT", target));
+    BOOST_TEST(r.result_int() == 400);
+    BOOST_TEST(header(r, http::field::content_type) == "text/plain");
+  }
+  auto r = c.request(req("DELETE", "/eureka/apps/A/i/status?value=bogus"));
+  BOOST_TEST(r.result_int() == 400);
+  BOOST_TEST(f.rec->count("status") == 0u);
+  BOOST_TEST(f.rec->count("unstatus") == 0u);
+  r = c.request(req("PUT", "/eureka/apps/A/i/status?value=OUT_OF_SERVICE"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(f.rec->contains("status i OUT_OF_SERVICE"));
+}
+
+BOOST_AUTO_TEST_CASE(status_overrides_and_metrics_documents) {
+  fixture f;
+  client c{f.frontend.port};
+  auto r = c.request(get("/eureka/status"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(header(r, http::field::content_type) == "application/xml");
+  BOOST_TEST(r.body().rfind("<com.netflix.eureka.util.StatusInfo>", 0) == 0u);
+  BOOST_TEST(r.body().find("<registered-instances>2</registered-instances>") != std::string::npos);
+  r = c.request(get("/eureka/v2/status", "Accept: application/json\r\n"));
+  BOOST_TEST(header(r, http::field::content_type) == "application/json");
+  BOOST_TEST(r.body().find("\"instanceInfo\":{\"instanceId\":\"node1:caf-eureka:")
+             != std::string::npos);
+  r = c.request(get("/eureka/serverinfo/statusoverrides"));
+  BOOST_TEST(r.body() == R"({"h1:app:8080":"OUT_OF_SERVICE"})");
+  r = c.request(get("/metrics"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body().find("eureka_http_requests_total{route=\"status\",code=\"200\"} 2")
+             != std::string::npos);
+  BOOST_TEST(r.body().find("eureka_http_requests_total{route=\"status_overrides\",code=\"200\"} 1")
+             != std::string::npos);
+  r = c.request("HEAD /eureka/apps HTTP/1.1\r\nHost: t\r\n\r\n", true);
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(header(r, http::field::content_length) == std::to_string(apps_xml.size()));
+  BOOST_TEST(c.request(get("/eureka/apps")).body() == apps_xml); // no stray body bytes
+}
+
+BOOST_AUTO_TEST_CASE(replies_after_close_are_dropped) {
+  fixture f;
+  for (int i = 0; i < 5; ++i) {
+    client c{f.frontend.port};
+    c.send(get("/eureka/apps/SLOW") + get("/eureka/apps"));
+    c.close();
+  }
+  std::this_thread::sleep_for(500ms); // the delayed replies arrive for closed sockets
+  client d{f.frontend.port};
+  BOOST_TEST(d.request(get("/eureka/apps/SLOW")).body() == "slow");
+  BOOST_TEST(eventually(
+      [&] { return f.metrics().find("eureka_http_connections_open 1\n") != std::string::npos; }));
+}
+
+BOOST_AUTO_TEST_CASE(garbage_input_never_kills_the_broker) {
+  fixture f;
+  std::vector<std::string> inputs = {
+      std::string(1, '\0'),
+      "GET / HTTP/9.9\r\n\r\n",
+      "GET /eureka/apps HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+      "GET /eureka/apps HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "POST /eureka/apps/A HTTP/1.1\r\nContent-Type: application/xml\r\nContent-Length: "
+      "3\r\n\r\n<a>",
+      "\r\n\r\n\r\n",
+      std::string(100000, 'x'),
+  };
+  for (auto& in : inputs) {
+    client c{f.frontend.port};
+    c.send(in);
+    c.read(false, 5s); // any answer, or none
+  }
+  client d{f.frontend.port};
+  BOOST_TEST(d.request(get("/eureka/apps")).result_int() == 200);
+}
+
+BOOST_AUTO_TEST_CASE(port_in_use_is_an_error) {
+  fixture f;
+  auto cfg = test_config();
+  cfg.port = f.frontend.port;
+  auto second = start_http_frontend(f.sys, cfg, f.directory);
+  BOOST_TEST(!second);
+  client c{f.frontend.port};
+  BOOST_TEST(c.request(get("/eureka/apps")).result_int() == 200);
+}

@@ -1,0 +1,458 @@
+// Pure rules of the HTTP gateway: router, negotiation, request planning,
+// reply mapping, metrics text and the status document.
+#define BOOST_TEST_MODULE gateway_rules
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <vector>
+
+#include "codec/gzip.hpp"
+#include "http_gateway/gateway_probe.hpp"
+#include "http_gateway/negotiation.hpp"
+#include "http_gateway/request_plan.hpp"
+#include "http_gateway/router.hpp"
+#include "http_gateway/status_document.hpp"
+
+using namespace eureka;
+using namespace eureka::gateway;
+
+namespace {
+
+const std::vector<std::string> default_bases{"/eureka"};
+
+route rt(std::string_view method, std::string_view target,
+         const std::vector<std::string>& bases = default_bases) {
+  return route_request(method, target, bases);
+}
+
+const char* valid_json =
+    R"({"instance":{"instanceId":"h1:app:8080","hostName":"h1","app":"MYAPP","ipAddr":"10.0.0.1",)"
+    R"("status":"UP","port":{"$":8080,"@enabled":"true"},"dataCenterInfo":{"@class":)"
+    R"("com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}})";
+
+const char* valid_xml = "<instance><instanceId>h1:app:8080</instanceId><hostName>h1</hostName>"
+                        "<app>MYAPP</app><ipAddr>10.0.0.1</ipAddr><status>UP</status>"
+                        "<port enabled=\"true\">8080</port><dataCenterInfo class=\"com.netflix."
+                        "appinfo.InstanceInfo$DefaultDataCenterInfo\"><name>MyOwn</name>"
+                        "</dataCenterInfo></instance>";
+
+request_plan plan(std::string_view method, std::string_view target, std::string_view body = {},
+                  std::string_view content_type = {}) {
+  request_view v;
+  v.method = method;
+  v.target = target;
+  v.body = body;
+  v.content_type = content_type;
+  return plan_request(v, gateway_config{}, 1000);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(router)
+
+BOOST_AUTO_TEST_CASE(every_endpoint_under_both_base_forms) {
+  for (std::string base : {"/eureka", "/eureka/v2"}) {
+    BOOST_TEST_CONTEXT(base) {
+      BOOST_CHECK(rt("GET", base + "/apps").id == route_id::apps_full);
+      BOOST_CHECK(rt("GET", base + "/apps/").id == route_id::apps_full);
+      BOOST_CHECK(rt("GET", base + "/apps/delta").id == route_id::apps_delta);
+      auto r = rt("GET", base + "/apps/myApp");
+      BOOST_CHECK(r.id == route_id::app);
+      BOOST_TEST(r.app == "MYAPP");
+      BOOST_CHECK(rt("POST", base + "/apps/myapp").id == route_id::register_instance);
+      r = rt("GET", base + "/apps/myapp/Host-1:x:80");
+      BOOST_CHECK(r.id == route_id::instance);
+      BOOST_TEST(r.app == "MYAPP");
+      BOOST_TEST(r.instance_id == "Host-1:x:80");
+      BOOST_CHECK(rt("PUT", base + "/apps/a/i").id == route_id::renew);
+      BOOST_CHECK(rt("DELETE", base + "/apps/a/i").id == route_id::cancel);
+      BOOST_CHECK(rt("PUT", base + "/apps/a/i/status?value=UP").id == route_id::status_update);
+      BOOST_CHECK(rt("DELETE", base + "/apps/a/i/status").id == route_id::status_delete);
+      BOOST_CHECK(rt("PUT", base + "/apps/a/i/metadata?k=v").id == route_id::metadata);
+      r = rt("GET", base + "/instances/i-1");
+      BOOST_CHECK(r.id == route_id::instance_by_id);
+      BOOST_TEST(r.instance_id == "i-1");
+      r = rt("GET", base + "/vips/My.Vip");
+      BOOST_CHECK(r.id == route_id::vip);
+      BOOST_TEST(r.vip == "My.Vip");
+      BOOST_CHECK(rt("GET", base + "/svips/s").id == route_id::svip);
+      BOOST_CHECK(rt("GET", base + "/status").id == route_id::server_status);
+      BOOST_CHECK(rt("GET", base + "/serverinfo/statusoverrides").id == route_id::status_overrides);
+    }
+  }
+  BOOST_CHECK(rt("GET", "/metrics").id == route_id::metrics);
+}
+
+BOOST_AUTO_TEST_CASE(trailing_slashes_are_accepted) {
+  BOOST_CHECK(rt("GET", "/eureka/apps/delta/").id == route_id::apps_delta);
+  BOOST_CHECK(rt("PUT", "/eureka/v2/apps/A/i/").id == route_id::renew);
+  BOOST_CHECK(rt("PUT", "/eureka/apps/A/i/status/?value=UP").id == route_id::status_update);
+  BOOST_CHECK(rt("GET", "/eureka/apps//").id == route_id::not_found);
+}
+
+BOOST_AUTO_TEST_CASE(percent_decoding) {
+  auto r = rt("PUT", "/eureka/apps/my%2dapp/host%3Aapp%3A8080");
+  BOOST_TEST(r.app == "MY-APP");
+  BOOST_TEST(r.instance_id == "host:app:8080");
+  r = rt("PUT", "/eureka/apps/APP/a%2Fb");
+  BOOST_CHECK(r.id == route_id::renew); // %2F stays inside the segment
+  BOOST_TEST(r.instance_id == "a/b");
+  r = rt("PUT", "/eureka/apps/APP/raw:id:1");
+  BOOST_TEST(r.instance_id == "raw:id:1");
+  r = rt("PUT", "/eureka/apps/A/i+d");
+  BOOST_TEST(r.instance_id == "i+d"); // '+' is literal in paths
+  r = rt("PUT", "/eureka/apps/A/i/metadata?k%31=v+1%2B&k1=second&x");
+  BOOST_REQUIRE(r.id == route_id::metadata);
+  BOOST_REQUIRE_EQUAL(r.query.size(), 3u);
+  BOOST_TEST(r.query[0].first == "k1");
+  BOOST_TEST(r.query[0].second == "v 1+");
+  BOOST_TEST(*find_param(r.query, "k1") == "v 1+");
+  BOOST_TEST(r.query[2].second == "");
+}
+
+BOOST_AUTO_TEST_CASE(bad_escapes_are_400) {
+  for (auto target : {"/eureka/apps/A/i%", "/eureka/apps/A/i%4", "/eureka/apps/A/i%zz",
+                      "/eureka/apps/A/i?lastDirtyTimestamp=%G1", "/eureka/apps/A/i?%=1"}) {
+    BOOST_TEST_CONTEXT(target) {
+      auto r = rt("PUT", target);
+      BOOST_CHECK(r.id == route_id::bad_request);
+      BOOST_TEST(!r.error.empty());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(wrong_methods_are_405_with_allow) {
+  auto r = rt("POST", "/eureka/apps");
+  BOOST_CHECK(r.id == route_id::method_not_allowed);
+  BOOST_TEST(r.allow == "GET, HEAD");
+  r = rt("PUT", "/eureka/apps/A");
+  BOOST_CHECK(r.id == route_id::method_not_allowed);
+  BOOST_TEST(r.allow == "GET, HEAD, POST");
+  r = rt("POST", "/eureka/apps/A/i");
+  BOOST_TEST(r.allow == "GET, HEAD, PUT, DELETE");
+  r = rt("GET", "/eureka/apps/A/i/status");
+  BOOST_TEST(r.allow == "PUT, DELETE");
+  r = rt("DELETE", "/eureka/apps/A/i/metadata");
+  BOOST_TEST(r.allow == "PUT");
+  BOOST_CHECK(rt("POST", "/eureka/apps/delta").id == route_id::method_not_allowed);
+  BOOST_CHECK(rt("DELETE", "/eureka/instances/x").id == route_id::method_not_allowed);
+  BOOST_CHECK(rt("PUT", "/eureka/vips/x").id == route_id::method_not_allowed);
+  BOOST_CHECK(rt("POST", "/eureka/status").id == route_id::method_not_allowed);
+  BOOST_CHECK(rt("POST", "/metrics").id == route_id::method_not_allowed);
+  auto head = rt("HEAD", "/eureka/apps");
+  BOOST_CHECK(head.id == route_id::apps_full);
+  BOOST_TEST(head.head);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_paths_are_404) {
+  for (auto target :
+       {"/", "/eureka", "/eureka/", "/eurekaapps", "/eureka/v1/apps", "/apps", "/eureka/apps/A/i/x",
+        "/eureka/apps/A/i/status/x", "/eureka/instances", "/eureka/v2", "/eureka/v2/v2/apps",
+        "/eureka/peerreplication/batch", "/other/apps"}) {
+    BOOST_TEST_CONTEXT(target) {
+      BOOST_CHECK(rt("GET", target).id == route_id::not_found);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(configurable_bases) {
+  std::vector<std::string> bases{"/registry/", "/eureka"};
+  BOOST_CHECK(rt("GET", "/registry/apps", bases).id == route_id::apps_full);
+  BOOST_CHECK(rt("GET", "/registry/v2/apps", bases).id == route_id::apps_full);
+  BOOST_CHECK(rt("GET", "/eureka/apps", bases).id == route_id::apps_full);
+  std::vector<std::string> root{""};
+  BOOST_CHECK(rt("GET", "/apps/", root).id == route_id::apps_full);
+  BOOST_CHECK(rt("GET", "/v2/apps/X", root).id == route_id::app);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(negotiation)
+
+BOOST_AUTO_TEST_CASE(cached_reads_use_substring_json) {
+  BOOST_CHECK(cached_read_format("application/json") == payload_format::json);
+  BOOST_CHECK(cached_read_format("application/xml, text/json;q=0.1") == payload_format::json);
+  BOOST_CHECK(cached_read_format("") == payload_format::xml);
+  BOOST_CHECK(cached_read_format("*/*") == payload_format::xml);
+  BOOST_CHECK(cached_read_format("application/xml") == payload_format::xml);
+}
+
+BOOST_AUTO_TEST_CASE(negotiated_reads_follow_jaxrs) {
+  BOOST_CHECK(negotiated_format("application/json") == payload_format::json);
+  BOOST_CHECK(negotiated_format("application/json, */*") == payload_format::json);
+  BOOST_CHECK(negotiated_format("application/vnd.x+json") == payload_format::json);
+  BOOST_CHECK(negotiated_format("") == payload_format::xml);
+  BOOST_CHECK(negotiated_format("*/*") == payload_format::xml);
+  BOOST_CHECK(negotiated_format("application/*") == payload_format::xml);
+  BOOST_CHECK(negotiated_format("application/xml, application/json") == payload_format::xml);
+  BOOST_CHECK(negotiated_format("application/json;q=0.5, application/xml") == payload_format::xml);
+  BOOST_CHECK(negotiated_format("*/*, application/json") == payload_format::json);
+  BOOST_CHECK(negotiated_format("text/html") == payload_format::xml);
+  BOOST_CHECK(negotiated_format("application/json;q=0") == payload_format::xml);
+}
+
+BOOST_AUTO_TEST_CASE(gzip_and_replication) {
+  BOOST_TEST(accepts_gzip("gzip, deflate"));
+  BOOST_TEST(!accepts_gzip("deflate"));
+  BOOST_TEST(is_replication("true"));
+  BOOST_TEST(!is_replication("True"));
+  BOOST_TEST(!is_replication(""));
+}
+
+BOOST_AUTO_TEST_CASE(registration_media_types) {
+  BOOST_CHECK(registration_media("application/json").format == body_format::json);
+  BOOST_CHECK(registration_media("Application/XML; charset=UTF-8").format == body_format::xml);
+  auto latin = registration_media("application/json;charset=\"ISO-8859-1\"");
+  BOOST_CHECK(latin.format == body_format::json);
+  BOOST_TEST(latin.latin1);
+  BOOST_CHECK(registration_media("application/json; charset=UTF-16").format
+              == body_format::unsupported);
+  BOOST_CHECK(registration_media("text/plain").format == body_format::unsupported);
+  BOOST_CHECK(registration_media("").format == body_format::unsupported);
+  BOOST_TEST(latin1_to_utf8("\xE9") == "\xC3\xA9");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(planning)
+
+BOOST_AUTO_TEST_CASE(reads) {
+  request_view v;
+  v.method = "GET";
+  v.target = "/eureka/apps/";
+  v.accept = "application/json";
+  v.accept_encoding = "gzip";
+  auto p = plan_request(v, gateway_config{}, 0);
+  auto* q = std::get_if<read_query>(&p.call);
+  BOOST_REQUIRE(q != nullptr);
+  BOOST_CHECK(q->kind == read_kind::all_apps);
+  BOOST_CHECK(q->format == payload_format::json);
+  BOOST_TEST(q->gzip);
+  v.target = "/eureka/apps/foo";
+  p = plan_request(v, gateway_config{}, 0);
+  q = std::get_if<read_query>(&p.call);
+  BOOST_REQUIRE(q != nullptr);
+  BOOST_TEST(!q->gzip); // gzip only for E1/E2
+  BOOST_TEST(q->name == "FOO");
+  v.target = "/eureka/instances/abc";
+  v.accept = "*/*";
+  p = plan_request(v, gateway_config{}, 0);
+  auto* iq = std::get_if<instance_query>(&p.call);
+  BOOST_REQUIRE(iq != nullptr);
+  BOOST_TEST(iq->app.empty());
+  BOOST_CHECK(iq->format == payload_format::xml);
+}
+
+BOOST_AUTO_TEST_CASE(renew_parameters) {
+  request_view v;
+  v.method = "PUT";
+  v.target = "/eureka/apps/a/i?status=UP&lastDirtyTimestamp=123&overriddenstatus=DOWN";
+  v.replication = "true";
+  auto p = plan_request(v, gateway_config{}, 0);
+  auto* cmd = std::get_if<renew_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_TEST(cmd->app == "A");
+  BOOST_TEST(cmd->is_replication);
+  BOOST_REQUIRE(cmd->last_dirty_timestamp);
+  BOOST_TEST(*cmd->last_dirty_timestamp == 123);
+  BOOST_REQUIRE(cmd->overridden_status);
+  BOOST_CHECK(*cmd->overridden_status == instance_status::down);
+  v.target = "/eureka/apps/a/i?lastDirtyTimestamp=12x";
+  p = plan_request(v, gateway_config{}, 0);
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  BOOST_TEST(p.immediate->content_type == "text/plain");
+}
+
+BOOST_AUTO_TEST_CASE(status_values) {
+  auto p = plan("PUT", "/eureka/apps/a/i/status?value=OUT_OF_SERVICE&lastDirtyTimestamp=5");
+  auto* cmd = std::get_if<status_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_CHECK(cmd->value == instance_status::out_of_service);
+  BOOST_TEST(!cmd->remove);
+  for (auto target : {"/eureka/apps/a/i/status", "/eureka/apps/a/i/status?value=up",
+                      "/eureka/apps/a/i/status?value=UP&lastDirtyTimestamp=x"}) {
+    BOOST_TEST_CONTEXT(target) {
+      p = plan("PUT", target);
+      BOOST_REQUIRE(p.immediate);
+      BOOST_TEST(p.immediate->status == 400u);
+    }
+  }
+  p = plan("DELETE", "/eureka/apps/a/i/status");
+  cmd = std::get_if<status_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_TEST(cmd->remove);
+  BOOST_CHECK(cmd->value == instance_status::unknown);
+  p = plan("DELETE", "/eureka/apps/a/i/status?value=DOWN");
+  cmd = std::get_if<status_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_CHECK(cmd->value == instance_status::down);
+  p = plan("DELETE", "/eureka/apps/a/i/status?value=Down");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+}
+
+BOOST_AUTO_TEST_CASE(metadata_takes_first_values) {
+  auto p = plan("PUT", "/eureka/apps/a/i/metadata?b=1&a=2&b=3", "{}", "application/json");
+  auto* cmd = std::get_if<metadata_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_REQUIRE_EQUAL(cmd->entries.size(), 2u);
+  BOOST_TEST(cmd->entries[0].first == "b");
+  BOOST_TEST(cmd->entries[0].second == "1");
+  BOOST_TEST(cmd->entries[1].first == "a");
+}
+
+BOOST_AUTO_TEST_CASE(register_bodies) {
+  auto p = plan("POST", "/eureka/apps/myapp", valid_json, "application/json");
+  auto* cmd = std::get_if<register_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_TEST(cmd->info.host_name == "h1");
+  p = plan("POST", "/eureka/apps/myapp", valid_xml, "application/xml; charset=UTF-8");
+  BOOST_REQUIRE(std::get_if<register_cmd>(&p.call) != nullptr);
+  // 415: wrong media type or charset.
+  p = plan("POST", "/eureka/apps/myapp", valid_json, "text/plain");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 415u);
+  p = plan("POST", "/eureka/apps/myapp", valid_json, "application/json; charset=UTF-16");
+  BOOST_TEST(p.immediate->status == 415u);
+  // Validation: a plain-text reason.
+  p = plan("POST", "/eureka/apps/other", valid_json, "application/json");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  BOOST_TEST(p.immediate->content_type == "text/plain");
+  BOOST_TEST(p.immediate->body->find("Mismatched appName") != std::string::npos);
+  // Undecodable: §1.6 bodies.
+  p = plan("POST", "/eureka/apps/myapp", "{not json", "application/json");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  BOOST_TEST(*p.immediate->body == R"({"error": "cannot parse request body"})");
+  p = plan("POST", "/eureka/apps/myapp", "<instance", "application/xml");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(*p.immediate->body == "<error><message>cannot parse request body</message></error>");
+}
+
+BOOST_AUTO_TEST_CASE(gzip_register_body) {
+  auto zipped = codec::gzip_compress(valid_json);
+  request_view v;
+  v.method = "POST";
+  v.target = "/eureka/apps/myapp";
+  v.content_type = "application/json";
+  v.content_encoding = "gzip";
+  v.body = zipped;
+  auto p = plan_request(v, gateway_config{}, 0);
+  BOOST_REQUIRE(std::get_if<register_cmd>(&p.call) != nullptr);
+  gateway_config small;
+  small.max_body_bytes = 10;
+  p = plan_request(v, small, 0);
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  v.content_encoding = "br";
+  p = plan_request(v, gateway_config{}, 0);
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 415u);
+}
+
+BOOST_AUTO_TEST_CASE(write_and_read_replies) {
+  BOOST_TEST(respond_write(route_id::register_instance, {}, payload_format::json).status == 204u);
+  auto ok = respond_write(route_id::renew, {}, payload_format::json);
+  BOOST_TEST(ok.status == 200u);
+  BOOST_TEST(ok.body_size() == 0u);
+  BOOST_TEST(ok.content_type.empty());
+  write_reply nf{write_outcome::not_found, {}};
+  BOOST_TEST(respond_write(route_id::cancel, nf, payload_format::json).status == 404u);
+  instance_info info;
+  info.instance_id = std::string{"i-1"};
+  info.host_name = "h";
+  info.app = "A";
+  write_reply conflict{write_outcome::conflict, info};
+  auto c = respond_write(route_id::renew, conflict, payload_format::json);
+  BOOST_TEST(c.status == 409u);
+  BOOST_TEST(c.content_type == "application/json");
+  BOOST_TEST(c.body->rfind("{\"instance\":", 0) == 0u);
+  c = respond_write(route_id::renew, conflict, payload_format::xml);
+  BOOST_TEST(c.content_type == "application/xml");
+  BOOST_TEST(c.body->rfind("<instance>", 0) == 0u);
+  read_reply rr{read_outcome::ok, std::make_shared<const std::string>("x"), true};
+  auto r = respond_read(rr, payload_format::xml);
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.content_encoding == "gzip");
+  BOOST_TEST(r.content_type == "application/xml");
+  BOOST_TEST(respond_read({read_outcome::forbidden, nullptr, false}, payload_format::xml).status
+             == 403u);
+  BOOST_TEST(respond_read({read_outcome::not_found, nullptr, false}, payload_format::xml).status
+             == 404u);
+}
+
+BOOST_AUTO_TEST_CASE(java_longs) {
+  int64_t x = 0;
+  BOOST_TEST(parse_long("1700000000000", x));
+  BOOST_TEST(x == 1700000000000);
+  BOOST_TEST(parse_long("-9223372036854775808", x));
+  BOOST_TEST(parse_long("+5", x));
+  BOOST_TEST(!parse_long("9223372036854775808", x));
+  BOOST_TEST(!parse_long("", x));
+  BOOST_TEST(!parse_long("1.5", x));
+  BOOST_TEST(!parse_long("-", x));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(documents)
+
+BOOST_AUTO_TEST_CASE(prometheus_text) {
+  gateway_probe probe;
+  probe.request("apps_full", 200);
+  probe.request("apps_full", 200);
+  probe.request("apps_delta", 403);
+  probe.connection_opened();
+  probe.timeout(timeout_kind::request);
+  auto text = probe.render_prometheus();
+  BOOST_TEST(text.find("eureka_http_requests_total{route=\"apps_full\",code=\"200\"} 2\n")
+             != std::string::npos);
+  BOOST_TEST(text.find("eureka_http_requests_total{route=\"apps_delta\",code=\"403\"} 1\n")
+             != std::string::npos);
+  BOOST_TEST(text.find("eureka_http_connections_open 1\n") != std::string::npos);
+  BOOST_TEST(text.find("eureka_http_timeouts_total{kind=\"request\"} 1\n") != std::string::npos);
+  for (auto& m : gateway_metrics)
+    BOOST_TEST(text.find(std::string{"# TYPE "} + std::string{m.name}) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(uptime_format) {
+  BOOST_TEST(format_uptime(0) == "00:00");
+  BOOST_TEST(format_uptime((2 * 60 + 5) * 60000) == "02:05");
+  BOOST_TEST(format_uptime(86400000 + 60000) == "1 day 00:01");
+  BOOST_TEST(format_uptime(3 * 86400000LL) == "3 days 00:00");
+}
+
+BOOST_AUTO_TEST_CASE(status_documents) {
+  gateway_config cfg;
+  cfg.node_hostname = "node1";
+  cfg.node_ip = "10.1.1.1";
+  status_inputs in;
+  in.environment = "test";
+  in.peer_urls = {"http://a:8761/eureka/", "http://b:8761/eureka/"};
+  in.node = make_node_instance(cfg, 8761, 1000);
+  in.stats.instances = 3;
+  auto xml = status_document(payload_format::xml, in);
+  BOOST_TEST(xml.rfind("<com.netflix.eureka.util.StatusInfo>\n  <generalStats>\n"
+                       "    <environment>test</environment>\n",
+                       0)
+             == 0u);
+  BOOST_TEST(xml.find("<registered-replicas>http://a:8761/eureka/, http://b:8761/eureka/"
+                      "</registered-replicas>")
+             != std::string::npos);
+  BOOST_TEST(xml.find("  <instanceInfo>\n") != std::string::npos);
+  BOOST_TEST(xml.find("<app>CAF-EUREKA</app>") != std::string::npos);
+  BOOST_TEST(xml.find("</instanceInfo>\n</com.netflix.eureka.util.StatusInfo>")
+             != std::string::npos);
+  auto json = status_document(payload_format::json, in);
+  BOOST_TEST(json.rfind("{\"generalStats\":{\"environment\":\"test\"", 0) == 0u);
+  BOOST_TEST(json.find("\"instanceInfo\":{\"instanceId\":\"node1:caf-eureka:8761\"")
+             != std::string::npos);
+  BOOST_TEST(json.back() == '}');
+  BOOST_TEST(overrides_json({{"h:a:1", "OUT_OF_SERVICE"}, {"q\"", "DOWN"}})
+             == R"({"h:a:1":"OUT_OF_SERVICE","q\"":"DOWN"})");
+  BOOST_TEST(overrides_json({}) == "{}");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
