@@ -54,8 +54,13 @@ caf::error node::start() {
 }
 
 void node::stop() {
-  // Reverse of start(): no new requests first, then the actors they reach.
-  for (auto* hdl : {&gateway_, &eviction_, &directory_})
+  // Reverse of start(): no new requests first (waits until the broker has
+  // closed every connection), then the actors they reach.
+  if (gateway_) {
+    gateway::stop_http_frontend(sys_, gateway::http_frontend_handle{gateway_, port_});
+    gateway_ = caf::actor{};
+  }
+  for (auto* hdl : {&eviction_, &directory_})
     if (*hdl) {
       caf::anon_send_exit(*hdl, caf::exit_reason::user_shutdown);
       *hdl = caf::actor{};
