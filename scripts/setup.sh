@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Installs everything caf-eureka needs to build, run and test, on Debian
-# (bookworm). Safe to run again: it installs only what is missing.
+# Installs everything caf-eureka needs, on Debian (bookworm). Safe to run
+# again: it installs only what is missing.
+#   scripts/setup.sh               build and run a node
+#   scripts/setup.sh --with-tests  also what the test suites need: each
+#                                  test/interop/<suite>/setup.sh is run too
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+with_tests=false
+[ "${1:-}" = "--with-tests" ] && with_tests=true
 
-# Build and run.
 packages=(build-essential cmake ninja-build pkg-config
-          libcaf-dev libsimdjson-dev libfmt-dev libboost-dev libboost-test-dev
-          libpugixml-dev zlib1g-dev libssl-dev
-          curl python3)
-# Interop suites: the real Java eureka-client comes from Maven Central.
-command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
-command -v mvn >/dev/null 2>&1 || packages+=(maven)
+          libcaf-dev libsimdjson-dev libfmt-dev libboost-dev libboost-test-dev libpugixml-dev
+          zlib1g-dev libssl-dev)
+if $with_tests; then
+  packages+=(curl python3)
+  # The real Java eureka-client comes from Maven Central.
+  command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
+  command -v mvn >/dev/null 2>&1 || packages+=(maven)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -19,12 +26,25 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "setup: installing ${missing[*]}"
-  sudo_cmd=()
+apt_install() {
+  local sudo_cmd=()
   [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+if $with_tests; then
+  # Each interop suite installs its own client (npm, pip, Go modules, ...).
+  for suite_setup in "$root"/test/interop/*/setup.sh; do
+    [ -f "$suite_setup" ] || continue
+    echo "setup: $(basename "$(dirname "$suite_setup")") suite"
+    bash "$suite_setup"
+  done
 fi
 echo "setup: all packages present"

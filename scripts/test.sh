@@ -4,7 +4,7 @@
 # ctest (e.g. -R codec, -L interop, -LE interop).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-"$root/scripts/setup.sh"
+"$root/scripts/setup.sh" --with-tests
 "$root/scripts/build.sh" debug-asan
 export UBSAN_OPTIONS="suppressions=$root/test/ubsan.supp:print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"

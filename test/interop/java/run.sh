@@ -6,7 +6,8 @@
 #
 # Builds the client jar (and, with --reference, the reference server jar) with Maven -- offline
 # from ~/.m2 first, online if the cache lacks something -- then runs scenario.py.
-# Exit 77 (CTest SKIP_RETURN_CODE) when java >= 17, mvn or python3 is missing.
+# Fails with a clear message when java >= 17, mvn or python3 is missing
+# (scripts/setup.sh --with-tests installs them).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,14 +22,14 @@ shift
 
 for tool in java mvn python3; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "SKIP: $tool not found (needed for the Java interop test)"
-    exit 77
+    echo "FAIL: $tool not found (needed for the Java interop test; run scripts/setup.sh --with-tests)"
+    exit 1
   fi
 done
 java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 if [[ -z "$java_major" || "${java_major%%.*}" -lt 17 ]]; then
-  echo "SKIP: Spring Boot 4 needs Java 17 or newer; found '${java_major:-unknown}'"
-  exit 77
+  echo "FAIL: Spring Boot 4 needs Java 17 or newer; found '${java_major:-unknown}'"
+  exit 1
 fi
 
 # Share the machine politely: one build thread, small heaps.
