@@ -13,8 +13,7 @@ constexpr int gzip_window_bits = 15 + 16; // 16: gzip wrapper instead of zlib
 
 std::string gzip_compress(std::string_view data) {
   z_stream zs{};
-  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip_window_bits, 8,
-                   Z_DEFAULT_STRATEGY)
+  if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, gzip_window_bits, 8, Z_DEFAULT_STRATEGY)
       != Z_OK)
     throw std::bad_alloc();
   std::string out;
