@@ -163,13 +163,19 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
       },
       [=](metadata_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
-        bool found = self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes);
-        if (found) {
+        using result = app_table::metadata_result;
+        switch (self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes)) {
+        case result::updated:
           log::info("registry", "metadata of {}/{} updated ({} keys)", cmd.app, cmd.id,
                     cmd.entries.size());
           stage(self, std::move(changes));
+          return answer(self, write_reply{});
+        case result::too_large:
+          return answer(self, write_reply{write_outcome::rejected, caf::none});
+        case result::not_found:
+          break;
         }
-        return answer(self, reply_of(found));
+        return answer(self, reply_of(false));
       },
       [=](const instance_query& query) -> read_reply {
         auto l = self->state.table->find(query.id);

@@ -67,4 +67,10 @@ decode_result decode_instance_xml(std::string_view body, int64_t now_ms);
 /// `registration.validation.dataCenterInfoId` off (our behaviour).
 std::string validate_registration(instance_info& x, std::string_view path_app);
 
+/// Metadata checks shared by registration and PUT .../metadata: entry count,
+/// total size, and keys that encode to valid XML element names (a key such
+/// as "a b" would otherwise break every XML read of the registry). Returns
+/// the 400 reason or "".
+std::string validate_metadata(const string_pairs& entries);
+
 } // namespace eureka::codec

@@ -189,6 +189,7 @@ public:
     if (e.type() != element_type::OBJECT || e.get_object().get(obj) != simdjson::SUCCESS)
       return fail(field, "expected an object");
     out.clear();
+    pairs_merger merged{out};
     for (auto member : obj) {
       if (drop_class && member.key == at_class)
         continue;
@@ -197,13 +198,7 @@ public:
       std::string value;
       if (!text(member.value, field, value))
         return false;
-      auto i = out.begin();
-      while (i != out.end() && i->first != member.key)
-        ++i;
-      if (i != out.end())
-        i->second = std::move(value);
-      else
-        out.emplace_back(std::string(member.key), std::move(value));
+      merged.put(std::string(member.key), std::move(value));
     }
     return true;
   }

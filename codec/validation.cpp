@@ -1,9 +1,32 @@
 // ApplicationResource.addInstance validation (contract §1.5, E4 steps 1-8).
 #include "codec/instance_codec.hpp"
 
+#include <fmt/format.h>
+
+#include "codec/text.hpp"
+
 namespace eureka::codec {
 
 namespace {
+
+bool is_name_start(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' || c >= 0x80;
+}
+
+bool is_name_char(unsigned char c) {
+  return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+/// Whether `name` is an XML element name (ASCII rules; bytes of multi-byte
+/// UTF-8 sequences are accepted as the name coder leaves them).
+bool is_xml_name(std::string_view name) {
+  if (name.empty() || !is_name_start(static_cast<unsigned char>(name.front())))
+    return false;
+  for (char c : name)
+    if (!is_name_char(static_cast<unsigned char>(c)))
+      return false;
+  return true;
+}
 
 /// ApplicationResource.isBlank: null or empty -- whitespace is not blank.
 bool is_blank(std::string_view s) {
@@ -11,6 +34,23 @@ bool is_blank(std::string_view s) {
 }
 
 } // namespace
+
+std::string validate_metadata(const string_pairs& entries) {
+  if (entries.size() > max_metadata_entries)
+    return fmt::format("Too many metadata entries: {} (at most {})", entries.size(),
+                       max_metadata_entries);
+  size_t bytes = 0;
+  for (const auto& [key, value] : entries) {
+    bytes += key.size() + value.size();
+    // Java writes such keys as broken XML, which then breaks every XML read of
+    // the registry for every client; refuse them instead.
+    if (!is_xml_name(detail::encode_xml_name(key)))
+      return fmt::format("Invalid metadata key '{}': not usable as an XML element name", key);
+  }
+  if (bytes > max_metadata_bytes)
+    return fmt::format("Metadata too large: {} bytes (at most {})", bytes, max_metadata_bytes);
+  return {};
+}
 
 std::string validate_registration(instance_info& x, std::string_view path_app) {
   if (is_blank(x.id()))
@@ -45,7 +85,7 @@ std::string validate_registration(instance_info& x, std::string_view path_app) {
     if (!has_key)
       x.data_center.metadata.emplace_back("instance-id", x.id());
   }
-  return {};
+  return validate_metadata(x.metadata);
 }
 
 } // namespace eureka::codec

@@ -46,19 +46,10 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 /// XStream name coder; a repeated key keeps its first position, last value.
 void read_map(pugi::xml_node n, string_pairs& out) {
   out.clear();
-  for (auto c : n.children()) {
-    if (c.type() != pugi::node_element)
-      continue;
-    auto k = detail::decode_xml_name(c.name());
-    auto v = text_of(c);
-    auto i = out.begin();
-    while (i != out.end() && i->first != k)
-      ++i;
-    if (i != out.end())
-      i->second = std::move(v);
-    else
-      out.emplace_back(std::move(k), std::move(v));
-  }
+  pairs_merger merged{out};
+  for (auto c : n.children())
+    if (c.type() == pugi::node_element)
+      merged.put(detail::decode_xml_name(c.name()), text_of(c));
 }
 
 /// DataCenterInfoConverter: the `class` attribute is ignored and `<name>`

@@ -1,7 +1,11 @@
 #include "http_gateway/request_plan.hpp"
 
 #include <limits>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
+
+#include <fmt/format.h>
 
 #include "codec/gzip.hpp"
 #include "codec/instance_codec.hpp"
@@ -208,9 +212,14 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
   }
   case route_id::metadata: {
     metadata_cmd cmd{r.app, r.instance_id, {}};
+    std::unordered_set<std::string_view> seen;
     for (auto& [k, v] : r.query) // first value of each key, in request order
-      if (find_param(cmd.entries, k) == nullptr)
+      if (seen.insert(k).second)
         cmd.entries.emplace_back(k, v);
+    if (auto reason = codec::validate_metadata(cmd.entries); !reason.empty()) {
+      p.immediate = bad_value(reason);
+      break;
+    }
     p.call = std::move(cmd);
     break;
   }
@@ -243,6 +252,9 @@ http_response respond_write(route_id id, const write_reply& reply, payload_forma
     if (format == payload_format::json)
       return make_response(409, "application/json", codec::instance_document_json(*reply.entity));
     return make_response(409, "application/xml", codec::instance_document_xml(*reply.entity));
+  case write_outcome::rejected:
+    return bad_value(fmt::format("metadata limits exceeded (at most {} entries, {} bytes)",
+                                 max_metadata_entries, max_metadata_bytes));
   }
   return make_empty(500);
 }

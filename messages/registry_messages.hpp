@@ -96,6 +96,8 @@ enum class write_outcome : uint8_t {
   not_found,
   /// Replicated renew whose copy is older than ours; `entity` holds ours.
   conflict,
+  /// Refused by a registry limit (e.g. metadata size); nothing changed.
+  rejected,
 };
 
 struct write_reply {

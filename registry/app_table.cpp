@@ -169,25 +169,20 @@ bool app_table::delete_override(const std::string& id, instance_status value,
   return true;
 }
 
-bool app_table::update_metadata(const std::string& id, const string_pairs& entries, int64_t now_ms,
-                                table_changes& changes) {
+app_table::metadata_result app_table::update_metadata(const std::string& id,
+                                                      const string_pairs& entries, int64_t now_ms,
+                                                      table_changes& changes) {
   auto i = leases_.find(id);
   if (i == leases_.end())
-    return false;
+    return metadata_result::not_found;
   auto info = i->second.holder;
-  for (const auto& [key, value] : entries) {
-    bool replaced = false;
-    for (auto& kv : info.metadata)
-      if (kv.first == key) {
-        kv.second = value;
-        replaced = true;
-        break;
-      }
-    if (!replaced)
-      info.metadata.emplace_back(key, value);
-  }
+  pairs_merger merged{info.metadata};
+  for (const auto& [key, value] : entries)
+    merged.put(key, value);
+  if (!within_metadata_limits(info.metadata))
+    return metadata_result::too_large;
   register_instance(std::move(info), false, now_ms, changes);
-  return true;
+  return metadata_result::updated;
 }
 
 std::vector<std::string> app_table::expired(int64_t now_ms, int64_t extra_ms) const {

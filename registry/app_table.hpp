@@ -100,9 +100,11 @@ public:
                        const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
                        table_changes& changes);
 
-  /// PUT .../metadata?k=v: merge, then register the result again.
-  bool update_metadata(const std::string& id, const string_pairs& entries, int64_t now_ms,
-                       table_changes& changes);
+  /// PUT .../metadata?k=v: merge, then register the result again. A merge
+  /// that would exceed the metadata limits changes nothing.
+  enum class metadata_result { updated, not_found, too_large };
+  metadata_result update_metadata(const std::string& id, const string_pairs& entries,
+                                  int64_t now_ms, table_changes& changes);
 
   /// Ids of leases expired at `now_ms` allowing `extra_ms` compensation.
   std::vector<std::string> expired(int64_t now_ms, int64_t extra_ms) const;

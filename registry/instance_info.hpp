@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -95,6 +96,44 @@ typename Inspector::result_type inspect(Inspector& f, port_info& x) {
 
 /// Ordered string map: metadata keeps the order the registrant sent.
 using string_pairs = std::vector<std::pair<std::string, std::string>>;
+
+/// Limits on an instance's metadata (ours; Java has none): they bound what
+/// one registration can cost every reader and the delta queue.
+inline constexpr size_t max_metadata_entries = 1024;
+inline constexpr size_t max_metadata_bytes = 256 * 1024;
+
+/// Whether metadata stays within max_metadata_entries / max_metadata_bytes.
+inline bool within_metadata_limits(const string_pairs& pairs) {
+  if (pairs.size() > max_metadata_entries)
+    return false;
+  size_t bytes = 0;
+  for (const auto& [key, value] : pairs)
+    bytes += key.size() + value.size();
+  return bytes <= max_metadata_bytes;
+}
+
+/// Puts keys into a string_pairs in first-seen order, the last value winning,
+/// in linear time overall (keys may come from untrusted input: no quadratic
+/// duplicate scans).
+class pairs_merger {
+public:
+  explicit pairs_merger(string_pairs& pairs) : pairs_(pairs) {
+    for (size_t i = 0; i < pairs_.size(); ++i)
+      index_.emplace(pairs_[i].first, i);
+  }
+
+  void put(std::string key, std::string value) {
+    auto [it, added] = index_.emplace(key, pairs_.size());
+    if (added)
+      pairs_.emplace_back(std::move(key), std::move(value));
+    else
+      pairs_[it->second].second = std::move(value);
+  }
+
+private:
+  string_pairs& pairs_;
+  std::unordered_map<std::string, size_t> index_;
+};
 
 enum class data_center_kind : uint8_t { my_own, amazon, netflix };
 

@@ -164,3 +164,38 @@ BOOST_AUTO_TEST_CASE(steps_run_in_order) {
   BOOST_TEST(check(R"("instanceId":"i","hostName":"h","ipAddr":"1","app":"BAR")", "FOO")
              == "Mismatched appName, expecting FOO but was BAR");
 }
+
+BOOST_AUTO_TEST_CASE(metadata_keys_must_be_xml_names) {
+  auto with = [](const std::string& metadata) {
+    return check(valid_fields() + R"(,"metadata":)" + metadata, "FOO");
+  };
+  BOOST_TEST(with(R"({"management.port":"8080","my_key":"1","x$y":"2","zoné":"3"})") == "");
+  for (auto bad :
+       {R"({"a b":"1"})", R"({"":"1"})", R"({"x<y":"1"})", R"({"1abc":"1"})", R"({"a/b":"1"})"})
+    BOOST_TEST(with(bad).find("Invalid metadata key") == 0u, bad);
+}
+
+BOOST_AUTO_TEST_CASE(metadata_limits) {
+  string_pairs many;
+  for (size_t i = 0; i <= max_metadata_entries; ++i)
+    many.emplace_back("k" + std::to_string(i), "v");
+  BOOST_TEST(validate_metadata(many).find("Too many metadata entries") == 0u);
+  many.pop_back();
+  BOOST_TEST(validate_metadata(many) == "");
+  string_pairs big{{"k", std::string(max_metadata_bytes, 'x')}};
+  BOOST_TEST(validate_metadata(big).find("Metadata too large") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(metadata_with_many_keys_decodes_in_linear_time) {
+  // 20k distinct keys: a quadratic duplicate scan would take seconds here;
+  // the assertion is on the result, the bound on time is the suite timeout.
+  std::string json = R"({"instance":{"instanceId":"i1","hostName":"h","app":"A","ipAddr":"1",)"
+                     R"("metadata":{)";
+  for (int i = 0; i < 20000; ++i)
+    json += (i ? "," : "") + std::string("\"k") + std::to_string(i) + "\":\"v\"";
+  json += R"(,"k7":"last"}}})";
+  auto r = decode_instance_json(json, 1);
+  BOOST_TEST_REQUIRE(r.ok, r.error);
+  BOOST_TEST(r.info.metadata.size() == 20000u);
+  BOOST_TEST(r.info.metadata[7].second == "last");
+}

@@ -338,13 +338,43 @@ BOOST_AUTO_TEST_CASE(metadata_update_merges_and_reregisters) {
   x.metadata = {{"a", "1"}, {"b", "2"}};
   table.register_instance(x, false, t0, changes);
   changes.clear();
-  BOOST_TEST(table.update_metadata("i1", {{"b", "3"}, {"c", "4"}}, t0 + 7, changes));
+  using result = app_table::metadata_result;
+  BOOST_TEST(
+      (table.update_metadata("i1", {{"b", "3"}, {"c", "4"}}, t0 + 7, changes) == result::updated));
   string_pairs expected{{"a", "1"}, {"b", "3"}, {"c", "4"}};
   BOOST_TEST((table.find("i1")->holder.metadata == expected));
   BOOST_TEST(table.find("i1")->registration_timestamp == t0 + 7);
   BOOST_REQUIRE_EQUAL(changes.size(), 1u);
   BOOST_TEST(changes[0].snapshot.action == action_type::added);
-  BOOST_TEST(!table.update_metadata("nope", {{"x", "y"}}, t0, changes));
+  BOOST_TEST((table.update_metadata("nope", {{"x", "y"}}, t0, changes) == result::not_found));
+}
+
+BOOST_AUTO_TEST_CASE(metadata_update_beyond_limits_changes_nothing) {
+  auto x = make_instance("i1", instance_status::up, 100);
+  for (size_t i = 0; i < max_metadata_entries; ++i)
+    x.metadata.emplace_back("k" + std::to_string(i), "v");
+  table.register_instance(x, false, t0, changes);
+  changes.clear();
+  using result = app_table::metadata_result;
+  BOOST_TEST((table.update_metadata("i1", {{"one-more", "v"}}, t0, changes) == result::too_large));
+  BOOST_TEST(changes.empty());
+  BOOST_TEST(table.find("i1")->holder.metadata.size() == max_metadata_entries);
+  BOOST_TEST(
+      (table.update_metadata("i1", {{"k1", std::string(max_metadata_bytes, 'x')}}, t0, changes)
+       == result::too_large));
+  BOOST_TEST((table.update_metadata("i1", {{"k1", "replaced"}}, t0, changes)
+              == result::updated)); // replacing keeps the count
+}
+
+BOOST_AUTO_TEST_CASE(pairs_merger_keeps_first_position_and_last_value) {
+  string_pairs pairs{{"a", "1"}};
+  pairs_merger m{pairs};
+  m.put("b", "2");
+  m.put("a", "3");
+  m.put("c", "4");
+  m.put("b", "5");
+  string_pairs expected{{"a", "3"}, {"b", "5"}, {"c", "4"}};
+  BOOST_TEST((pairs == expected));
 }
 
 BOOST_AUTO_TEST_CASE(expired_and_evicted) {
