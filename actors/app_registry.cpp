@@ -50,17 +50,23 @@ void flush(self_ptr self) {
   st.waiting.clear();
 }
 
-/// Queues changes for the next flush (one flush message per burst).
+/// Publishes a new view at the next flush (one flush message per burst).
+void schedule_flush(self_ptr self) {
+  auto& st = self->state;
+  if (!st.flush_scheduled) {
+    st.flush_scheduled = true;
+    self->send(self, flush_atom::value);
+  }
+}
+
+/// Queues changes for the next flush.
 void stage(self_ptr self, table_changes&& changes) {
   auto& st = self->state;
   if (changes.empty())
     return;
   st.pending.insert(st.pending.end(), std::make_move_iterator(changes.begin()),
                     std::make_move_iterator(changes.end()));
-  if (!st.flush_scheduled) {
-    st.flush_scheduled = true;
-    self->send(self, flush_atom::value);
-  }
+  schedule_flush(self);
 }
 
 /// Answers at once when nothing is unpublished, else after the flush.
@@ -73,14 +79,21 @@ caf::result<write_reply> answer(self_ptr self, write_reply reply) {
   return promise;
 }
 
-/// Re-encodes every instance (renewal timestamps only; no delta entries).
+/// Re-encodes the instances renewed since their last encoding (renewal
+/// timestamps only; no delta entries).
 void refresh_encodings(self_ptr self) {
   auto& st = self->state;
   table_changes changes;
-  for (const auto& [id, l] : st.table->leases())
-    changes.push_back(table_change{id, l.decorated(), false, false});
-  st.renewed_since_encode = false;
+  for (const auto& id : st.renewed)
+    if (auto l = st.table->find(id))
+      changes.push_back(table_change{id, l->decorated(), false, false});
+  st.renewed.clear();
   stage(self, std::move(changes));
+}
+
+/// "APP/id" for a log line (both come from requests: escaped).
+std::string who(const std::string& app, const std::string& id) {
+  return log::printable(app) + '/' + log::printable(id);
 }
 
 write_reply reply_of(bool found) {
@@ -97,8 +110,6 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
   st.directory = std::move(directory);
   st.table = std::make_unique<app_table>(app, cfg, clock.epoch_ms);
   self->set_default_handler(caf::drop);
-  auto refresh_period = std::chrono::milliseconds(cfg.response_cache_update_interval_ms);
-  self->delayed_send(self, refresh_period, refresh_atom::value);
   return {
       [=](register_cmd& cmd) -> caf::result<write_reply> {
         auto id = cmd.info.id();
@@ -106,8 +117,8 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         bool fresh = self->state.table->register_instance(std::move(cmd.info), cmd.is_replication,
                                                           now_ms(self), changes);
         auto l = self->state.table->find(id);
-        log::info("registry", "{} {}/{} status={} lease={}s replication={}",
-                  fresh ? "registered" : "re-registered", self->state.table->name(), id,
+        log::info("registry", "{} {} status={} lease={}s replication={}",
+                  fresh ? "registered" : "re-registered", who(self->state.table->name(), id),
                   l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
                   cmd.is_replication);
         stage(self, std::move(changes));
@@ -120,29 +131,30 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         stage(self, std::move(changes));
         switch (result.outcome) {
         case renew_outcome::ok:
-          self->state.renewed_since_encode = true;
-          log::debug("registry", "renewed {}/{}", cmd.app, cmd.id);
+          self->state.renewed.insert(cmd.id);
+          log::debug("registry", "renewed {}", who(cmd.app, cmd.id));
           return answer(self, write_reply{});
         case renew_outcome::conflict:
-          self->state.renewed_since_encode = true;
+          self->state.renewed.insert(cmd.id);
           return answer(self,
                         write_reply{write_outcome::conflict, std::move(result.conflict_entity)});
         case renew_outcome::not_found:
           break;
         }
-        log::debug("registry", "renew refused for {}/{}: unknown or must re-register", cmd.app,
-                   cmd.id);
+        log::debug("registry", "renew refused for {}: unknown or must re-register",
+                   who(cmd.app, cmd.id));
         return answer(self, write_reply{write_outcome::not_found, caf::none});
       },
       [=](cancel_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
         bool found = self->state.table->cancel(cmd.id, now_ms(self), changes);
         if (found) {
-          log::info("registry", "cancelled {}/{} replication={}", cmd.app, cmd.id,
+          log::info("registry", "cancelled {} replication={}", who(cmd.app, cmd.id),
                     cmd.is_replication);
           stage(self, std::move(changes));
         } else {
-          log::info("registry", "cancel of unknown instance {}/{}", cmd.app, cmd.id);
+          // Debug only: anyone can send these, and they change nothing.
+          log::debug("registry", "cancel of unknown instance {}", who(cmd.app, cmd.id));
         }
         return answer(self, reply_of(found));
       },
@@ -150,14 +162,16 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         table_changes changes;
         auto now = now_ms(self);
         auto& table = *self->state.table;
+        // An expired lease counts as absent while expiration is enabled.
+        if (table.find_live(cmd.id, now, self->state.hide_expired) == nullptr)
+          return answer(self, reply_of(false));
         bool found =
             cmd.remove
                 ? table.delete_override(cmd.id, cmd.value, cmd.last_dirty_timestamp, now, changes)
                 : table.set_override(cmd.id, cmd.value, cmd.last_dirty_timestamp, now, changes);
         if (found)
-          log::info("registry", "{} override of {}/{}: status now {}",
-                    cmd.remove ? "removed" : "set", cmd.app, cmd.id,
-                    to_string(table.find(cmd.id)->holder.status));
+          log::info("registry", "{} override of {}: status now {}", cmd.remove ? "removed" : "set",
+                    who(cmd.app, cmd.id), to_string(table.find(cmd.id)->holder.status));
         stage(self, std::move(changes));
         return answer(self, reply_of(found));
       },
@@ -166,7 +180,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         using result = app_table::metadata_result;
         switch (self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes)) {
         case result::updated:
-          log::info("registry", "metadata of {}/{} updated ({} keys)", cmd.app, cmd.id,
+          log::info("registry", "metadata of {} updated ({} keys)", who(cmd.app, cmd.id),
                     cmd.entries.size());
           stage(self, std::move(changes));
           return answer(self, write_reply{});
@@ -178,7 +192,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         return answer(self, reply_of(false));
       },
       [=](const instance_query& query) -> read_reply {
-        auto l = self->state.table->find(query.id);
+        auto l = self->state.table->find_live(query.id, now_ms(self), self->state.hide_expired);
         if (l == nullptr)
           return read_reply{read_outcome::not_found, nullptr, false};
         auto info = l->decorated();
@@ -193,20 +207,23 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         return sweep_report{table.expired(now, extra_ms), table.size(),
                             table.renews_last_minute(now)};
       },
-      [=](evict_atom, const std::vector<std::string>& ids) {
+      [=](evict_atom, const std::vector<std::string>& ids, int64_t extra_ms) {
         table_changes changes;
         auto& table = *self->state.table;
-        table.evict(ids, now_ms(self), changes);
+        table.evict(ids, now_ms(self), extra_ms, changes);
         for (const auto& change : changes)
-          log::info("registry", "evicted {}/{} (lease expired)", table.name(), change.id);
+          log::info("registry", "evicted {} (lease expired)", who(table.name(), change.id));
         stage(self, std::move(changes));
       },
       [=](flush_atom) { flush(self); },
       [=](refresh_atom) {
-        self->state.table->expire_overrides(now_ms(self));
-        if (self->state.renewed_since_encode)
-          refresh_encodings(self);
-        self->delayed_send(self, refresh_period, refresh_atom::value);
+        // The directory's tick, one for all applications.
+        if (self->state.table->expire_overrides(now_ms(self)) > 0)
+          schedule_flush(self); // the override dump changed
+        refresh_encodings(self);
+      },
+      [=](expiry_atom, bool lease_expiration_enabled) {
+        self->state.hide_expired = lease_expiration_enabled;
       },
   };
 }

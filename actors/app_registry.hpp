@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -26,9 +27,12 @@ struct app_registry_state {
   caf::actor directory;
   time_anchor clock;
   registry_config cfg;
-  /// Renewals since the last encode: lastRenewalTimestamp in payloads lags
-  /// until the next refresh tick.
-  bool renewed_since_encode = false;
+  /// Ids renewed since their last encoding: lastRenewalTimestamp in
+  /// payloads lags until the directory's next refresh tick.
+  std::unordered_set<std::string> renewed;
+  /// Lease expiration is enabled (told by the directory): expired leases
+  /// then read as absent for E5/E8/E9/E11 (contract §3.10).
+  bool hide_expired = false;
   /// Changes not yet published, and the replies waiting for them: a burst
   /// of writes is published once, and every reply leaves after the view it
   /// depends on (so the next read through the directory already sees it).

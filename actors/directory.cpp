@@ -74,8 +74,10 @@ const app_documents& documents_of(self_ptr self, const app_view& view) {
 }
 
 /// Computes the payload for `q` from the current views; `forbidden` and
-/// `not_found` leave `out` empty.
-read_outcome compute(self_ptr self, const read_query& q, shared_body& out) {
+/// `not_found` leave `out` empty. `worth_caching` is false for a VIP/SVIP
+/// read that matched nothing (cheap to answer again, unbounded in number).
+read_outcome compute(self_ptr self, const read_query& q, shared_body& out, bool& worth_caching) {
+  worth_caching = true;
   auto& st = self->state;
   auto hash = reconcile_hash(st.totals);
   auto make = [&](std::string body) { out = std::make_shared<const std::string>(std::move(body)); };
@@ -133,6 +135,7 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out) {
     }
     // A VIP document never sets its version: Applications' unset -1.
     make(b.finish(q.format, "-1", reconcile_hash(matched)));
+    worth_caching = matched.total() > 0;
     return read_outcome::ok;
   }
   }
@@ -149,34 +152,63 @@ read_reply serve(const read_query& q, read_outcome outcome, cached_payload& p) {
   return read_reply{read_outcome::ok, p.gzipped, true};
 }
 
+/// The current payload of `q` through the cache of current payloads: a
+/// cache slot, or `scratch` when the payload is not kept.
+cached_payload* current(self_ptr self, const read_query& q, const std::string& key,
+                        read_outcome& outcome, cached_payload& scratch) {
+  auto& st = self->state;
+  bool vip = q.kind == read_kind::vip || q.kind == read_kind::svip;
+  auto& cache = vip ? st.vip_cache : st.cache;
+  if (auto i = cache.find(key); i != cache.end()) {
+    outcome = read_outcome::ok;
+    return &i->second;
+  }
+  bool worth_caching = false;
+  outcome = compute(self, q, scratch.plain, worth_caching);
+  if (outcome != read_outcome::ok || !worth_caching)
+    return &scratch;
+  if (cache.size() >= max_cached_payloads)
+    cache.clear();
+  return &(cache[key] = std::move(scratch));
+}
+
 read_reply read(self_ptr self, const read_query& q) {
   auto& st = self->state;
   auto key = cache_key(q);
-  if (st.cfg.use_read_only_response_cache) {
-    auto i = st.read_only.find(key);
-    if (i != st.read_only.end()) {
-      auto& p = i->second.second;
-      return serve(q, p.plain ? read_outcome::ok : read_outcome::not_found, p);
-    }
+  cached_payload scratch;
+  read_outcome outcome = read_outcome::ok;
+  if (!st.cfg.use_read_only_response_cache)
+    return serve(q, outcome, *current(self, q, key, outcome, scratch));
+  // Java's read-only cache: a key serves what it held at the last refresh.
+  if (auto i = st.read_only.find(key); i != st.read_only.end()) {
+    auto& p = i->second.second;
+    return serve(q, p.plain ? read_outcome::ok : read_outcome::not_found, p);
   }
-  if (auto i = st.cache.find(key); i != st.cache.end())
-    return serve(q, read_outcome::ok, i->second);
-  cached_payload p;
-  auto outcome = compute(self, q, p.plain);
-  if (outcome == read_outcome::forbidden)
-    return read_reply{outcome, nullptr, false};
-  if (st.cache.size() >= max_cached_payloads)
-    st.cache.clear();
-  if (st.cfg.use_read_only_response_cache) {
-    if (st.read_only.size() >= max_cached_payloads)
-      st.read_only.clear();
-    auto& slot = st.read_only[key];
-    slot = {q, std::move(p)};
-    return serve(q, outcome, slot.second);
+  auto p = current(self, q, key, outcome, scratch);
+  if (outcome == read_outcome::forbidden || (p == &scratch && outcome == read_outcome::ok))
+    return serve(q, outcome, *p);
+  if (st.read_only.size() >= max_cached_payloads)
+    st.read_only.clear();
+  auto& slot = st.read_only[key];
+  slot = {q, *p};
+  return serve(q, outcome, slot.second);
+}
+
+/// Bytes an encoded instance holds (for the delta queue's bound).
+int64_t encoded_size(const encoded_instance& e) {
+  return static_cast<int64_t>(e.json.size() + e.xml_depth1.size() + e.xml_depth2.size());
+}
+
+void forget_app(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  st.documents.erase(name);
+  if (auto v = st.views.find(name); v != st.views.end()) {
+    st.totals -= v->second->counts;
+    st.views.erase(v);
   }
-  if (outcome != read_outcome::ok)
-    return read_reply{outcome, nullptr, false};
-  return serve(q, outcome, st.cache[key] = std::move(p));
+  st.apps.erase(name);
+  st.cache.clear();
+  st.vip_cache.clear();
 }
 
 caf::actor app_actor(self_ptr self, const std::string& app) {
@@ -196,25 +228,21 @@ caf::result<write_reply> forward_write(self_ptr self, Cmd& cmd) {
 } // namespace
 
 caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
-  self->state.cfg = cfg;
-  self->state.clock = clock;
-  self->state.eviction_figures.self_preservation_enabled = cfg.enable_self_preservation;
+  auto& state = self->state;
+  state.cfg = cfg;
+  state.clock = clock;
+  state.eviction_figures.self_preservation_enabled = cfg.enable_self_preservation;
+  // Until the first eviction pass says otherwise (Java: no renewals yet).
+  state.lease_expiration_enabled = !cfg.enable_self_preservation;
   self->set_default_handler(caf::drop);
   // Registry actors are linked: they stop with the directory, and a
   // registry actor that fails is reported loudly and forgotten.
   self->set_exit_handler([=](caf::exit_msg& em) {
-    auto& st = self->state;
-    for (auto i = st.apps.begin(); i != st.apps.end(); ++i)
-      if (i->second.address() == em.source) {
-        log::error("directory", "registry actor of {} stopped: {}", i->first,
+    for (const auto& [name, hdl] : self->state.apps)
+      if (hdl.address() == em.source) {
+        log::error("directory", "registry actor of {} stopped: {}", log::printable(name),
                    self->system().render(em.reason));
-        st.documents.erase(i->first);
-        if (auto v = st.views.find(i->first); v != st.views.end()) {
-          st.totals -= v->second->counts;
-          st.views.erase(v);
-        }
-        st.apps.erase(i);
-        st.cache.clear();
+        forget_app(self, name);
         return;
       }
     self->quit(em.reason);
@@ -222,8 +250,7 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
   auto retention_period = std::chrono::milliseconds(cfg.delta_retention_timer_interval_ms);
   auto refresh_period = std::chrono::milliseconds(cfg.response_cache_update_interval_ms);
   self->delayed_send(self, retention_period, retain_atom::value);
-  if (cfg.use_read_only_response_cache)
-    self->delayed_send(self, refresh_period, refresh_atom::value);
+  self->delayed_send(self, refresh_period, refresh_atom::value);
   return {
       // -- writes: routed to the owning registry actor, which replies ----------
       [=](register_cmd& cmd) -> caf::result<write_reply> {
@@ -231,7 +258,14 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         auto name = cmd.info.app;
         auto target = app_actor(self, name);
         if (!target) {
+          if (st.apps.size() >= static_cast<size_t>(st.cfg.max_applications)) {
+            log::warn("directory", "refused registration of {}: {} applications is the maximum",
+                      log::printable(name), st.cfg.max_applications);
+            return write_reply{write_outcome::over_capacity, caf::none};
+          }
           target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock, caf::actor{self});
+          // Sent before the registration: the actor learns it first.
+          self->send(target, expiry_atom::value, st.lease_expiration_enabled);
           st.apps.emplace(name, target);
         }
         self->delegate(target, std::move(cmd));
@@ -248,13 +282,19 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         if (slot)
           st.totals -= slot->counts;
         slot = std::move(update.view);
-        st.documents.erase(slot->name);
         st.totals += slot->counts;
+        st.documents.erase(slot->name);
         for (auto& entry : update.delta) {
           auto id = entry->id;
+          st.delta_bytes += encoded_size(*entry);
           st.changes.push(update.timestamp_ms, slot->name, std::move(id), std::move(entry));
         }
+        while (st.delta_bytes > st.cfg.max_delta_queue_bytes && !st.changes.empty()) {
+          st.delta_bytes -= encoded_size(*st.changes.front().payload);
+          st.changes.pop_front();
+        }
         st.cache.clear(); // never stale (decisions.md §2)
+        st.vip_cache.clear();
       },
       // -- reads -----------------------------------------------------------------
       [=](const read_query& q) -> read_reply { return read(self, q); },
@@ -293,7 +333,15 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         stats.instances = static_cast<uint32_t>(st.totals.total());
         return stats;
       },
-      [=](stats_atom, const registry_stats& figures) { self->state.eviction_figures = figures; },
+      [=](stats_atom, const registry_stats& figures) {
+        auto& st = self->state;
+        st.eviction_figures = figures;
+        if (figures.lease_expiration_enabled != st.lease_expiration_enabled) {
+          st.lease_expiration_enabled = figures.lease_expiration_enabled;
+          for (const auto& [name, hdl] : st.apps)
+            self->send(hdl, expiry_atom::value, st.lease_expiration_enabled);
+        }
+      },
       [=](apps_atom) -> std::vector<caf::actor> {
         std::vector<caf::actor> out;
         for (const auto& [name, hdl] : self->state.apps)
@@ -304,17 +352,23 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
       [=](retain_atom) {
         auto& st = self->state;
         auto cutoff = now_ms(self) - st.cfg.retention_time_in_delta_queue_ms;
-        if (st.changes.drop_older_than(cutoff) > 0)
+        auto dropped = st.changes.drop_older_than(
+            cutoff, [&](const auto& e) { st.delta_bytes -= encoded_size(*e.payload); });
+        if (dropped > 0)
           st.cache.clear();
         self->delayed_send(self, retention_period, retain_atom::value);
       },
       [=](refresh_atom) {
-        // Java's read-only cache: refresh only the keys already served.
         auto& st = self->state;
+        // One tick for every application: re-encode renewed instances.
+        for (const auto& [name, hdl] : st.apps)
+          self->send(hdl, refresh_atom::value);
+        // Java's read-only cache: refresh only the keys already served, from
+        // the current payloads (a delta's version moves only when it changed).
         for (auto& [key, entry] : st.read_only) {
-          cached_payload p;
-          compute(self, entry.first, p.plain);
-          entry.second = std::move(p);
+          cached_payload scratch;
+          read_outcome outcome = read_outcome::ok;
+          entry.second = *current(self, entry.first, key, outcome, scratch);
         }
         self->delayed_send(self, refresh_period, refresh_atom::value);
       },

@@ -39,6 +39,14 @@ struct directory_state {
   recent_changes<encoded_instance_ptr> changes;
   /// Current payloads by read key, dropped on every change.
   std::unordered_map<std::string, cached_payload> cache;
+  /// The same for VIP/SVIP reads, kept apart and bounded: their keys come
+  /// from requests and must not push the hot payloads out.
+  std::unordered_map<std::string, cached_payload> vip_cache;
+  /// Bytes of encoded instances in `changes`.
+  int64_t delta_bytes = 0;
+  /// Lease expiration enabled (from the eviction actor), told to every
+  /// registry actor.
+  bool lease_expiration_enabled = false;
   /// decisions.md §2 switch: Java's read-only cache, refreshed on a timer.
   std::unordered_map<std::string, std::pair<read_query, cached_payload>> read_only;
   int64_t delta_version = 0;
@@ -50,8 +58,8 @@ struct directory_state {
 caf::behavior directory(caf::stateful_actor<directory_state>* self, registry_config cfg,
                         time_anchor clock);
 
-/// Most cache entries kept for VIP/SVIP payloads before the cache is reset
-/// (names come from requests: the bound keeps memory bounded).
-inline constexpr size_t max_cached_payloads = 4096;
+/// Most cache entries kept per cache before it is reset (VIP names come
+/// from requests: the bound keeps memory bounded).
+inline constexpr size_t max_cached_payloads = 1024;
 
 } // namespace eureka

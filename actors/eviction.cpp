@@ -62,7 +62,7 @@ void finish_pass(self_ptr self) {
     for (size_t i = 0; i < n; ++i)
       by_app[st.expired[i].first].push_back(std::move(st.expired[i].second));
     for (auto& [hdl, ids] : by_app)
-      self->send(hdl, evict_atom::value, std::move(ids));
+      self->send(hdl, evict_atom::value, std::move(ids), st.extra_ms);
     st.figures.evictions_total += n;
   }
   st.expired.clear();
@@ -78,6 +78,7 @@ void start_pass(self_ptr self) {
   auto now = now_ms(self);
   auto extra = eviction_compensation_ms(st.last_run_ms, now, st.cfg.eviction_interval_ms);
   st.last_run_ms = now;
+  st.extra_ms = extra;
   st.sweeping = true;
   self->request(st.directory, caf::infinite, apps_atom::value)
       .then(

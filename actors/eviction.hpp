@@ -25,6 +25,8 @@ struct eviction_state {
   caf::actor directory;
   std::mt19937_64 rng;
   int64_t last_run_ms = 0;
+  /// Compensation of the pass in progress (contract §3.8).
+  int64_t extra_ms = 0;
   /// One pass at a time: replies of the pass in progress.
   bool sweeping = false;
   size_t pending = 0;

@@ -224,6 +224,15 @@ std::vector<option_spec> build_options() {
       "Read-only cache refresh; most a renewal timestamp may lag in payloads",
       [](node_config& c) -> int64_t& { return c.registry.response_cache_update_interval_ms; }, 100,
       std::numeric_limits<int32_t>::max()));
+  o.push_back(make_int<int32_t>(
+      "eureka.server.max-applications",
+      "Most applications held; registering a new one beyond answers 503",
+      [](node_config& c) -> int32_t& { return c.registry.max_applications; }, 1, 10000000));
+  o.push_back(make_int<int64_t>(
+      "eureka.server.max-delta-queue-bytes",
+      "Most bytes of encoded changes kept for /apps/delta (oldest leave first)",
+      [](node_config& c) -> int64_t& { return c.registry.max_delta_queue_bytes; }, 1 << 20,
+      std::numeric_limits<int64_t>::max() / 2));
   // -- process -----------------------------------------------------------------
   o.push_back(make_string(
       "logging.level", "debug, info, warn, error or off",

@@ -3,10 +3,12 @@
 // different threads never interleave.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iterator>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -59,6 +61,25 @@ inline std::string_view label(level l) {
     break;
   }
   return "";
+}
+
+/// A value that came from the network, made safe for one log line: control
+/// characters and backslashes escaped, cut after 200 bytes (a forged newline
+/// must not forge a log line).
+inline std::string printable(std::string_view s) {
+  constexpr size_t max_bytes = 200;
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes) + 8);
+  for (size_t i = 0; i < s.size() && i < max_bytes; ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f || c == '\\')
+      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
+    else
+      out.push_back(static_cast<char>(c));
+  }
+  if (s.size() > max_bytes)
+    out += "...";
+  return out;
 }
 
 template <class... Ts>

@@ -255,6 +255,10 @@ http_response respond_write(route_id id, const write_reply& reply, payload_forma
   case write_outcome::rejected:
     return bad_value(fmt::format("metadata limits exceeded (at most {} entries, {} bytes)",
                                  max_metadata_entries, max_metadata_bytes));
+  case write_outcome::over_capacity:
+    // A capacity limit of this node, not the caller's fault: 503 lets a
+    // client try another node of the cluster.
+    return make_text(503, "registry full: it holds the maximum number of applications");
   }
   return make_empty(500);
 }

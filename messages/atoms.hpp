@@ -20,6 +20,7 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using overrides_atom = caf::atom_constant<caf::atom("overrides")>;
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using retain_atom = caf::atom_constant<caf::atom("retain")>;
+using expiry_atom = caf::atom_constant<caf::atom("expiry")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using apps_atom = caf::atom_constant<caf::atom("apps")>;
 

@@ -98,6 +98,8 @@ enum class write_outcome : uint8_t {
   conflict,
   /// Refused by a registry limit (e.g. metadata size); nothing changed.
   rejected,
+  /// The registry holds max_applications already; nothing changed.
+  over_capacity,
 };
 
 struct write_reply {

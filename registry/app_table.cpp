@@ -193,22 +193,35 @@ std::vector<std::string> app_table::expired(int64_t now_ms, int64_t extra_ms) co
   return out;
 }
 
-size_t app_table::evict(const std::vector<std::string>& ids, int64_t now_ms,
+size_t app_table::evict(const std::vector<std::string>& ids, int64_t now_ms, int64_t extra_ms,
                         table_changes& changes) {
   size_t n = 0;
-  for (const auto& id : ids)
-    if (cancel(id, now_ms, changes))
+  for (const auto& id : ids) {
+    auto l = find(id);
+    if (l != nullptr && l->is_expired(now_ms, extra_ms) && cancel(id, now_ms, changes))
       ++n;
+  }
   return n;
 }
 
-void app_table::expire_overrides(int64_t now_ms) {
+size_t app_table::expire_overrides(int64_t now_ms) {
+  size_t n = 0;
   for (auto i = overrides_.begin(); i != overrides_.end();) {
-    if (now_ms - i->second.last_access_ms > cfg_.override_expiry_ms)
+    if (now_ms - i->second.last_access_ms > cfg_.override_expiry_ms) {
       i = overrides_.erase(i);
-    else
+      ++n;
+    } else {
       ++i;
+    }
   }
+  return n;
+}
+
+const lease* app_table::find_live(const std::string& id, int64_t now_ms, bool hide_expired) const {
+  auto l = find(id);
+  if (l != nullptr && hide_expired && l->is_expired(now_ms, 0))
+    return nullptr;
+  return l;
 }
 
 string_pairs app_table::overrides() const {

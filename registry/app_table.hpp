@@ -109,14 +109,21 @@ public:
   /// Ids of leases expired at `now_ms` allowing `extra_ms` compensation.
   std::vector<std::string> expired(int64_t now_ms, int64_t extra_ms) const;
 
-  /// Evicts the given ids (those still present); returns how many.
-  size_t evict(const std::vector<std::string>& ids, int64_t now_ms, table_changes& changes);
+  /// Evicts those of `ids` that are still present and still expired (a
+  /// renewal may have arrived since they were reported); returns how many.
+  size_t evict(const std::vector<std::string>& ids, int64_t now_ms, int64_t extra_ms,
+               table_changes& changes);
 
   /// Renewals counted in the previous full minute.
   int64_t renews_last_minute(int64_t now_ms) { return renewals_.last_minute(now_ms); }
 
-  /// Forgets overrides not accessed within the configured expiry.
-  void expire_overrides(int64_t now_ms);
+  /// Forgets overrides not accessed within the configured expiry; returns
+  /// how many were forgotten.
+  size_t expire_overrides(int64_t now_ms);
+
+  /// The lease of `id` as reads and status changes see it: absent when
+  /// expired while `hide_expired` (lease expiration enabled, §3.10).
+  const lease* find_live(const std::string& id, int64_t now_ms, bool hide_expired) const;
 
   const lease* find(const std::string& id) const;
 

@@ -26,15 +26,27 @@ public:
   }
 
   /// Drops entries older than `cutoff_ms` from the head, stopping at the
-  /// first younger one (as the Java retention task does). Returns the count.
-  size_t drop_older_than(int64_t cutoff_ms) {
+  /// first younger one (as the Java retention task does), calling
+  /// `on_drop(entry)` for each. Returns the count.
+  template <class OnDrop>
+  size_t drop_older_than(int64_t cutoff_ms, OnDrop on_drop) {
     size_t n = 0;
     while (!entries_.empty() && entries_.front().timestamp_ms < cutoff_ms) {
+      on_drop(entries_.front());
       entries_.pop_front();
       ++n;
     }
     return n;
   }
+
+  size_t drop_older_than(int64_t cutoff_ms) {
+    return drop_older_than(cutoff_ms, [](const entry&) {});
+  }
+
+  /// The oldest entry (the queue must not be empty).
+  const entry& front() const { return entries_.front(); }
+
+  void pop_front() { entries_.pop_front(); }
 
   /// Per application (sorted by name), the latest payload of each instance,
   /// in the order the instances first appear in the queue.

@@ -24,6 +24,12 @@ struct registry_config {
   /// Overrides not touched for this long are forgotten (Java: 1 h
   /// expire-after-access cache).
   int64_t override_expiry_ms = 3600000;
+  /// Most applications (registry actors); a registration for a new one
+  /// beyond this is refused (ours; bounds what registrants can make us hold).
+  int32_t max_applications = 10000;
+  /// Most bytes of encoded instances held by the delta queue; beyond it the
+  /// oldest changes leave early (clients then reconcile by a full fetch).
+  int64_t max_delta_queue_bytes = int64_t{256} << 20;
 };
 
 } // namespace eureka

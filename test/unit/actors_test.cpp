@@ -367,4 +367,69 @@ BOOST_AUTO_TEST_CASE(metadata_update_is_visible) {
   BOOST_TEST(contains(body(read_kind::app, "APP"), R"("metadata":{"zone":"z1"})"));
 }
 
+BOOST_AUTO_TEST_CASE(expired_lease_reads_as_absent_while_expiration_is_enabled) {
+  reg.enable_self_preservation = false; // expiration always enabled
+  reg.eviction_interval_ms = 600000;    // no eviction during the test
+  start();
+  do_register(make("i-1", "APP", 5));
+  advance(6s, 1s);
+  auto q = ask<read_reply>(dir, instance_query{"APP", "i-1", payload_format::json});
+  BOOST_TEST((q.outcome == read_outcome::not_found));
+  auto st = ask<write_reply>(
+      dir, status_cmd{"APP", "i-1", instance_status::down, caf::none, false, false});
+  BOOST_TEST((st.outcome == write_outcome::not_found));
+  BOOST_TEST((do_renew("APP", "i-1") == write_outcome::ok)); // renew still revives it
+  q = ask<read_reply>(dir, instance_query{"APP", "i-1", payload_format::json});
+  BOOST_TEST((q.outcome == read_outcome::ok));
+}
+
+BOOST_AUTO_TEST_CASE(expired_lease_stays_readable_under_self_preservation) {
+  reg.enable_self_preservation = true; // no renewals: expiration disabled
+  reg.eviction_interval_ms = 1000;
+  start();
+  do_register(make("i-1", "APP", 5));
+  advance(8s, 1s);
+  auto q = ask<read_reply>(dir, instance_query{"APP", "i-1", payload_format::json});
+  BOOST_TEST((q.outcome == read_outcome::ok));
+}
+
+BOOST_AUTO_TEST_CASE(applications_beyond_the_maximum_are_refused) {
+  reg.max_applications = 2;
+  start();
+  BOOST_TEST((do_register(make("a", "A")) == write_outcome::ok));
+  BOOST_TEST((do_register(make("b", "B")) == write_outcome::ok));
+  BOOST_TEST((do_register(make("c", "C")) == write_outcome::over_capacity));
+  BOOST_TEST((do_register(make("a2", "A")) == write_outcome::ok)); // existing app
+  BOOST_TEST(stats().applications == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(delta_queue_is_bounded_in_bytes) {
+  reg.max_delta_queue_bytes = 1 << 20;
+  start();
+  auto big = make("i-0");
+  big.metadata.emplace_back("blob", std::string(200000, 'x'));
+  do_register(big); // ~600 KB encoded (three forms)
+  do_register(make("i-1"));
+  BOOST_TEST(contains(body(read_kind::delta), R"("instanceId":"i-0")"));
+  auto big2 = make("i-2");
+  big2.metadata.emplace_back("blob", std::string(200000, 'y'));
+  do_register(big2); // over 1 MiB: the oldest entry (i-0) leaves
+  auto delta = body(read_kind::delta);
+  BOOST_TEST(!contains(delta, R"("instanceId":"i-0")"));
+  BOOST_TEST(contains(delta, R"("instanceId":"i-2")"));
+  BOOST_TEST(contains(body(read_kind::all_apps), R"("instanceId":"i-0")")); // still registered
+}
+
+BOOST_AUTO_TEST_CASE(expired_override_leaves_the_override_dump) {
+  reg.override_expiry_ms = 60000;
+  reg.response_cache_update_interval_ms = 10000;
+  start();
+  do_register(make("i-1"));
+  ask<write_reply>(
+      dir, status_cmd{"APP", "i-1", instance_status::out_of_service, caf::none, false, false});
+  BOOST_TEST(ask<string_pairs>(dir, overrides_atom::value).size() == 1u);
+  advance(80s, 10s);
+  BOOST_TEST(ask<string_pairs>(dir, overrides_atom::value).empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -389,9 +389,32 @@ BOOST_AUTO_TEST_CASE(expired_and_evicted) {
   BOOST_REQUIRE_EQUAL(ids.size(), 1u);
   BOOST_TEST(ids[0] == "a");
   changes.clear();
-  BOOST_TEST(table.evict({"a", "gone"}, t0 + 5001, changes) == 1u);
+  BOOST_TEST(table.evict({"a", "gone"}, t0 + 5001, 0, changes) == 1u);
   BOOST_TEST(table.size() == 1u);
   BOOST_TEST(changes.at(0).removed);
+}
+
+BOOST_AUTO_TEST_CASE(evict_skips_leases_renewed_since_the_sweep) {
+  auto a = make_instance("a", instance_status::up, 1);
+  a.lease.duration_secs = 5;
+  table.register_instance(a, false, t0, changes);
+  auto ids = table.expired(t0 + 6000, 0);
+  BOOST_REQUIRE_EQUAL(ids.size(), 1u);
+  renew("a", caf::none, false, t0 + 6001); // arrives between sweep and evict
+  changes.clear();
+  BOOST_TEST(table.evict(ids, t0 + 6002, 0, changes) == 0u);
+  BOOST_TEST(changes.empty());
+  BOOST_TEST(table.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(expired_leases_hidden_only_while_expiration_is_enabled) {
+  auto a = make_instance("a", instance_status::up, 1);
+  a.lease.duration_secs = 5;
+  table.register_instance(a, false, t0, changes);
+  BOOST_TEST(table.find_live("a", t0 + 5000, true) != nullptr);
+  BOOST_TEST(table.find_live("a", t0 + 5001, true) == nullptr);
+  BOOST_TEST(table.find_live("a", t0 + 5001, false) != nullptr);
+  BOOST_TEST(table.find_live("nope", t0, false) == nullptr);
 }
 
 BOOST_AUTO_TEST_CASE(renewals_counted_per_previous_minute) {
@@ -407,10 +430,10 @@ BOOST_AUTO_TEST_CASE(renewals_counted_per_previous_minute) {
 BOOST_AUTO_TEST_CASE(override_expires_after_access_timeout) {
   table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
   table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
-  table.expire_overrides(t0 + cfg.override_expiry_ms);
+  BOOST_TEST(table.expire_overrides(t0 + cfg.override_expiry_ms) == 0u);
   BOOST_TEST(table.overrides().size() == 1u);
   renew("i1", caf::none, false, t0 + 1000); // an access
-  table.expire_overrides(t0 + cfg.override_expiry_ms + 1001);
+  BOOST_TEST(table.expire_overrides(t0 + cfg.override_expiry_ms + 1001) == 1u);
   BOOST_TEST(table.overrides().empty());
 }
 
