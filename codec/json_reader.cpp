@@ -3,6 +3,7 @@
 // leniently in a few documented places. Input is untrusted: simdjson's DOM
 // parser validates the whole document (UTF-8, structure, depth) first, every
 // access uses error codes, and nothing escapes the function.
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -45,8 +46,8 @@ public:
     return false;
   }
 
-  /// Scalar as text (Jackson's getText on a scalar token); objects, arrays and
-  /// non-integral numbers are rejected.
+  /// Scalar as text (Jackson's getText on a scalar token); objects and arrays
+  /// are rejected.
   bool text(element e, std::string_view field, std::string& out) {
     switch (e.type()) {
     case element_type::STRING: {
@@ -75,6 +76,20 @@ public:
       if (e.get_bool().get(v) != simdjson::SUCCESS)
         return fail(field, "bad boolean");
       out = v ? "true" : "false";
+      return true;
+    }
+    case element_type::DOUBLE: {
+      // Java keeps the token's source text; the DOM keeps only the value, so
+      // write its shortest round-trip form, which is what JSON.stringify sent
+      // (eureka-js-client metadata from YAML, e.g. `version: 1.2`).
+      double v = 0;
+      char buf[32];
+      if (e.get_double().get(v) != simdjson::SUCCESS)
+        return fail(field, "bad number");
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+      if (ec != std::errc())
+        return fail(field, "bad number");
+      out.assign(buf, end);
       return true;
     }
     default:

@@ -323,6 +323,22 @@ BOOST_AUTO_TEST_CASE(data_centre_variants) {
   BOOST_TEST(r.info.data_center.name == "MyOwn");
 }
 
+BOOST_AUTO_TEST_CASE(scalars_read_as_text) {
+  // eureka-js-client sends its config's metadata as JSON numbers and booleans
+  // (YAML `version: 1.2`); Java stores each token's text.
+  auto r = json(R"({"instance":{"app":1.5,"metadata":{"version":1.2,"n":3,"b":false,)"
+                R"("w":-0.25,"e":1e300,"s":"x"}}})");
+  BOOST_TEST_REQUIRE(r.ok, r.error);
+  BOOST_TEST(r.info.app == "1.5");
+  BOOST_TEST((r.info.metadata
+              == string_pairs{{"version", "1.2"},
+                              {"n", "3"},
+                              {"b", "false"},
+                              {"w", "-0.25"},
+                              {"e", "1e+300"},
+                              {"s", "x"}}));
+}
+
 BOOST_AUTO_TEST_CASE(spring_metadata_instance_id) {
   // scs/CloudJacksonJson.updateIfNeeded (contract §2.3).
   auto r = json(R"({"instance":{"app":"A","hostName":"h","metadata":{"instanceId":"a:1"}}})");
@@ -476,7 +492,6 @@ BOOST_AUTO_TEST_CASE(json_rejected) {
       "{\"instance\":{\"hostName\":\"h\"}}", // same
       "{\"instance\":{\"app\":{\"x\":1}}}",
       "{\"instance\":{\"app\":[\"A\"]}}",
-      "{\"instance\":{\"app\":1.5}}",
       "{\"instance\":{\"app\":\"A\",\"port\":\"abc\"}}",
       "{\"instance\":{\"app\":\"A\",\"port\":[8080]}}",
       "{\"instance\":{\"app\":\"A\",\"port\":{\"$\":\"12x\"}}}",
