@@ -1,4 +1,5 @@
 // caf-eureka-node: one Eureka-compatible registry node.
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -7,6 +8,8 @@
 #include <vector>
 
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -47,16 +50,27 @@ int main(int argc, char** argv) {
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg, loaded.config);
   caf::actor_system sys{sys_cfg};
-  node n{sys, loaded.config};
+  // A core actor stopping means the node cannot serve: end the process with
+  // an error so that a supervisor restarts it (SIGTERM reaches sigwait).
+  static std::atomic<bool> failed{false};
+  node n{sys, loaded.config, [] {
+           failed = true;
+           kill(getpid(), SIGTERM);
+         }};
   if (auto err = n.start()) {
     log::error("node", "cannot start: {}", sys.render(err));
     return 1;
   }
   int sig = 0;
   sigwait(&stop_signals, &sig);
-  log::info("node", "received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  if (!failed)
+    log::info("node", "received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
   n.stop();
   sys.await_all_actors_done();
+  if (failed) {
+    log::error("node", "stopped after a failure");
+    return 1;
+  }
   log::info("node", "stopped");
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <utility>
+#include <vector>
 
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
@@ -22,7 +23,8 @@ void configure_actor_system(caf::actor_system_config& sys_cfg, const node_config
   sys_cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
 }
 
-node::node(caf::actor_system& sys, node_config cfg) : sys_(sys), cfg_(std::move(cfg)) {
+node::node(caf::actor_system& sys, node_config cfg, std::function<void()> on_failure)
+    : sys_(sys), cfg_(std::move(cfg)), on_failure_(std::move(on_failure)) {
   // nop
 }
 
@@ -43,6 +45,21 @@ caf::error node::start() {
   }
   gateway_ = fe->broker;
   port_ = fe->port;
+  watchdog_ = sys_.spawn(
+      [](caf::event_based_actor* self, std::vector<caf::actor> watched,
+         std::function<void()> on_failure) -> caf::behavior {
+        for (auto& hdl : watched)
+          self->monitor(hdl);
+        self->set_down_handler([=](caf::down_msg& dm) {
+          log::error("node", "a core actor stopped while running ({}); the node cannot serve",
+                     self->system().render(dm.reason));
+          if (on_failure)
+            on_failure();
+          self->quit();
+        });
+        return {[](caf::unit_t) {}};
+      },
+      std::vector<caf::actor>{directory_, eviction_, gateway_}, on_failure_);
   log::info("node",
             "serving the Eureka API on {}:{} under {} (self-preservation {}, "
             "eviction every {} ms, lease expiry {})",
@@ -54,8 +71,13 @@ caf::error node::start() {
 }
 
 void node::stop() {
-  // Reverse of start(): no new requests first (waits until the broker has
-  // closed every connection), then the actors they reach.
+  // Reverse of start(): the watchdog (the stops below are intended), no new
+  // requests (waits until the broker has closed every connection), then
+  // the actors they reach.
+  if (watchdog_) {
+    caf::anon_send_exit(watchdog_, caf::exit_reason::user_shutdown);
+    watchdog_ = caf::actor{};
+  }
   if (gateway_) {
     gateway::stop_http_frontend(sys_, gateway::http_frontend_handle{gateway_, port_});
     gateway_ = caf::actor{};

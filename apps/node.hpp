@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
@@ -19,7 +20,10 @@ void configure_actor_system(caf::actor_system_config& sys_cfg, const node_config
 
 class node {
 public:
-  node(caf::actor_system& sys, node_config cfg);
+  /// `on_failure` runs (on an actor thread) when the directory, the eviction
+  /// actor or the gateway stops while the node is running: the process can
+  /// no longer serve correctly and should exit so that it gets restarted.
+  node(caf::actor_system& sys, node_config cfg, std::function<void()> on_failure = {});
   ~node();
 
   node(const node&) = delete;
@@ -43,6 +47,9 @@ private:
   caf::actor directory_;
   caf::actor eviction_;
   caf::actor gateway_;
+  /// Monitors the three above; stopped first by stop().
+  caf::actor watchdog_;
+  std::function<void()> on_failure_;
   uint16_t port_ = 0;
 };
 
