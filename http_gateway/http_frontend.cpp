@@ -74,6 +74,11 @@ struct connection {
   bool counted = false;
   request_ctx cur;
   clock_type::time_point last_activity;
+  /// When the outstanding directory call started (valid while `busy`).
+  clock_type::time_point busy_since;
+  /// Last time blocked output drained (valid while `write_blocked`): input
+  /// must not keep a connection that never reads alive.
+  clock_type::time_point write_progress;
   std::optional<clock_type::time_point> request_started;
   clock_type::time_point linger_deadline;
 };
@@ -171,6 +176,7 @@ void send_response(broker_ptr self, connection_handle hdl, connection& c, http_r
   case after::keep_alive:
     if (self->wr_buf(hdl).size() > max_output_backlog && !c.write_blocked) {
       c.write_blocked = true;
+      c.write_progress = clock_type::now();
       self->ack_writes(hdl, true);
     }
     break;
@@ -347,6 +353,7 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
     return;
   }
   c.busy = true;
+  c.busy_since = clock_type::now();
   std::visit(dispatcher{self, hdl, c.generation, plan.r.id, plan.format}, plan.call);
 }
 
@@ -435,13 +442,22 @@ void sweep(broker_ptr self) {
   auto now = clock_type::now();
   std::vector<connection_handle> to_close;
   std::vector<connection_handle> too_slow;
+  std::vector<connection_handle> unanswered;
+  // The directory answers in microseconds; this only catches a lost reply
+  // (e.g. a registry actor that failed), so that no connection hangs forever.
+  auto answer_timeout = 4 * st.cfg.request_timeout;
   uint64_t idle = 0;
   for (auto& [hdl, c] : st.conns) {
     if (c.lingering) {
       if (now >= c.linger_deadline)
         to_close.push_back(hdl);
     } else if (c.busy) {
-      continue; // waiting for the directory is not the client's fault
+      // Waiting for the directory is not the client's fault, but not forever.
+      if (now - c.busy_since >= answer_timeout)
+        unanswered.push_back(hdl);
+    } else if (c.write_blocked && now - c.write_progress >= st.cfg.request_timeout) {
+      log::info("gateway", "connection {}: client reads nothing, closing", hdl.id());
+      to_close.push_back(hdl);
     } else if (c.request_started && now - *c.request_started >= st.cfg.request_timeout) {
       too_slow.push_back(hdl);
     } else if (!c.request_started && now - c.last_activity >= st.cfg.idle_timeout) {
@@ -458,6 +474,16 @@ void sweep(broker_ptr self) {
       c->cur = request_ctx{};
       send_response(self, hdl, *c, make_text(408, "request timeout"), unrouted_label,
                     after::linger);
+    }
+  }
+  for (auto hdl : unanswered) {
+    if (auto* c = find_conn(self, hdl)) {
+      st.probe.directory_error();
+      log::error("gateway", "connection {}: no answer from the registry after {} ms, 503", hdl.id(),
+                 answer_timeout.count());
+      c->busy = false; // a late answer is dropped
+      send_response(self, hdl, *c, make_text(503, "registry did not answer"),
+                    route_label(c->cur.id), after::linger);
     }
   }
   for (uint64_t i = 0; i < idle; ++i)
@@ -539,6 +565,7 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
         if (c == nullptr || !c->write_blocked)
           return;
         c->last_activity = clock_type::now();
+        c->write_progress = c->last_activity;
         if (self->wr_buf(msg.handle).size() <= max_output_backlog / 2) {
           c->write_blocked = false;
           self->ack_writes(msg.handle, false);
