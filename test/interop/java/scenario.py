@@ -11,7 +11,14 @@ per second describing what its DiscoveryClient sees), and checks, step by step:
   4. second instance     raw POST/DELETE of other instances reach the client through deltas
   5. full vs delta       in steady state only deltas are fetched (hash reconcile succeeds)
   6. status override     PUT/DELETE .../status is seen by the client
-  7. graceful shutdown   SIGTERM -> the client cancels (DELETE), the instance is gone at once
+  7. discovery client    a second Spring Boot app (the same jar, profile "consumer") finds the first
+                         through Spring's DiscoveryClient.getInstances("interop-java"): host, port,
+                         metadata, status
+  8. actuator status     POST /actuator/serviceregistry {"status":"OUT_OF_SERVICE"} on the first app:
+                         the server, the consumer's DiscoveryClient and GET /actuator/serviceregistry
+                         show it; {"status":"CANCEL_OVERRIDE"} brings it back to UP
+  9. graceful shutdown   SIGTERM -> the client cancels (DELETE), the instance is gone at once
+ 10. consumer shutdown   the consumer's DiscoveryClient drops the first app; SIGTERM -> it cancels too
 
 Usage:
   scenario.py --node build/apps/caf-eureka-node --jar test/interop/java/target/interop-java-client.jar
@@ -39,6 +46,8 @@ import urllib.parse
 import urllib.request
 
 APP = "INTEROP-JAVA"          # spring.application.name=interop-java, upper-cased by Eureka
+SERVICE_ID = "interop-java"   # what the consumer passes to DiscoveryClient.getInstances()
+CONSUMER_APP = "INTEROP-JAVA-CONSUMER"  # profile "consumer" (application-consumer.properties)
 RAW_APP = "INTEROP-RAW"       # an application only the scenario registers
 STEPS = [
     "server_start",
@@ -47,7 +56,10 @@ STEPS = [
     "second_instance_via_delta",
     "full_vs_delta",
     "status_override",
+    "discovery_client_lookup",
+    "actuator_serviceregistry_status",
     "graceful_shutdown_cancel",
+    "consumer_shutdown_cancel",
 ]
 # Route labels of eureka_http_requests_total (http_gateway/router.cpp route_label()).
 ROUTES = {
@@ -252,6 +264,39 @@ def parse_prometheus(text):
 # the scenario
 
 
+class Observer:
+    """The OBSERVED/EVENT lines of one interop Java app (the provider "client" or the "consumer")."""
+
+    def __init__(self, label):
+        self.label = label
+        self.lock = threading.Lock()
+        self.obs = None         # latest OBSERVED document
+        self.count = 0
+        self.events = []
+        self.self_id = None
+
+    def on_line(self, line):
+        tag, _, payload = line.partition(" ")
+        if tag not in ("OBSERVED", "EVENT"):
+            return
+        try:
+            doc = json.loads(payload)
+        except ValueError:
+            return
+        with self.lock:
+            if tag == "OBSERVED":
+                self.obs = doc
+                self.count += 1
+                if self.self_id is None:
+                    self.self_id = doc.get("self", {}).get("id")
+            else:
+                self.events.append(doc)
+
+    def observation(self):
+        with self.lock:
+            return self.obs, self.count
+
+
 class Scenario:
     def __init__(self, args):
         self.args = args
@@ -262,11 +307,11 @@ class Scenario:
         self.base = None        # http://127.0.0.1:PORT/eureka
         self.root = None        # http://127.0.0.1:PORT
         self.use_metrics = args.node is not None and not args.no_metrics
-        self.obs = None         # latest OBSERVED document
-        self.obs_count = 0
-        self.obs_lock = threading.Lock()
-        self.events = []
-        self.self_id = None
+        self.consumer = None
+        self.observers = {"client": Observer("client"), "consumer": Observer("consumer")}
+        self.instance_port = None       # the provider's web server port (= its advertised port)
+        self.consumer_port = None       # advertised only; nothing listens
+        self.token = "tok-%d-%d" % (os.getpid(), int(time.time()))  # provider metadata the consumer must see
         self.log_dir = args.log_dir or tempfile.mkdtemp(prefix="interop-java-")
         os.makedirs(self.log_dir, exist_ok=True)
 
@@ -294,54 +339,41 @@ class Scenario:
 
     # -- observations from the Java app ---------------------------------------------------------
 
-    def on_client_line(self, line):
-        tag, _, payload = line.partition(" ")
-        if tag not in ("OBSERVED", "EVENT"):
-            return
-        try:
-            doc = json.loads(payload)
-        except ValueError:
-            return
-        with self.obs_lock:
-            if tag == "OBSERVED":
-                self.obs = doc
-                self.obs_count += 1
-                if self.self_id is None:
-                    self.self_id = doc.get("self", {}).get("id")
-            else:
-                self.events.append(doc)
+    @property
+    def self_id(self):
+        return self.observers["client"].self_id
 
-    def observation(self):
-        with self.obs_lock:
-            return self.obs, self.obs_count
+    def observation(self, who="client"):
+        return self.observers[who].observation()
 
-    def fresh_observation(self, timeout=5.0):
+    def fresh_observation(self, timeout=5.0, who="client"):
         """The first OBSERVED line printed after now (so it reflects the current client state)."""
-        _, n0 = self.observation()
+        _, n0 = self.observation(who)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            doc, n = self.observation()
+            doc, n = self.observation(who)
             if n > n0:
                 return doc
-            self.check_client_alive()
+            self.check_client_alive(who)
             time.sleep(0.1)
-        raise StepFailed("the client printed no OBSERVED line for %.0fs" % timeout)
+        raise StepFailed("the %s printed no OBSERVED line for %.0fs" % (who, timeout))
 
-    def wait_observed(self, what, predicate, timeout):
+    def wait_observed(self, what, predicate, timeout, who="client"):
         deadline = time.monotonic() + timeout
         doc = None
         while time.monotonic() < deadline:
-            doc, _ = self.observation()
+            doc, _ = self.observation(who)
             if doc is not None and predicate(doc):
                 return doc
-            self.check_client_alive()
+            self.check_client_alive(who)
             time.sleep(0.2)
-        raise StepFailed("client did not observe %s within %.0fs; last OBSERVED: %s"
-                         % (what, timeout, json.dumps(doc)[:600] if doc else None))
+        raise StepFailed("%s did not observe %s within %.0fs; last OBSERVED: %s"
+                         % (who, what, timeout, json.dumps(doc)[:600] if doc else None))
 
-    def check_client_alive(self):
-        if self.client is not None and not self.client.alive():
-            raise StepFailed("the Java client exited (code %s)" % self.client.proc.returncode)
+    def check_client_alive(self, who="client"):
+        child = self.client if who == "client" else self.consumer
+        if child is not None and not child.alive():
+            raise StepFailed("the Java %s exited (code %s)" % (who, child.proc.returncode))
 
     @staticmethod
     def observed_instance(doc, app, iid):
@@ -436,11 +468,14 @@ class Scenario:
 
     def step_client_registration(self):
         url = self.base + "/"
+        # The provider runs a web server (actuator) on this port and advertises it.
+        self.instance_port = self.args.instance_port or free_port()
         argv = [self.args.java] + shlex.split(self.args.jvm_opts) + [
             "-Dinterop.eureka-url=" + url, "-jar", self.args.jar,
-            "--interop.port=%d" % self.args.instance_port] + self.args.client_arg
+            "--interop.port=%d" % self.instance_port,
+            "--eureka.instance.metadata-map.interop-token=" + self.token] + self.args.client_arg
         self.client = Child("client", argv, os.path.join(self.log_dir, "client.log"),
-                            on_line=self.on_client_line)
+                            on_line=self.observers["client"].on_line)
         deadline = time.monotonic() + self.args.client_timeout
         # The client names its own instance id in every OBSERVED line.
         while self.self_id is None:
@@ -679,6 +714,242 @@ class Scenario:
                 raise StepFailed("server cancel counter did not grow: " + "; ".join(details))
         return "; ".join(details)
 
+    # -- the consumer app, Spring's DiscoveryClient and the serviceregistry actuator endpoint ---
+
+    @staticmethod
+    def discovered(doc, service_id, iid):
+        """The consumer's DiscoveryClient.getInstances(service_id) entry for instance iid, or None."""
+        for inst in ((doc.get("discovered") or {}).get(service_id) or []):
+            if inst.get("instanceId") == iid:
+                return inst
+        return None
+
+    def actuator_url(self):
+        return "http://127.0.0.1:%d/actuator/serviceregistry" % self.instance_port
+
+    def actuator_get(self):
+        """(code, doc) of GET /actuator/serviceregistry on the provider."""
+        code, text = http("GET", self.actuator_url(), headers={"Accept": "application/json"})
+        try:
+            return code, json.loads(text) if code == 200 else None
+        except ValueError:
+            return code, None
+
+    def actuator_set(self, status):
+        code, text = http("POST", self.actuator_url(), {"status": status},
+                          headers={"Accept": "application/json"}, timeout=10.0)
+        if code not in (200, 204):
+            raise StepFailed("POST /actuator/serviceregistry {\"status\":\"%s\"} -> %s %s (want 200/204)"
+                             % (status, code, text[:300]))
+        return code
+
+    def wait_actuator(self, what, predicate, timeout):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            self.check_client_alive()
+            code, doc = self.actuator_get()
+            last = (code, doc)
+            if code == 200 and doc is not None and predicate(doc):
+                return doc
+            time.sleep(0.25)
+        raise StepFailed("GET /actuator/serviceregistry did not report %s within %.0fs (last: %s)"
+                         % (what, timeout, last))
+
+    def wait_server(self, app, iid, what, predicate, timeout):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            code, inst = self.server_instance(app, iid)
+            last = (code, inst)
+            if predicate(code, inst):
+                return inst
+            time.sleep(0.2)
+        raise StepFailed("server did not show %s within %.0fs (last: %s %s)"
+                         % (what, timeout, last[0], json.dumps(last[1])[:400] if last else None))
+
+    def server_vip_status(self, vip, iid):
+        """Status of instance iid in GET <base>/vips/VIP (what VIP-based clients read), or the HTTP code."""
+        code, doc = get_json("%s/vips/%s" % (self.base, vip))
+        if code != 200 or doc is None:
+            return "HTTP %s" % code
+        apps = (doc.get("applications") or {}).get("application") or []
+        if isinstance(apps, dict):
+            apps = [apps]
+        for app in apps:
+            insts = app.get("instance") or []
+            for inst in ([insts] if isinstance(insts, dict) else insts):
+                if inst.get("instanceId") == iid:
+                    return inst.get("status")
+        return None
+
+    def step_discovery_client(self):
+        pid = self.self_id
+        self.consumer_port = free_port()
+        argv = [self.args.java] + shlex.split(self.args.jvm_opts) + [
+            "-Dinterop.eureka-url=" + self.base + "/", "-jar", self.args.jar,
+            "--spring.profiles.active=consumer",
+            "--interop.port=%d" % self.consumer_port] + self.args.consumer_arg
+        obs = self.observers["consumer"]
+        self.consumer = Child("consumer", argv, os.path.join(self.log_dir, "consumer.log"),
+                              on_line=obs.on_line)
+        deadline = time.monotonic() + self.args.client_timeout
+        while obs.self_id is None:
+            if time.monotonic() > deadline:
+                raise StepFailed("the consumer printed no OBSERVED line within %.0fs"
+                                 % self.args.client_timeout)
+            self.check_client_alive("consumer")
+            time.sleep(0.2)
+        cid = obs.self_id
+        details = ["consumer %s/%s" % (CONSUMER_APP, cid)]
+        # The consumer is an application of its own: registered, UP.
+        self.wait_server(CONSUMER_APP, cid, "the consumer UP",
+                         lambda c, i: c == 200 and (i or {}).get("status") == "UP",
+                         max(5.0, deadline - time.monotonic()))
+        # Spring's DiscoveryClient on the consumer finds the provider.
+        doc = self.wait_observed("%s through DiscoveryClient.getInstances(%r)" % (pid, SERVICE_ID),
+                                 lambda d: self.discovered(d, SERVICE_ID, pid) is not None,
+                                 max(10.0, deadline - time.monotonic()), who="consumer")
+        found = self.discovered(doc, SERVICE_ID, pid)
+        md = found.get("metadata") or {}
+        want = {"host": "127.0.0.1", "port": self.instance_port, "status": "UP",
+                "serviceId": SERVICE_ID.upper()}
+        bad = ["%s=%r (want %r)" % (k, found.get(k), v) for k, v in want.items()
+               if str(found.get(k)).lower() != str(v).lower()]
+        if md.get("interop-token") != self.token or md.get("interop-role") != "provider":
+            bad.append("metadata=%s (want interop-token=%s, interop-role=provider)" % (md, self.token))
+        if found.get("uri") != "http://127.0.0.1:%d" % self.instance_port:
+            bad.append("uri=%r" % found.get("uri"))
+        if bad:
+            raise StepFailed("DiscoveryClient.getInstances(%r) on the consumer: %s; got %s"
+                             % (SERVICE_ID, ", ".join(bad), json.dumps(found)))
+        n = len((doc.get("discovered") or {}).get(SERVICE_ID) or [])
+        if n != 1:
+            raise StepFailed("DiscoveryClient.getInstances(%r) lists %d instances, want 1: %s"
+                             % (SERVICE_ID, n, json.dumps(doc.get("discovered"))[:600]))
+        details.append("DiscoveryClient.getInstances(%r) -> %s %s:%d metadata %s status %s"
+                       % (SERVICE_ID, pid, found["host"], found["port"],
+                          {k: md[k] for k in sorted(md) if k.startswith("interop-")}, found.get("status")))
+        # And the provider, through its own registry fetches, sees the consumer.
+        self.wait_observed("the consumer UP", lambda d: (self.observed_instance(d, CONSUMER_APP, cid) or {})
+                           .get("status") == "UP", 15)
+        details.append("provider sees the consumer UP")
+        return "; ".join(details)
+
+    def step_actuator_status(self):
+        pid = self.self_id
+        cid = self.observers["consumer"].self_id
+        doc = self.wait_actuator("status UP", lambda d: d.get("status") == "UP", 20)
+        details = ["GET actuator -> %s" % json.dumps(doc, sort_keys=True)]
+        d0 = self.fresh_observation()
+
+        # OUT_OF_SERVICE: PUT .../status?value=OUT_OF_SERVICE through the client's transport.
+        code = self.actuator_set("OUT_OF_SERVICE")
+        details.append("POST OUT_OF_SERVICE -> %d" % code)
+        self.wait_server(APP, pid, "OUT_OF_SERVICE with overriddenStatus OUT_OF_SERVICE",
+                         lambda c, i: c == 200 and (i or {}).get("status") == "OUT_OF_SERVICE"
+                         and (i or {}).get("overriddenStatus", (i or {}).get("overriddenstatus"))
+                         == "OUT_OF_SERVICE", 5)
+        self.wait_actuator("status OUT_OF_SERVICE", lambda d: d.get("status") == "OUT_OF_SERVICE"
+                           and d.get("overriddenStatus") == "OUT_OF_SERVICE", 10)
+        # The consumer's eureka cache has it OUT_OF_SERVICE; Spring's DiscoveryClient (UP only) drops it.
+        self.wait_observed("the provider OUT_OF_SERVICE and not discoverable", lambda d:
+                           (self.observed_instance(d, APP, pid) or {}).get("status") == "OUT_OF_SERVICE"
+                           and self.discovered(d, SERVICE_ID, pid) is None, 15, who="consumer")
+        details.append("consumer: cache OUT_OF_SERVICE, getInstances() empty")
+        vip = self.server_vip_status(SERVICE_ID, pid)
+        if vip != "OUT_OF_SERVICE":
+            raise StepFailed("GET vips/%s shows the provider as %r, want OUT_OF_SERVICE" % (SERVICE_ID, vip))
+        # The override holds against the provider's heartbeats (status=UP).
+        time.sleep(3)
+        code, inst = self.server_instance(APP, pid)
+        if code != 200 or (inst or {}).get("status") != "OUT_OF_SERVICE":
+            raise StepFailed("override did not survive heartbeats: %s %s" % (code, json.dumps(inst)[:300]))
+        d1 = self.fresh_observation()
+        put = self.req_count(d1, "status", 200) - self.req_count(d0, "status", 200)
+        if put < 1:
+            raise StepFailed("the provider sent no PUT .../status answered 200: %s" % d1.get("requests"))
+
+        # CANCEL_OVERRIDE: DELETE .../status (no value): status UNKNOWN, the next heartbeat 404s,
+        # the client re-registers UP.
+        code = self.actuator_set("CANCEL_OVERRIDE")
+        details.append("POST CANCEL_OVERRIDE -> %d" % code)
+        self.wait_server(APP, pid, "UP with overriddenStatus UNKNOWN",
+                         lambda c, i: c == 200 and (i or {}).get("status") == "UP"
+                         and (i or {}).get("overriddenStatus", (i or {}).get("overriddenstatus"))
+                         in (None, "UNKNOWN"), 15)
+        doc = self.wait_actuator("status UP", lambda d: d.get("status") == "UP"
+                                 and d.get("overriddenStatus") == "UNKNOWN", 10)
+        self.wait_observed("the provider discoverable again", lambda d:
+                           (self.discovered(d, SERVICE_ID, pid) or {}).get("status") == "UP", 15, who="consumer")
+        details.append("consumer: getInstances() lists it UP again")
+        vip = self.server_vip_status(SERVICE_ID, pid)
+        if vip != "UP":
+            raise StepFailed("GET vips/%s shows the provider as %r, want UP" % (SERVICE_ID, vip))
+        details.append("GET vips/%s: OUT_OF_SERVICE, then UP" % SERVICE_ID)
+        self.wait_observed("itself UP again", lambda d: (self.observed_instance(d, APP, pid) or {})
+                           .get("status") == "UP", 15)
+        time.sleep(3)
+        code, inst = self.server_instance(APP, pid)
+        if code != 200 or (inst or {}).get("status") != "UP":
+            raise StepFailed("status did not stay UP after CANCEL_OVERRIDE: %s %s"
+                             % (code, json.dumps(inst)[:300]))
+        d2 = self.fresh_observation()
+        dele = self.req_count(d2, "status-delete", 200) - self.req_count(d1, "status-delete", 200)
+        if dele < 1:
+            raise StepFailed("the provider sent no DELETE .../status answered 200: %s" % d2.get("requests"))
+        details.append("provider transport: PUT status 200 +%d, DELETE status 200 +%d, renew 404 +%d, "
+                       "register +%d" % (put, dele,
+                                         self.req_count(d2, "renew", 404) - self.req_count(d0, "renew", 404),
+                                         self.req_count(d2, "register") - self.req_count(d0, "register")))
+        details.append("GET actuator -> %s" % json.dumps(doc, sort_keys=True))
+        if cid is not None:
+            code, _ = self.server_instance(CONSUMER_APP, cid)
+            if code != 200:
+                raise StepFailed("the consumer's instance went missing: GET -> %s" % code)
+        return "; ".join(details)
+
+    def step_consumer_shutdown(self):
+        pid = self.self_id
+        cid = self.observers["consumer"].self_id
+        # The provider cancelled in the previous step: the consumer's DiscoveryClient drops it.
+        self.wait_observed("the provider gone", lambda d: self.discovered(d, SERVICE_ID, pid) is None
+                           and self.observed_instance(d, APP, pid) is None, 15, who="consumer")
+        details = ["consumer: provider gone from getInstances() and its cache"]
+        m0 = self.need_metrics() if self.use_metrics else None
+        t0 = time.monotonic()
+        self.consumer.signal(signal.SIGTERM)
+        rc = self.consumer.wait(30)
+        if rc is None:
+            raise StepFailed("the consumer did not exit within 30 s of SIGTERM")
+        details.append("consumer exited rc=%s after %.1fs" % (rc, time.monotonic() - t0))
+        if rc not in (0, 143, -15):
+            raise StepFailed("unexpected exit code: " + "; ".join(details))
+        gone_at = None
+        while time.monotonic() - t0 < 3.0:
+            code, _ = self.server_instance(CONSUMER_APP, cid)
+            if code == 404:
+                gone_at = time.monotonic() - t0
+                break
+            time.sleep(0.1)
+        if gone_at is None:
+            raise StepFailed("consumer still on the server 3s after SIGTERM (lease is 5s): " + "; ".join(details))
+        details.append("GET consumer instance -> 404 %.1fs after SIGTERM" % gone_at)
+        if not [l for l in self.consumer.lines if "deregister" in l and "status: 200" in l]:
+            raise StepFailed("the consumer did not log 'deregister status: 200': " + "; ".join(details))
+        if self.use_metrics:
+            m1 = self.need_metrics()
+            can = self.metric(m1, "cancel", 200) - self.metric(m0, "cancel", 200)
+            details.append("metrics cancel{200} +%d" % can)
+            if can < 1:
+                raise StepFailed("server cancel counter did not grow: " + "; ".join(details))
+        code, doc = get_json(self.base + "/apps")
+        apps = ((doc or {}).get("applications") or {}).get("application") or []
+        if code != 200 or apps:
+            raise StepFailed("registry not empty at the end: %s %s" % (code, json.dumps(apps)[:300]))
+        details.append("registry empty")
+        return "; ".join(details)
+
     # -- driver ---------------------------------------------------------------------------------
 
     def run(self):
@@ -689,7 +960,11 @@ class Scenario:
             self.run_step("second_instance_via_delta", self.step_second_instance, reg)
             self.run_step("full_vs_delta", self.step_full_vs_delta, reg)
             self.run_step("status_override", self.step_status_override, reg)
+            cons = self.run_step("discovery_client_lookup", self.step_discovery_client, reg)
+            self.run_step("actuator_serviceregistry_status", self.step_actuator_status, reg and cons)
             self.run_step("graceful_shutdown_cancel", self.step_graceful_shutdown, reg)
+            self.run_step("consumer_shutdown_cancel", self.step_consumer_shutdown,
+                          self.consumer is not None and self.consumer.alive())
         except Aborted as e:
             log("aborted: %s" % e)
             done = {r[0] for r in self.results}
@@ -700,13 +975,13 @@ class Scenario:
             signal.setitimer(signal.ITIMER_REAL, 0)
             failed = [r for r in self.results if not r[1]]
             if failed:
-                for child in (self.server, self.client):
+                for child in (self.server, self.client, self.consumer):
                     if child is not None:
                         print("----- last lines of %s (%s) -----" % (child.name, child.log_path))
                         for line in child.tail(self.args.tail):
                             print(line)
                 print("----- end of logs -----")
-            for child in (self.client, self.server):
+            for child in (self.consumer, self.client, self.server):
                 if child is not None:
                     child.kill()
             log("logs in %s" % self.log_dir)
@@ -728,14 +1003,16 @@ def main():
     p.add_argument("--node-arg", action="append", default=[], help="extra argument for --node (repeatable)")
     p.add_argument("--client-arg", action="append", default=[],
                    help="extra Spring argument for the client, e.g. --client-arg=--eureka.client.disable-delta=true")
+    p.add_argument("--consumer-arg", action="append", default=[],
+                   help="extra Spring argument for the consumer app (repeatable)")
     p.add_argument("--no-metrics", action="store_true", help="skip /metrics checks with --node")
     p.add_argument("--java", default=os.environ.get("JAVA", "java"))
     p.add_argument("--jvm-opts", default=os.environ.get(
         "INTEROP_JVM_OPTS", "-Xmx256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1"))
     p.add_argument("--base-path", default="/eureka", help="Eureka base path (default: %(default)s)")
     p.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
-    p.add_argument("--instance-port", type=int, default=18080,
-                   help="port the client advertises (nothing listens there)")
+    p.add_argument("--instance-port", type=int, default=0,
+                   help="the client's web server (actuator) port, also advertised (default: a free one)")
     p.add_argument("--server-timeout", type=float, default=120.0)
     p.add_argument("--client-timeout", type=float, default=150.0)
     p.add_argument("--delta-window", type=float, default=8.0)

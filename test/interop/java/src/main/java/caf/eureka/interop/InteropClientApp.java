@@ -1,6 +1,8 @@
 package caf.eureka.interop;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +25,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.restclient.RestClientCustomizer;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.netflix.eureka.EurekaServiceInstance;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -39,7 +44,11 @@ import org.springframework.http.client.ClientHttpResponse;
  *
  * "apps" is what the client's local registry copy holds (all statuses, not only UP); "requests"
  * counts every HTTP request the eureka transport made, by operation and response code, which lets
- * a driver check full-vs-delta fetch behaviour against any server.
+ * a driver check full-vs-delta fetch behaviour against any server. With
+ * {@code interop.discover=<service-id>,...} each line also carries
+ * {@code "discovered":{"<service-id>":[{"instanceId":..,"host":..,"port":..,"metadata":{..},"status":..}]}}:
+ * what Spring's {@link DiscoveryClient#getInstances(String)} answers (the @Primary composite
+ * client, backed by Eureka; by default it lists UP instances only).
  */
 @SpringBootApplication
 public class InteropClientApp {
@@ -55,13 +64,24 @@ public class InteropClientApp {
 
 	private final long intervalMs;
 
+	private final DiscoveryClient discoveryClient;
+
+	private final List<String> discover = new ArrayList<>();
+
 	private ScheduledExecutorService printer;
 
 	public InteropClientApp(EurekaClient eurekaClient, ApplicationInfoManager infoManager,
-			@Value("${interop.observe-interval-ms:1000}") long intervalMs) {
+			@Value("${interop.observe-interval-ms:1000}") long intervalMs, DiscoveryClient discoveryClient,
+			@Value("${interop.discover:}") String discover) {
 		this.eurekaClient = eurekaClient;
 		this.infoManager = infoManager;
 		this.intervalMs = intervalMs;
+		this.discoveryClient = discoveryClient;
+		for (String id : discover.split(",")) {
+			if (!id.isBlank()) {
+				this.discover.add(id.trim());
+			}
+		}
 	}
 
 	public static void main(String[] args) {
@@ -185,6 +205,26 @@ public class InteropClientApp {
 				}
 			}
 			root.set("apps", appsNode);
+			if (!discover.isEmpty()) {
+				ObjectNode found = root.putObject("discovered");
+				for (String serviceId : discover) {
+					ArrayNode list = found.putArray(serviceId);
+					for (ServiceInstance si : discoveryClient.getInstances(serviceId)) {
+						ObjectNode n = list.addObject();
+						n.put("instanceId", si.getInstanceId());
+						n.put("serviceId", si.getServiceId());
+						n.put("host", si.getHost());
+						n.put("port", si.getPort());
+						n.put("secure", si.isSecure());
+						n.put("uri", String.valueOf(si.getUri()));
+						ObjectNode md = n.putObject("metadata");
+						new TreeMap<>(si.getMetadata()).forEach(md::put);
+						if (si instanceof EurekaServiceInstance esi) {
+							n.put("status", String.valueOf(esi.getInstanceInfo().getStatus()));
+						}
+					}
+				}
+			}
 			root.set("requests", requests());
 			emit("OBSERVED", root);
 		}
