@@ -18,14 +18,6 @@ namespace {
 
 using text::trim;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
 template <class Int>
 std::string parse_int(std::string_view text, Int min, Int max, Int& out) {
   int64_t value = 0;
@@ -42,7 +34,7 @@ using accessor_bool = bool& (*)(node_config&);
 option_spec make_bool(std::string key, std::string description, accessor_bool get) {
   return {std::move(key), std::move(description),
           [get](node_config& c, std::string_view v) -> std::string {
-            auto s = lower(v);
+            auto s = text::to_lower(v);
             if (s == "true")
               get(c) = true;
             else if (s == "false")

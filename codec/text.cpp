@@ -3,6 +3,8 @@
 #include <charconv>
 #include <vector>
 
+#include "common/text.hpp"
+
 namespace eureka::codec::detail {
 
 namespace {
@@ -118,16 +120,6 @@ std::vector<uint32_t> to_utf16(std::string_view s) {
     }
   }
   return units;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
 }
 
 } // namespace
@@ -292,7 +284,7 @@ std::string decode_xml_name(std::string_view name) {
         int h[4];
         bool ok = true;
         for (int k = 0; k < 4; ++k)
-          ok = ok && (h[k] = hex_value(name[i + 2 + k])) >= 0;
+          ok = ok && (h[k] = text::hex_digit(name[i + 2 + k])) >= 0;
         if (ok) {
           auto unit = static_cast<uint32_t>((h[0] << 12) | (h[1] << 8) | (h[2] << 4) | h[3]);
           if (unit >= 0xD800 && unit <= 0xDBFF) {

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace eureka::text {
@@ -19,6 +20,26 @@ constexpr std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.back()))
     s.remove_suffix(1);
   return s;
+}
+
+/// ASCII lower case (header values, keywords: never locale-dependent).
+inline std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+/// The value of a hexadecimal digit, or -1.
+constexpr int hex_digit(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
 }
 
 /// Java's Long.valueOf on `s` exactly (optional sign, decimal digits, no

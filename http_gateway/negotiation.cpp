@@ -1,5 +1,7 @@
 #include "http_gateway/negotiation.hpp"
 
+#include "common/text.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
@@ -8,20 +10,10 @@ namespace eureka::gateway {
 
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
+using text::trim;
 
 std::string lower(std::string_view s) {
-  std::string result{s};
-  for (auto& c : result)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return result;
+  return text::to_lower(s);
 }
 
 bool ends_with(std::string_view s, std::string_view suffix) {

@@ -57,7 +57,4 @@ http_response respond_write(route_id id, const write_reply& reply, payload_forma
 /// Maps a read_reply (cache-backed or instance read) to a response.
 http_response respond_read(const read_reply& reply, payload_format format);
 
-/// Parses a Java long (Long.valueOf: optional sign, decimal digits).
-bool parse_long(std::string_view text, int64_t& out);
-
 } // namespace eureka::gateway

@@ -1,5 +1,6 @@
 #include "http_gateway/router.hpp"
 
+#include "common/text.hpp"
 #include "registry/instance_info.hpp"
 
 namespace eureka::gateway {
@@ -56,16 +57,6 @@ const std::string* find_param(const query_params& q, std::string_view key) {
 }
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
 
 std::vector<std::string_view> split(std::string_view text, char sep) {
   std::vector<std::string_view> result;
@@ -186,6 +177,13 @@ void match_segments(std::string_view method, std::vector<std::string>& s, route&
   } else if (head == "serverinfo" && n == 2 && s[1] == "statusoverrides") {
     if (!m.on("GET", route_id::status_overrides))
       m.otherwise({true, false, false, false});
+  } else if (head == "asg" && n == 3 && s[2] == "status") {
+    // E16: only Java's AWS registry supports ASG status; elsewhere (Spring
+    // Cloud included) ASGResource answers 400 with no entity.
+    if (method == "PUT")
+      r.id = route_id::bad_request;
+    else
+      m.otherwise({false, false, true, false});
   }
 }
 
@@ -226,8 +224,8 @@ bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
     if (c == '%') {
       if (i + 2 >= in.size())
         return false;
-      auto hi = hex_value(in[i + 1]);
-      auto lo = hex_value(in[i + 2]);
+      auto hi = text::hex_digit(in[i + 1]);
+      auto lo = text::hex_digit(in[i + 2]);
       if (hi < 0 || lo < 0)
         return false;
       out.push_back(static_cast<char>(hi * 16 + lo));

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "codec/instance_codec.hpp"
+#include "codec/text.hpp"
 
 namespace eureka::gateway {
 
@@ -78,11 +79,9 @@ void append_json_map(std::string& out, std::string_view name, const stat_list& x
     if (!first)
       out += ',';
     first = false;
-    out += '"';
-    append_json_escaped(out, k);
-    out += "\":\"";
-    append_json_escaped(out, v);
-    out += '"';
+    codec::detail::append_json_string(out, k);
+    out += ':';
+    codec::detail::append_json_string(out, v);
   }
   out += '}';
 }
@@ -91,7 +90,7 @@ void append_xml_map(std::string& out, std::string_view name, const stat_list& xs
   fmt::format_to(std::back_inserter(out), "  <{}>\n", name);
   for (auto& [k, v] : xs) {
     fmt::format_to(std::back_inserter(out), "    <{}>", k);
-    append_xml_escaped(out, v);
+    codec::detail::append_xml_text(out, v);
     fmt::format_to(std::back_inserter(out), "</{}>\n", k);
   }
   fmt::format_to(std::back_inserter(out), "  </{}>\n", name);
@@ -179,66 +178,12 @@ std::string overrides_json(const string_pairs& overrides) {
     if (!first)
       out += ',';
     first = false;
-    out += '"';
-    append_json_escaped(out, id);
-    out += "\":\"";
-    append_json_escaped(out, status);
-    out += '"';
+    codec::detail::append_json_string(out, id);
+    out += ':';
+    codec::detail::append_json_string(out, status);
   }
   out += '}';
   return out;
-}
-
-void append_json_escaped(std::string& out, std::string_view text) {
-  for (auto ch : text) {
-    auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (c < 0x20)
-        fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
-      else
-        out.push_back(ch);
-    }
-  }
-}
-
-void append_xml_escaped(std::string& out, std::string_view text) {
-  for (auto ch : text) {
-    switch (ch) {
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '&':
-      out += "&amp;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&apos;";
-      break;
-    default:
-      out.push_back(ch);
-    }
-  }
 }
 
 } // namespace eureka::gateway

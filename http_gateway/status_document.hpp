@@ -42,10 +42,4 @@ std::string status_document(payload_format f, const status_inputs& in);
 /// E17: a flat JSON object `{"id":"STATUS",...}`.
 std::string overrides_json(const string_pairs& overrides);
 
-/// JSON string escaping (quotes not included).
-void append_json_escaped(std::string& out, std::string_view text);
-
-/// XML text escaping.
-void append_xml_escaped(std::string& out, std::string_view text);
-
 } // namespace eureka::gateway

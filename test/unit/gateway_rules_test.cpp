@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE gateway_rules
 #include <boost/test/unit_test.hpp>
 
+#include "common/text.hpp"
+
 #include <string>
 #include <vector>
 
@@ -385,14 +387,14 @@ BOOST_AUTO_TEST_CASE(write_and_read_replies) {
 
 BOOST_AUTO_TEST_CASE(java_longs) {
   int64_t x = 0;
-  BOOST_TEST(parse_long("1700000000000", x));
+  BOOST_TEST(text::parse_long("1700000000000", x));
   BOOST_TEST(x == 1700000000000);
-  BOOST_TEST(parse_long("-9223372036854775808", x));
-  BOOST_TEST(parse_long("+5", x));
-  BOOST_TEST(!parse_long("9223372036854775808", x));
-  BOOST_TEST(!parse_long("", x));
-  BOOST_TEST(!parse_long("1.5", x));
-  BOOST_TEST(!parse_long("-", x));
+  BOOST_TEST(text::parse_long("-9223372036854775808", x));
+  BOOST_TEST(text::parse_long("+5", x));
+  BOOST_TEST(!text::parse_long("9223372036854775808", x));
+  BOOST_TEST(!text::parse_long("", x));
+  BOOST_TEST(!text::parse_long("1.5", x));
+  BOOST_TEST(!text::parse_long("-", x));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
