@@ -9,6 +9,7 @@
 
 #include "codec/gzip.hpp"
 #include "codec/instance_codec.hpp"
+#include "common/text.hpp"
 #include "http_gateway/negotiation.hpp"
 
 namespace eureka::gateway {
@@ -16,32 +17,22 @@ namespace eureka::gateway {
 namespace {
 
 std::string lower_trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  std::string result{s};
-  for (auto& c : result)
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  return result;
+  return text::to_lower(text::trim(s));
 }
 
 // Bad query values answer 400 where Java answers 500 (an exception from
 // valueOf / Long.valueOf): a 5xx makes clients fail over to another server
 // for what is the caller's mistake. Nothing is changed on bad input.
-http_response bad_value(std::string_view text) {
-  return make_text(400, text);
-}
+http_response bad_value(std::string_view text) { return make_text(400, text); }
 
 // Reads the optional lastDirtyTimestamp; false (with `err` set) if malformed.
-bool read_dirty_ts(const query_params& q, caf::optional<int64_t>& out,
-                   std::optional<http_response>& err) {
-  auto* v = find_param(q, "lastDirtyTimestamp");
+bool read_dirty_ts(const query_params &q, caf::optional<int64_t> &out,
+                   std::optional<http_response> &err) {
+  auto *v = find_param(q, "lastDirtyTimestamp");
   if (v == nullptr)
     return true;
   int64_t ts = 0;
-  if (!parse_long(*v, ts)) {
+  if (!text::parse_long(*v, ts)) {
     err = bad_value("invalid lastDirtyTimestamp");
     return false;
   }
@@ -52,13 +43,15 @@ bool read_dirty_ts(const query_params& q, caf::optional<int64_t>& out,
 // §1.6: the body reader's error entity depends on the request media type.
 http_response unparsable_body(body_format f) {
   if (f == body_format::json)
-    return make_response(400, "application/json", R"({"error": "cannot parse request body"})");
-  return make_response(400, "application/xml",
-                       "<error><message>cannot parse request body</message></error>");
+    return make_response(400, "application/json",
+                         R"({"error": "cannot parse request body"})");
+  return make_response(
+      400, "application/xml",
+      "<error><message>cannot parse request body</message></error>");
 }
 
-void plan_register(const request_view& req, const gateway_config& cfg, int64_t now_ms,
-                   request_plan& p) {
+void plan_register(const request_view &req, const gateway_config &cfg,
+                   int64_t now_ms, request_plan &p) {
   auto media = registration_media(req.content_type);
   if (media.format == body_format::unsupported) {
     p.immediate = make_empty(415);
@@ -69,7 +62,8 @@ void plan_register(const request_view& req, const gateway_config& cfg, int64_t n
   auto encoding = lower_trimmed(req.content_encoding);
   if (encoding == "gzip" || encoding == "x-gzip") {
     if (!codec::gzip_decompress(req.body, inflated, cfg.max_body_bytes)) {
-      p.immediate = make_text(400, "cannot inflate gzip request body (malformed or too large)");
+      p.immediate = make_text(
+          400, "cannot inflate gzip request body (malformed or too large)");
       return;
     }
     body = inflated;
@@ -82,55 +76,32 @@ void plan_register(const request_view& req, const gateway_config& cfg, int64_t n
     converted = latin1_to_utf8(body);
     body = converted;
   }
-  auto decoded = media.format == body_format::json ? codec::decode_instance_json(body, now_ms)
-                                                   : codec::decode_instance_xml(body, now_ms);
+  auto decoded = media.format == body_format::json
+                     ? codec::decode_instance_json(body, now_ms)
+                     : codec::decode_instance_xml(body, now_ms);
   if (!decoded.ok) {
     p.immediate = unparsable_body(media.format);
     return;
   }
-  if (auto reason = codec::validate_registration(decoded.info, p.r.app); !reason.empty()) {
-    // The Java resource returns a bare string entity even when JSON was negotiated.
+  if (auto reason = codec::validate_registration(decoded.info, p.r.app);
+      !reason.empty()) {
+    // The Java resource returns a bare string entity even when JSON was
+    // negotiated.
     p.immediate = make_text(400, reason);
     return;
   }
-  p.call = register_cmd{std::move(decoded.info), is_replication(req.replication)};
+  p.call =
+      register_cmd{std::move(decoded.info), is_replication(req.replication)};
 }
 
 } // namespace
 
-bool parse_long(std::string_view text, int64_t& out) {
-  bool negative = false;
-  if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
-    negative = text.front() == '-';
-    text.remove_prefix(1);
-  }
-  if (text.empty())
-    return false;
-  // Accumulate negatively so that Long.MIN_VALUE parses too.
-  int64_t value = 0;
-  constexpr auto min = std::numeric_limits<int64_t>::min();
-  for (auto c : text) {
-    if (c < '0' || c > '9')
-      return false;
-    auto digit = c - '0';
-    if (value < (min + digit) / 10)
-      return false;
-    value = value * 10 - digit;
-  }
-  if (!negative) {
-    if (value == min)
-      return false;
-    value = -value;
-  }
-  out = value;
-  return true;
-}
-
-request_plan plan_request(const request_view& req, const gateway_config& cfg, int64_t now_ms) {
+request_plan plan_request(const request_view &req, const gateway_config &cfg,
+                          int64_t now_ms) {
   request_plan p;
   p.r = route_request(req.method, req.target, cfg.base_paths);
   p.format = negotiated_format(req.accept);
-  auto& r = p.r;
+  auto &r = p.r;
   auto replication = is_replication(req.replication);
   auto cached_read = [&](read_kind kind, std::string name, bool gzip_allowed) {
     p.format = cached_read_format(req.accept);
@@ -178,7 +149,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
       break;
     // `status` is accepted but unused (as in Java); an unknown
     // `overriddenstatus` is ignored rather than failing the heartbeat.
-    if (auto* os = find_param(r.query, "overriddenstatus")) {
+    if (auto *os = find_param(r.query, "overriddenstatus")) {
       instance_status s;
       if (parse_status_exact(*os, s))
         cmd.overridden_status = s;
@@ -196,7 +167,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
     cmd.id = r.instance_id;
     cmd.is_replication = replication;
     cmd.remove = r.id == route_id::status_delete;
-    auto* v = find_param(r.query, "value");
+    auto *v = find_param(r.query, "value");
     if (v == nullptr && !cmd.remove) {
       p.immediate = bad_value("missing status value");
       break;
@@ -213,7 +184,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
   case route_id::metadata: {
     metadata_cmd cmd{r.app, r.instance_id, {}};
     std::unordered_set<std::string_view> seen;
-    for (auto& [k, v] : r.query) // first value of each key, in request order
+    for (auto &[k, v] : r.query) // first value of each key, in request order
       if (seen.insert(k).second)
         cmd.entries.emplace_back(k, v);
     if (auto reason = codec::validate_metadata(cmd.entries); !reason.empty()) {
@@ -238,7 +209,8 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
   return p;
 }
 
-http_response respond_write(route_id id, const write_reply& reply, payload_format format) {
+http_response respond_write(route_id id, const write_reply &reply,
+                            payload_format format) {
   switch (reply.outcome) {
   case write_outcome::ok:
     // Register answers 204 (backward compatibility, §1.5); the rest 200.
@@ -250,20 +222,24 @@ http_response respond_write(route_id id, const write_reply& reply, payload_forma
     if (!reply.entity)
       return make_empty(409);
     if (format == payload_format::json)
-      return make_response(409, "application/json", codec::instance_document_json(*reply.entity));
-    return make_response(409, "application/xml", codec::instance_document_xml(*reply.entity));
+      return make_response(409, "application/json",
+                           codec::instance_document_json(*reply.entity));
+    return make_response(409, "application/xml",
+                         codec::instance_document_xml(*reply.entity));
   case write_outcome::rejected:
-    return bad_value(fmt::format("metadata limits exceeded (at most {} entries, {} bytes)",
-                                 max_metadata_entries, max_metadata_bytes));
+    return bad_value(
+        fmt::format("metadata limits exceeded (at most {} entries, {} bytes)",
+                    max_metadata_entries, max_metadata_bytes));
   case write_outcome::over_capacity:
     // A capacity limit of this node, not the caller's fault: 503 lets a
     // client try another node of the cluster.
-    return make_text(503, "registry full: it holds the maximum number of applications");
+    return make_text(
+        503, "registry full: it holds the maximum number of applications");
   }
   return make_empty(500);
 }
 
-http_response respond_read(const read_reply& reply, payload_format format) {
+http_response respond_read(const read_reply &reply, payload_format format) {
   switch (reply.outcome) {
   case read_outcome::ok: {
     http_response r;
