@@ -64,13 +64,16 @@ decode_result decode_instance_xml(std::string_view body, int64_t now_ms);
 /// empty string when the registration is acceptable. `path_app` is upper case.
 /// "Blank" means empty, as in ApplicationResource.isBlank. Back-fills a missing
 /// Amazon `instance-id` from getId() as the Java server does with
-/// `registration.validation.dataCenterInfoId` off (our behaviour).
+/// `registration.validation.dataCenterInfoId` off (our behaviour). Then,
+/// unlike Java, refuses any string field holding a character XML 1.0 cannot
+/// carry (C0 controls but tab/LF/CR, U+FFFE, U+FFFF): Java writes `&#x7;`,
+/// which breaks every XML read of the registry (Prometheus, fargo, Python).
 std::string validate_registration(instance_info& x, std::string_view path_app);
 
 /// Metadata checks shared by registration and PUT .../metadata: entry count,
-/// total size, and keys that encode to valid XML element names (a key such
-/// as "a b" would otherwise break every XML read of the registry). Returns
-/// the 400 reason or "".
+/// total size, keys that encode to valid XML element names (a key such
+/// as "a b" would otherwise break every XML read of the registry) and values
+/// XML can carry (as above). Returns the 400 reason or "".
 std::string validate_metadata(const string_pairs& entries);
 
 } // namespace eureka::codec

@@ -28,6 +28,35 @@ bool is_xml_name(std::string_view name) {
   return true;
 }
 
+/// The first code point in UTF-8 `s` that XML 1.0 cannot carry at all, not
+/// even as a character reference: C0 controls other than tab, LF and CR,
+/// surrogates and U+FFFE/U+FFFF. -1 when there is none.
+long first_non_xml_char(std::string_view s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      return c;
+    if ((c == 0xED || c == 0xEF) && i + 2 < s.size()) { // U+D000-DFFF, U+F000-FFFF
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      auto c2 = static_cast<unsigned char>(s[i + 2]);
+      long cp = ((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
+      if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+        return cp;
+    }
+  }
+  return -1;
+}
+
+/// Java writes such characters as `&#x7;` and the like, which every XML
+/// parser (Go's encoding/xml in Prometheus and fargo, Python's expat) rejects:
+/// one such value breaks every XML read of the registry for every client.
+std::string non_xml_reason(std::string_view what, std::string_view value) {
+  auto cp = first_non_xml_char(value);
+  if (cp < 0)
+    return {};
+  return fmt::format("Invalid {}: character U+{:04X} cannot be written in XML", what, cp);
+}
+
 /// ApplicationResource.isBlank: null or empty -- whitespace is not blank.
 bool is_blank(std::string_view s) {
   return s.empty();
@@ -46,6 +75,9 @@ std::string validate_metadata(const string_pairs& entries) {
     // the registry for every client; refuse them instead.
     if (!is_xml_name(detail::encode_xml_name(key)))
       return fmt::format("Invalid metadata key '{}': not usable as an XML element name", key);
+    if (auto reason = non_xml_reason(fmt::format("metadata value of '{}'", key), value);
+        !reason.empty())
+      return reason;
   }
   if (bytes > max_metadata_bytes)
     return fmt::format("Metadata too large: {} bytes (at most {})", bytes, max_metadata_bytes);
@@ -84,6 +116,35 @@ std::string validate_registration(instance_info& x, std::string_view path_app) {
       }
     if (!has_key)
       x.data_center.metadata.emplace_back("instance-id", x.id());
+  }
+  const std::pair<std::string_view, const opt_string*> optional_fields[] = {
+      {"instanceId", &x.instance_id},
+      {"appGroupName", &x.app_group_name},
+      {"homePageUrl", &x.home_page_url},
+      {"statusPageUrl", &x.status_page_url},
+      {"healthCheckUrl", &x.health_check_url},
+      {"secureHealthCheckUrl", &x.secure_health_check_url},
+      {"vipAddress", &x.vip_address},
+      {"secureVipAddress", &x.secure_vip_address},
+      {"asgName", &x.asg_name}};
+  for (const auto& [what, field] : optional_fields)
+    if (*field)
+      if (auto reason = non_xml_reason(what, **field); !reason.empty())
+        return reason;
+  const std::pair<std::string_view, const std::string*> fields[] = {
+      {"hostName", &x.host_name},
+      {"app", &x.app},
+      {"ipAddr", &x.ip_addr},
+      {"sid", &x.sid},
+      {"dataCenterInfo name", &x.data_center.name}};
+  for (const auto& [what, field] : fields)
+    if (auto reason = non_xml_reason(what, *field); !reason.empty())
+      return reason;
+  for (const auto& [key, value] : x.data_center.metadata) {
+    if (auto reason = non_xml_reason("dataCenterInfo metadata key", key); !reason.empty())
+      return reason;
+    if (auto reason = non_xml_reason("dataCenterInfo metadata value", value); !reason.empty())
+      return reason;
   }
   return validate_metadata(x.metadata);
 }

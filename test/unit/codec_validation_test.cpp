@@ -175,6 +175,27 @@ BOOST_AUTO_TEST_CASE(metadata_keys_must_be_xml_names) {
     BOOST_TEST(with(bad).find("Invalid metadata key") == 0u, bad);
 }
 
+BOOST_AUTO_TEST_CASE(characters_xml_cannot_carry_are_refused) {
+  // Java writes them as &#x7; and the like; Go's encoding/xml (Prometheus's
+  // eureka_sd_configs, fargo) and expat then reject the whole registry.
+  auto with = [](const std::string& extra) { return check(valid_fields() + "," + extra, "FOO"); };
+  BOOST_TEST(with(R"("metadata":{"ok":"tab\tlf\ncr\r \u007f \u0085 \ufffd \ud83d\ude00 é"})")
+             == "");
+  BOOST_TEST(with(R"("metadata":{"k":"bell\u0007"})")
+             == "Invalid metadata value of 'k': character U+0007 cannot be written in XML");
+  BOOST_TEST(with(R"("metadata":{"k":"\u0000"})").find("character U+0000") != std::string::npos);
+  BOOST_TEST(with(R"("metadata":{"k":"x\uffff"})").find("character U+FFFF") != std::string::npos);
+  BOOST_TEST(with(R"("metadata":{"k":"\ufffe"})").find("character U+FFFE") != std::string::npos);
+  BOOST_TEST(with(R"("vipAddress":"v\u001f")")
+             == "Invalid vipAddress: character U+001F cannot be written in XML");
+  BOOST_TEST(check(R"("instanceId":"i1","hostName":"h\u0001","app":"FOO","ipAddr":"1",)"
+                       + std::string(my_own),
+                   "FOO")
+             == "Invalid hostName: character U+0001 cannot be written in XML");
+  BOOST_TEST(validate_metadata({{"k", "v\x0b"}}).find("U+000B") != std::string::npos);
+  BOOST_TEST(validate_metadata({{"k", "v\t"}}) == "");
+}
+
 BOOST_AUTO_TEST_CASE(metadata_limits) {
   string_pairs many;
   for (size_t i = 0; i <= max_metadata_entries; ++i)
