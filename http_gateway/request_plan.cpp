@@ -40,14 +40,43 @@ bool read_dirty_ts(const query_params &q, caf::optional<int64_t> &out,
   return true;
 }
 
-// §1.6: the body reader's error entity depends on the request media type.
-http_response unparsable_body(body_format f) {
-  if (f == body_format::json)
-    return make_response(400, "application/json",
-                         R"({"error": "cannot parse request body"})");
-  return make_response(
-      400, "application/xml",
-      "<error><message>cannot parse request body</message></error>");
+// §1.6: the body reader's error entity is JSON only when the request media
+// type equals application/json (Jersey's MediaType.equals: type and subtype
+// case-insensitive, no parameters), else XML; the response carries the
+// request's media type as Jersey prints it ("type/subtype;name=value", as
+// given, without spaces) -- seen on the wire with the Spring Cloud server.
+http_response unparsable_body(std::string_view content_type) {
+  std::string echoed;
+  bool has_params = false;
+  size_t pos = 0;
+  while (pos <= content_type.size()) {
+    auto semi = content_type.find(';', pos);
+    auto part = content_type.substr(pos, semi == std::string_view::npos ? content_type.npos
+                                                                        : semi - pos);
+    while (!part.empty() && (part.front() == ' ' || part.front() == '\t'))
+      part.remove_prefix(1);
+    while (!part.empty() && (part.back() == ' ' || part.back() == '\t'))
+      part.remove_suffix(1);
+    if (pos == 0) {
+      echoed = part;
+    } else if (!part.empty()) {
+      auto eq = part.find('=');
+      std::string name{part.substr(0, eq)};
+      while (!name.empty() && name.back() == ' ')
+        name.pop_back();
+      std::string_view value = eq == std::string_view::npos ? "" : part.substr(eq + 1);
+      while (!value.empty() && value.front() == ' ')
+        value.remove_prefix(1);
+      echoed += ";" + name + "=" + std::string{value};
+      has_params = true;
+    }
+    if (semi == std::string_view::npos)
+      break;
+    pos = semi + 1;
+  }
+  if (!has_params && lower_trimmed(echoed) == "application/json")
+    return make_response(400, echoed, R"({"error": "cannot parse request body"})");
+  return make_response(400, echoed, "<error><message>cannot parse request body</message></error>");
 }
 
 void plan_register(const request_view &req, const gateway_config &cfg,
@@ -80,14 +109,14 @@ void plan_register(const request_view &req, const gateway_config &cfg,
                      ? codec::decode_instance_json(body, now_ms)
                      : codec::decode_instance_xml(body, now_ms);
   if (!decoded.ok) {
-    p.immediate = unparsable_body(media.format);
+    p.immediate = unparsable_body(req.content_type);
     return;
   }
   if (auto reason = codec::validate_registration(decoded.info, p.r.app);
       !reason.empty()) {
-    // The Java resource returns a bare string entity even when JSON was
-    // negotiated.
-    p.immediate = make_text(400, reason);
+    // The Java resource returns a bare string entity, under the negotiated
+    // type (application/xml unless Accept asks for JSON).
+    p.immediate = make_response(400, content_type_of(p.format), reason);
     return;
   }
   p.call =
@@ -117,7 +146,7 @@ request_plan plan_request(const request_view &req, const gateway_config &cfg,
     p.immediate->allow = r.allow;
     break;
   case route_id::bad_request:
-    p.immediate = make_text(400, r.error);
+    p.immediate = r.error.empty() ? make_empty(400) : make_text(400, r.error);
     break;
   case route_id::apps_full:
     cached_read(read_kind::all_apps, {}, true);
@@ -224,8 +253,16 @@ http_response respond_write(route_id id, const write_reply &reply,
     if (format == payload_format::json)
       return make_response(409, "application/json",
                            codec::instance_document_json(*reply.entity));
-    return make_response(409, "application/xml",
-                         codec::instance_document_xml(*reply.entity));
+    {
+      // V1AwareInstanceInfoConverter: no request version is set while the 409
+      // entity is written, so XML shows OUT_OF_SERVICE and UNKNOWN as DOWN
+      // (contract §2.6; seen on the wire). JSON is exact.
+      auto shown = *reply.entity;
+      if (shown.status == instance_status::out_of_service
+          || shown.status == instance_status::unknown)
+        shown.status = instance_status::down;
+      return make_response(409, "application/xml", codec::instance_document_xml(shown));
+    }
   case write_outcome::rejected:
     return bad_value(
         fmt::format("metadata limits exceeded (at most {} entries, {} bytes)",

@@ -317,20 +317,52 @@ BOOST_AUTO_TEST_CASE(register_bodies) {
   BOOST_TEST(p.immediate->status == 415u);
   p = plan("POST", "/eureka/apps/myapp", valid_json, "application/json; charset=UTF-16");
   BOOST_TEST(p.immediate->status == 415u);
-  // Validation: a plain-text reason.
+  // Validation: a bare reason under the negotiated type (XML unless Accept asks for JSON).
   p = plan("POST", "/eureka/apps/other", valid_json, "application/json");
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(p.immediate->status == 400u);
-  BOOST_TEST(p.immediate->content_type == "text/plain");
+  BOOST_TEST(p.immediate->content_type == "application/xml");
   BOOST_TEST(p.immediate->body->find("Mismatched appName") != std::string::npos);
+  {
+    request_view v;
+    v.method = "POST";
+    v.target = "/eureka/apps/other";
+    v.body = valid_json;
+    v.content_type = "application/json";
+    v.accept = "application/json";
+    auto pj = plan_request(v, gateway_config{}, 1000);
+    BOOST_REQUIRE(pj.immediate);
+    BOOST_TEST(pj.immediate->content_type == "application/json");
+  }
   // Undecodable: §1.6 bodies.
   p = plan("POST", "/eureka/apps/myapp", "{not json", "application/json");
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(p.immediate->status == 400u);
   BOOST_TEST(*p.immediate->body == R"({"error": "cannot parse request body"})");
+  BOOST_TEST(p.immediate->content_type == "application/json");
   p = plan("POST", "/eureka/apps/myapp", "<instance", "application/xml");
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(*p.immediate->body == "<error><message>cannot parse request body</message></error>");
+  BOOST_TEST(p.immediate->content_type == "application/xml");
+  // JSON form only for exactly application/json; the request's type is echoed as Jersey prints it.
+  p = plan("POST", "/eureka/apps/myapp", "{not json", "application/json; charset=utf-8");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(*p.immediate->body == "<error><message>cannot parse request body</message></error>");
+  BOOST_TEST(p.immediate->content_type == "application/json;charset=utf-8");
+  p = plan("POST", "/eureka/apps/myapp", "{not json", "Application/JSON");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(*p.immediate->body == R"({"error": "cannot parse request body"})");
+  BOOST_TEST(p.immediate->content_type == "Application/JSON");
+}
+
+BOOST_AUTO_TEST_CASE(asg_status_is_400) {
+  auto p = plan("PUT", "/eureka/asg/my-asg/status?value=ENABLED");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  BOOST_TEST(p.immediate->body_size() == 0u);
+  p = plan("GET", "/eureka/v2/asg/my-asg/status");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 405u);
 }
 
 BOOST_AUTO_TEST_CASE(gzip_register_body) {
@@ -374,6 +406,12 @@ BOOST_AUTO_TEST_CASE(write_and_read_replies) {
   c = respond_write(route_id::renew, conflict, payload_format::xml);
   BOOST_TEST(c.content_type == "application/xml");
   BOOST_TEST(c.body->rfind("<instance>", 0) == 0u);
+  // V1AwareInstanceInfoConverter: the XML entity shows OUT_OF_SERVICE as DOWN, JSON as it is.
+  conflict.entity->status = instance_status::out_of_service;
+  c = respond_write(route_id::renew, conflict, payload_format::xml);
+  BOOST_TEST(c.body->find("<status>DOWN</status>") != std::string::npos);
+  c = respond_write(route_id::renew, conflict, payload_format::json);
+  BOOST_TEST(c.body->find(R"("status":"OUT_OF_SERVICE")") != std::string::npos);
   read_reply rr{read_outcome::ok, std::make_shared<const std::string>("x"), true};
   auto r = respond_read(rr, payload_format::xml);
   BOOST_TEST(r.status == 200u);
