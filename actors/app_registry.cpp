@@ -196,6 +196,13 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         if (l == nullptr)
           return read_reply{read_outcome::not_found, nullptr, false};
         auto info = l->decorated();
+        // Java's V1AwareInstanceInfoConverter: E5/E11 XML is written with no
+        // request version set, so OUT_OF_SERVICE and UNKNOWN show as DOWN
+        // (contract §2.6, seen on the wire). JSON and cached reads are exact.
+        if (query.format != payload_format::json
+            && (info.status == instance_status::out_of_service
+                || info.status == instance_status::unknown))
+          info.status = instance_status::down;
         auto body = query.format == payload_format::json ? codec::instance_document_json(info)
                                                          : codec::instance_document_xml(info);
         return read_reply{read_outcome::ok, std::make_shared<const std::string>(std::move(body)),

@@ -1,5 +1,6 @@
 #include "actors/directory.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 #include <utility>
@@ -98,9 +99,25 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out, bool&
       return read_outcome::forbidden;
     applications_builder b;
     for (const auto& [name, entries] : st.changes.collapse()) {
+      // Java adds each queued lease's *current* holder (§3.9): a live instance
+      // shows its latest encoding (e.g. an override a peer handed over on a
+      // renew, which queues nothing); a cancelled one its last queued form.
+      const app_view* view = nullptr;
+      if (auto v = st.views.find(name); v != st.views.end() && v->second)
+        view = v->second.get();
       std::vector<const encoded_instance*> instances;
-      for (auto entry : entries)
-        instances.push_back(entry->get());
+      for (auto entry : entries) {
+        const encoded_instance* shown = entry->get();
+        if (view != nullptr) {
+          // view->instances is ordered by id
+          auto it = std::lower_bound(
+              view->instances.begin(), view->instances.end(), shown->id,
+              [](const encoded_instance_ptr& i, const std::string& id) { return i->id < id; });
+          if (it != view->instances.end() && (*it)->id == shown->id)
+            shown = it->get();
+        }
+        instances.push_back(shown);
+      }
       b.add_built(application_part(q.format, name, instances));
     }
     // The version counts generated delta payloads (ResponseCacheImpl).

@@ -367,6 +367,40 @@ BOOST_AUTO_TEST_CASE(metadata_update_is_visible) {
   BOOST_TEST(contains(body(read_kind::app, "APP"), R"("metadata":{"zone":"z1"})"));
 }
 
+BOOST_AUTO_TEST_CASE(single_instance_xml_shows_out_of_service_as_down) {
+  // Java's V1AwareInstanceInfoConverter (E5/E11 XML only; seen on the wire).
+  start();
+  do_register(make("i-1"));
+  auto st = ask<write_reply>(
+      dir, status_cmd{"APP", "i-1", instance_status::out_of_service, caf::none, false, false});
+  BOOST_TEST((st.outcome == write_outcome::ok));
+  auto xml = ask<read_reply>(dir, instance_query{"APP", "i-1", payload_format::xml});
+  BOOST_REQUIRE(xml.body);
+  BOOST_TEST(contains(*xml.body, "<status>DOWN</status>"));
+  BOOST_TEST(contains(*xml.body, "<overriddenstatus>OUT_OF_SERVICE</overriddenstatus>"));
+  auto json = ask<read_reply>(dir, instance_query{"", "i-1", payload_format::json});
+  BOOST_REQUIRE(json.body);
+  BOOST_TEST(contains(*json.body, R"("status":"OUT_OF_SERVICE")"));
+  BOOST_TEST(contains(body(read_kind::app, "APP", payload_format::xml),
+                      "<status>OUT_OF_SERVICE</status>"));
+}
+
+BOOST_AUTO_TEST_CASE(delta_shows_the_current_form_of_live_instances) {
+  // §3.9: the delta holds each queued lease's current holder. A replicated
+  // renew from a newer copy hands over its override without queueing
+  // anything; the delta still shows it (seen on the wire with Java).
+  start();
+  do_register(make("i-1"));
+  BOOST_TEST(contains(body(read_kind::delta), R"("overriddenStatus":"UNKNOWN")"));
+  auto r = ask<write_reply>(dir, renew_cmd{"APP", "i-1", true, int64_t{1} << 50,
+                                           instance_status::out_of_service});
+  BOOST_TEST((r.outcome == write_outcome::not_found));
+  auto delta = body(read_kind::delta);
+  BOOST_TEST(contains(delta, R"("overriddenStatus":"OUT_OF_SERVICE")"));
+  BOOST_TEST(contains(delta, R"("actionType":"ADDED")"));
+  BOOST_TEST(!contains(delta, R"("overriddenStatus":"UNKNOWN")"));
+}
+
 BOOST_AUTO_TEST_CASE(expired_lease_reads_as_absent_while_expiration_is_enabled) {
   reg.enable_self_preservation = false; // expiration always enabled
   reg.eviction_interval_ms = 600000;    // no eviction during the test
