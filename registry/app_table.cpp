@@ -126,6 +126,19 @@ bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& cha
   return true;
 }
 
+void app_table::modify_status(lease& l, instance_status overridden, instance_status status,
+                              const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
+                              table_changes& changes) {
+  l.holder.overridden_status = overridden;
+  l.holder.status = status;
+  // A supplied dirty timestamp only ever raises ours.
+  if (last_dirty_timestamp && *last_dirty_timestamp > l.holder.last_dirty_timestamp)
+    l.holder.last_dirty_timestamp = *last_dirty_timestamp;
+  l.holder.action = action_type::modified;
+  l.holder.last_updated_timestamp = now_ms;
+  emit(l, true, changes);
+}
+
 bool app_table::set_override(const std::string& id, instance_status value,
                              const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
                              table_changes& changes) {
@@ -139,13 +152,7 @@ bool app_table::set_override(const std::string& id, instance_status value,
   if (value == instance_status::up)
     l.service_up(now_ms);
   overrides_[id] = override_entry{value, now_ms};
-  l.holder.overridden_status = value;
-  l.holder.status = value;
-  if (last_dirty_timestamp && *last_dirty_timestamp > l.holder.last_dirty_timestamp)
-    l.holder.last_dirty_timestamp = *last_dirty_timestamp;
-  l.holder.action = action_type::modified;
-  l.holder.last_updated_timestamp = now_ms;
-  emit(l, true, changes);
+  modify_status(l, value, value, last_dirty_timestamp, now_ms, changes);
   return true;
 }
 
@@ -159,13 +166,7 @@ bool app_table::delete_override(const std::string& id, instance_status value,
   l.renew(now_ms, cfg_.legacy_lease_expiry);
   if (overrides_.erase(id) == 0)
     return true; // nothing to remove: no change (§3.5)
-  l.holder.overridden_status = instance_status::unknown;
-  l.holder.status = value;
-  if (last_dirty_timestamp && *last_dirty_timestamp > l.holder.last_dirty_timestamp)
-    l.holder.last_dirty_timestamp = *last_dirty_timestamp;
-  l.holder.action = action_type::modified;
-  l.holder.last_updated_timestamp = now_ms;
-  emit(l, true, changes);
+  modify_status(l, instance_status::unknown, value, last_dirty_timestamp, now_ms, changes);
   return true;
 }
 

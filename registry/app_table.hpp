@@ -148,6 +148,11 @@ private:
 
   void emit(const lease& l, bool in_delta, table_changes& changes) const;
 
+  /// The effective part of a status update or override deletion (§3.5).
+  void modify_status(lease& l, instance_status overridden, instance_status status,
+                     const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
+                     table_changes& changes);
+
   std::string name_;
   registry_config cfg_;
   std::map<std::string, lease> leases_;
