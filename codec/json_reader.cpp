@@ -397,19 +397,18 @@ simdjson::dom::parser& thread_parser() {
 } // namespace
 
 decode_result decode_instance_json(std::string_view body, int64_t now_ms) {
-  decode_result result;
-  try {
+  return detail::guarded_decode([&](decode_result& result) {
     element doc;
     auto err = thread_parser().parse(body.data(), body.size(), true).get(doc);
     if (err != simdjson::SUCCESS) {
       result.error = "invalid JSON: ";
       result.error += simdjson::error_message(err);
-      return result;
+      return;
     }
     object root;
     if (doc.get_object().get(root) != simdjson::SUCCESS) {
       result.error = "expected a JSON object";
-      return result;
+      return;
     }
     // `{"instance":{...}}` as Java requires it; an unwrapped instance object
     // is accepted too (an InstanceInfo has no field named "instance").
@@ -418,23 +417,12 @@ decode_result decode_instance_json(std::string_view body, int64_t now_ms) {
     if (root.at_key("instance").get(wrapped) == simdjson::SUCCESS) {
       if (wrapped.get_object().get(target) != simdjson::SUCCESS) {
         result.error = "field 'instance': expected an object";
-        return result;
+        return;
       }
     }
     reader r(result.error);
     result.ok = r.instance(target, now_ms, result.info);
-    if (!result.ok && result.error.empty())
-      result.error = "cannot decode instance";
-  } catch (const std::exception& e) {
-    result.ok = false;
-    result.error = std::string("cannot decode instance: ") + e.what();
-  } catch (...) {
-    result.ok = false;
-    result.error = "cannot decode instance";
-  }
-  if (!result.ok)
-    result.info = instance_info{};
-  return result;
+  });
 }
 
 } // namespace eureka::codec

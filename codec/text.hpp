@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <string_view>
 
+#include "codec/instance_codec.hpp"
 #include "registry/instance_info.hpp"
 
 namespace eureka::codec::detail {
@@ -40,6 +42,28 @@ std::string decode_xml_name(std::string_view name);
 /// already starts with the host name or the host name is blank). Returns none
 /// when the rule does not apply.
 opt_string spring_instance_id(const instance_info& x);
+
+/// Runs `decode(result)` for untrusted input: any exception (allocation,
+/// library errors) becomes a failed result, and a failed result never
+/// carries a partly decoded instance.
+template <class Decode>
+decode_result guarded_decode(Decode&& decode) {
+  decode_result result;
+  try {
+    decode(result);
+    if (!result.ok && result.error.empty())
+      result.error = "cannot decode instance";
+  } catch (const std::exception& e) {
+    result.ok = false;
+    result.error = std::string("cannot decode instance: ") + e.what();
+  } catch (...) {
+    result.ok = false;
+    result.error = "cannot decode instance";
+  }
+  if (!result.ok)
+    result.info = instance_info{};
+  return result;
+}
 
 /// Appends the decimal form of `v`.
 void append_int(std::string& out, int64_t v);

@@ -201,11 +201,10 @@ bool read_instance(pugi::xml_node root, int64_t now_ms, instance_info& x, std::s
 } // namespace
 
 decode_result decode_instance_xml(std::string_view body, int64_t now_ms) {
-  decode_result result;
-  try {
+  return detail::guarded_decode([&](decode_result& result) {
     if (!simdjson::validate_utf8(body.data(), body.size())) {
       result.error = "invalid XML: not UTF-8";
-      return result;
+      return;
     }
     pugi::xml_document doc;
     auto parsed =
@@ -213,24 +212,15 @@ decode_result decode_instance_xml(std::string_view body, int64_t now_ms) {
                         pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
     if (!parsed) {
       result.error = std::string("invalid XML: ") + parsed.description();
-      return result;
+      return;
     }
     auto root = doc.document_element();
     if (!root || std::string_view(root.name()) != "instance") {
       result.error = "invalid XML: root element is not <instance>";
-      return result;
+      return;
     }
     result.ok = read_instance(root, now_ms, result.info, result.error);
-  } catch (const std::exception& e) {
-    result.ok = false;
-    result.error = std::string("cannot decode instance: ") + e.what();
-  } catch (...) {
-    result.ok = false;
-    result.error = "cannot decode instance";
-  }
-  if (!result.ok)
-    result.info = instance_info{};
-  return result;
+  });
 }
 
 } // namespace eureka::codec
