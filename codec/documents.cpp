@@ -119,4 +119,44 @@ std::string application_document_xml(std::string_view name,
   return application_xml(name, xml_instances_depth1, 0);
 }
 
+std::string applications_json_compact(std::string_view versions_delta, std::string_view hashcode,
+                                      const std::vector<std::string_view>& application_objects) {
+  std::string out;
+  out.reserve(total_size(application_objects) + 96);
+  out += "{\"applications\":{\"application\":[";
+  join(out, application_objects, ",");
+  out += "],\"versions__delta\":";
+  detail::append_json_string(out, versions_delta);
+  out += ",\"apps__hashcode\":";
+  detail::append_json_string(out, hashcode);
+  out += "}}";
+  return out;
+}
+
+std::string application_xml_compact(std::string_view name,
+                                    const std::vector<std::string_view>& xml_instances) {
+  std::string out;
+  out.reserve(total_size(xml_instances) + name.size() + 48);
+  out += "<application><name>";
+  detail::append_jackson_xml_text(out, name);
+  out += "</name>";
+  join(out, xml_instances, "");
+  out += "</application>";
+  return out;
+}
+
+std::string applications_xml_compact(std::string_view versions_delta, std::string_view hashcode,
+                                     const std::vector<std::string_view>& application_elements) {
+  std::string out;
+  out.reserve(total_size(application_elements) + 128);
+  out += "<applications>";
+  join(out, application_elements, "");
+  out += "<versions__delta>";
+  detail::append_jackson_xml_text(out, versions_delta);
+  out += "</versions__delta><apps__hashcode>";
+  detail::append_jackson_xml_text(out, hashcode);
+  out += "</apps__hashcode></applications>";
+  return out;
+}
+
 } // namespace eureka::codec

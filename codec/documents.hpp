@@ -35,4 +35,25 @@ std::string applications_xml(std::string_view versions_delta, std::string_view h
 std::string application_document_xml(std::string_view name,
                                      const std::vector<std::string_view>& xml_instances_depth1);
 
+// -- compact representation (X-Eureka-Accept: compact, contract §2.5) --------
+// Jackson's mini codecs: the `application` list comes first, then
+// versions__delta and apps__hashcode; XML is one line without indentation.
+// Application objects (`{"name":..,"instance":[..]}`) and the JSON GET
+// apps/{app} document have the full form's framing: use
+// application_object_json / application_document_json with compact instances.
+
+/// `{"applications":{"application":[...],"versions__delta":"V","apps__hashcode":"H"}}`.
+std::string applications_json_compact(std::string_view versions_delta, std::string_view hashcode,
+                                      const std::vector<std::string_view>& application_objects);
+
+/// `<application><name>APP</name><instance>..</instance>..</application>`, both
+/// inside `<applications>` and as the root of GET apps/{app}.
+std::string application_xml_compact(std::string_view name,
+                                    const std::vector<std::string_view>& xml_instances);
+
+/// `<applications>` + application elements + `<versions__delta>V</versions__delta>
+/// <apps__hashcode>H</apps__hashcode></applications>` (no line breaks).
+std::string applications_xml_compact(std::string_view versions_delta, std::string_view hashcode,
+                                     const std::vector<std::string_view>& application_elements);
+
 } // namespace eureka::codec

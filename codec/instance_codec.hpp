@@ -19,6 +19,24 @@ void append_instance_json(std::string& out, const instance_info& x);
 /// `{"instance":{...}}`, the body of GET apps/{app}/{id} and instances/{id}.
 std::string instance_document_json(const instance_info& x);
 
+// -- compact ("mini") output, X-Eureka-Accept: compact (contract §2.5) -------
+//
+// The Java server's JacksonJsonMini / JacksonXmlMini codecs (Jackson with
+// MiniInstanceInfoMixIn), as observed against the Spring Cloud server:
+// instanceId (raw field, omitted when absent), app, ipAddr, vipAddress,
+// secureVipAddress, dataCenterInfo (Amazon metadata reduced to instance-id,
+// public-ipv4, public-hostname, local-ipv4, availability-zone), hostName,
+// status, lastUpdatedTimestamp (a number), actionType, asgName, port,
+// securePort. No sid, overriddenStatus, countryId, URLs, lease, metadata,
+// isCoordinatingDiscoveryServer or lastDirtyTimestamp.
+
+/// Appends the unwrapped compact instance object (Jackson JSON).
+void append_instance_json_compact(std::string& out, const instance_info& x);
+
+/// Appends the compact `<instance>...</instance>` (Jackson XML: one line, no
+/// indentation, so the same bytes serve every depth).
+void append_instance_xml_compact(std::string& out, const instance_info& x);
+
 // -- XML output (XStream, pretty-printed, two-space indent, no declaration) ----
 
 /// Appends `<instance>...</instance>` with its opening tag indented by

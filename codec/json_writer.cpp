@@ -151,6 +151,38 @@ void append_instance_json(std::string& out, const instance_info& x) {
   out += '}';
 }
 
+void append_instance_json_compact(std::string& out, const instance_info& x) {
+  out += '{';
+  bool first = true;
+  if (x.instance_id) {
+    string_field(out, "instanceId", *x.instance_id, true);
+    first = false;
+  }
+  string_field(out, "app", x.app, first);
+  string_field(out, "ipAddr", x.ip_addr);
+  optional_field(out, "vipAddress", x.vip_address);
+  optional_field(out, "secureVipAddress", x.secure_vip_address);
+  if (x.data_center.present) {
+    if (x.data_center.kind == data_center_kind::amazon) {
+      key(out, "dataCenterInfo");
+      out += "{\"@class\":\"com.netflix.appinfo.AmazonInfo\",\"name\":\"Amazon\",\"metadata\":";
+      string_map(out, detail::mini_amazon_metadata(x.data_center.metadata));
+      out += '}';
+    } else {
+      data_center_field(out, x.data_center);
+    }
+  }
+  string_field(out, "hostName", x.host_name);
+  string_field(out, "status", to_string(x.status));
+  number_field(out, "lastUpdatedTimestamp", x.last_updated_timestamp);
+  if (x.action != action_type::none)
+    string_field(out, "actionType", to_string(x.action));
+  optional_field(out, "asgName", x.asg_name);
+  port_field(out, "port", x.port);
+  port_field(out, "securePort", x.secure_port);
+  out += '}';
+}
+
 std::string instance_document_json(const instance_info& x) {
   std::string out;
   out.reserve(1024);

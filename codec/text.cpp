@@ -354,4 +354,34 @@ void append_int(std::string& out, int64_t v) {
   out.append(buf, res.ptr);
 }
 
+string_pairs mini_amazon_metadata(const string_pairs& metadata) {
+  string_pairs out;
+  for (const auto& [k, v] : metadata)
+    if (k == "instance-id" || k == "public-ipv4" || k == "public-hostname" || k == "local-ipv4"
+        || k == "availability-zone")
+      out.emplace_back(k, v);
+  return out;
+}
+
+void append_jackson_xml_text(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '\r':
+      out += "&#xd;";
+      break;
+    default:
+      out += c;
+    }
+  }
+}
+
 } // namespace eureka::codec::detail

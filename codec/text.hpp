@@ -65,6 +65,14 @@ decode_result guarded_decode(Decode&& decode) {
   return result;
 }
 
+/// The Amazon metadata entries the compact codec keeps (Java's
+/// MINI_AMAZON_INFO_INCLUDE_KEYS), in their stored order.
+string_pairs mini_amazon_metadata(const string_pairs& metadata);
+
+/// Appends `s` as Jackson XML (Woodstox) writes element text: & < > as
+/// entities, \r as &#xd;, quotes and everything else verbatim.
+void append_jackson_xml_text(std::string& out, std::string_view s);
+
 /// Appends the decimal form of `v`.
 void append_int(std::string& out, int64_t v);
 

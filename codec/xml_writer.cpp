@@ -110,6 +110,75 @@ void append_instance_xml(std::string& out, const instance_info& x, int depth) {
   w.end();
 }
 
+namespace {
+
+/// Jackson XML output: no indentation, no self-closing for text elements.
+void jleaf(std::string& out, std::string_view name, std::string_view value) {
+  out += '<';
+  out += name;
+  out += '>';
+  detail::append_jackson_xml_text(out, value);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+void jport(std::string& out, std::string_view name, const port_info& p) {
+  out += '<';
+  out += name;
+  out += p.enabled ? " enabled=\"true\">" : " enabled=\"false\">";
+  detail::append_int(out, p.port);
+  out += "</";
+  out += name;
+  out += '>';
+}
+
+} // namespace
+
+void append_instance_xml_compact(std::string& out, const instance_info& x) {
+  out += "<instance>";
+  if (x.instance_id)
+    jleaf(out, "instanceId", *x.instance_id);
+  jleaf(out, "app", x.app);
+  jleaf(out, "ipAddr", x.ip_addr);
+  if (x.vip_address)
+    jleaf(out, "vipAddress", *x.vip_address);
+  if (x.secure_vip_address)
+    jleaf(out, "secureVipAddress", *x.secure_vip_address);
+  if (x.data_center.present) {
+    const auto& dc = x.data_center;
+    if (dc.kind == data_center_kind::amazon) {
+      out += "<dataCenterInfo class=\"com.netflix.appinfo.AmazonInfo\"><name>Amazon</name>";
+      auto entries = detail::mini_amazon_metadata(dc.metadata);
+      if (entries.empty()) {
+        out += "<metadata/>";
+      } else {
+        out += "<metadata>";
+        for (const auto& [k, v] : entries)
+          jleaf(out, k, v);
+        out += "</metadata>";
+      }
+      out += "</dataCenterInfo>";
+    } else {
+      out += "<dataCenterInfo class=\"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo\">";
+      out += dc.kind == data_center_kind::netflix ? "<name>Netflix</name>" : "<name>MyOwn</name>";
+      out += "</dataCenterInfo>";
+    }
+  }
+  jleaf(out, "hostName", x.host_name);
+  jleaf(out, "status", to_string(x.status));
+  std::string ts;
+  detail::append_int(ts, x.last_updated_timestamp);
+  jleaf(out, "lastUpdatedTimestamp", ts);
+  if (x.action != action_type::none)
+    jleaf(out, "actionType", to_string(x.action));
+  if (x.asg_name)
+    jleaf(out, "asgName", *x.asg_name);
+  jport(out, "port", x.port);
+  jport(out, "securePort", x.secure_port);
+  out += "</instance>";
+}
+
 std::string instance_document_xml(const instance_info& x) {
   std::string out;
   out.reserve(2048);
