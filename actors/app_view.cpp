@@ -34,6 +34,8 @@ encoded_instance_ptr encode_instance(const instance_info& snapshot) {
   codec::append_instance_json(out->json, snapshot);
   codec::append_instance_xml(out->xml_depth2, snapshot, 2);
   codec::append_instance_xml(out->xml_depth1, snapshot, 1);
+  codec::append_instance_json_compact(out->json_compact, snapshot);
+  codec::append_instance_xml_compact(out->xml_compact, snapshot);
   out->vips = split_commas(snapshot.vip_address);
   out->svips = split_commas(snapshot.secure_vip_address);
   return out;
@@ -67,6 +69,23 @@ app_documents make_app_documents(const app_view& view) {
       std::make_shared<const std::string>(codec::application_document_json(view.name, json));
   out.xml_document =
       std::make_shared<const std::string>(codec::application_document_xml(view.name, xml1));
+  return out;
+}
+
+app_documents make_app_documents_compact(const app_view& view) {
+  app_documents out;
+  std::vector<std::string_view> json, xml;
+  json.reserve(view.instances.size());
+  xml.reserve(view.instances.size());
+  for (const auto& i : view.instances) {
+    json.emplace_back(i->json_compact);
+    xml.emplace_back(i->xml_compact);
+  }
+  out.json_object = codec::application_object_json(view.name, json);
+  out.xml_element = codec::application_xml_compact(view.name, xml);
+  out.json_document =
+      std::make_shared<const std::string>(codec::application_document_json(view.name, json));
+  out.xml_document = std::make_shared<const std::string>(out.xml_element);
   return out;
 }
 

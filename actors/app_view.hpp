@@ -23,6 +23,11 @@ struct encoded_instance {
   std::string xml_depth2;
   /// `<instance>` at depth 1 (inside a root <application>).
   std::string xml_depth1;
+  /// Compact (X-Eureka-Accept: compact) JSON object and `<instance>`
+  /// element; the compact XML has no indentation, so one form serves every
+  /// depth. About a third of the full forms' size.
+  std::string json_compact;
+  std::string xml_compact;
   /// Comma-split vipAddress / secureVipAddress entries (no trimming, §1.2).
   std::vector<std::string> vips;
   std::vector<std::string> svips;
@@ -61,6 +66,11 @@ struct app_documents {
 };
 
 app_documents make_app_documents(const app_view& view);
+
+/// The same documents in the compact representation (built separately, so a
+/// full read never pays for them; `xml_element` and `xml_document` are then
+/// the same bytes).
+app_documents make_app_documents_compact(const app_view& view);
 
 /// A registry actor's publication: its new view plus the delta entries the
 /// change produced (already encoded, actionType set).

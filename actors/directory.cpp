@@ -31,6 +31,7 @@ std::string cache_key(const read_query& q) {
   key.reserve(q.name.size() + 4);
   key += static_cast<char>('0' + static_cast<int>(q.kind));
   key += q.format == payload_format::json ? 'j' : 'x';
+  key += q.repr == representation::compact ? 'c' : 'f';
   key += q.name;
   return key;
 }
@@ -44,9 +45,13 @@ struct applications_builder {
 
   void add_built(std::string part) { owned.push_back(std::move(part)); }
 
-  std::string finish(payload_format format, std::string_view version, std::string_view hash) {
+  std::string finish(payload_format format, representation repr, std::string_view version,
+                     std::string_view hash) {
     for (const auto& part : owned)
       parts.emplace_back(part);
+    if (repr == representation::compact)
+      return format == payload_format::json ? codec::applications_json_compact(version, hash, parts)
+                                            : codec::applications_xml_compact(version, hash, parts);
     return format == payload_format::json ? codec::applications_json(version, hash, parts)
                                           : codec::applications_xml(version, hash, parts);
   }
@@ -54,23 +59,31 @@ struct applications_builder {
 
 /// One application's `{"name":..}` object or `<application>` element from a
 /// subset of its encoded instances.
-std::string application_part(payload_format format, const std::string& name,
+std::string application_part(payload_format format, representation repr, const std::string& name,
                              const std::vector<const encoded_instance*>& instances) {
+  bool compact = repr == representation::compact;
   std::vector<std::string_view> parts;
   parts.reserve(instances.size());
   for (auto i : instances)
-    parts.emplace_back(format == payload_format::json ? std::string_view{i->json}
-                                                      : std::string_view{i->xml_depth2});
-  return format == payload_format::json ? codec::application_object_json(name, parts)
-                                        : codec::application_element_xml(name, parts);
+    if (format == payload_format::json)
+      parts.emplace_back(compact ? i->json_compact : i->json);
+    else
+      parts.emplace_back(compact ? i->xml_compact : i->xml_depth2);
+  if (format == payload_format::json)
+    return codec::application_object_json(name, parts);
+  return compact ? codec::application_xml_compact(name, parts)
+                 : codec::application_element_xml(name, parts);
 }
 
 /// The documents of a (non-empty) view, built on first use.
-const app_documents& documents_of(self_ptr self, const app_view& view) {
-  auto& docs = self->state.documents;
+const app_documents& documents_of(self_ptr self, const app_view& view, representation repr) {
+  bool compact = repr == representation::compact;
+  auto& docs = compact ? self->state.compact_documents : self->state.documents;
   auto i = docs.find(view.name);
   if (i == docs.end())
-    i = docs.emplace(view.name, make_app_documents(view)).first;
+    i = docs.emplace(view.name,
+                     compact ? make_app_documents_compact(view) : make_app_documents(view))
+            .first;
   return i->second;
 }
 
@@ -87,11 +100,11 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out, bool&
     applications_builder b;
     for (const auto& [name, view] : st.views)
       if (!view->instances.empty()) {
-        const auto& docs = documents_of(self, *view);
+        const auto& docs = documents_of(self, *view, q.repr);
         b.add_existing(q.format == payload_format::json ? std::string_view{docs.json_object}
                                                         : std::string_view{docs.xml_element});
       }
-    make(b.finish(q.format, "1", hash));
+    make(b.finish(q.format, q.repr, "1", hash));
     return read_outcome::ok;
   }
   case read_kind::delta: {
@@ -118,17 +131,17 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out, bool&
         }
         instances.push_back(shown);
       }
-      b.add_built(application_part(q.format, name, instances));
+      b.add_built(application_part(q.format, q.repr, name, instances));
     }
     // The version counts generated delta payloads (ResponseCacheImpl).
-    make(b.finish(q.format, std::to_string(++st.delta_version), hash));
+    make(b.finish(q.format, q.repr, std::to_string(++st.delta_version), hash));
     return read_outcome::ok;
   }
   case read_kind::app: {
     auto i = st.views.find(q.name);
     if (i == st.views.end() || i->second->instances.empty())
       return read_outcome::not_found;
-    const auto& docs = documents_of(self, *i->second);
+    const auto& docs = documents_of(self, *i->second, q.repr);
     out = q.format == payload_format::json ? docs.json_document : docs.xml_document;
     return read_outcome::ok;
   }
@@ -148,10 +161,10 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out, bool&
           }
       }
       if (!instances.empty())
-        b.add_built(application_part(q.format, name, instances));
+        b.add_built(application_part(q.format, q.repr, name, instances));
     }
     // A VIP document never sets its version: Applications' unset -1.
-    make(b.finish(q.format, "-1", reconcile_hash(matched)));
+    make(b.finish(q.format, q.repr, "-1", reconcile_hash(matched)));
     worth_caching = matched.total() > 0;
     return read_outcome::ok;
   }
@@ -213,12 +226,14 @@ read_reply read(self_ptr self, const read_query& q) {
 
 /// Bytes an encoded instance holds (for the delta queue's bound).
 int64_t encoded_size(const encoded_instance& e) {
-  return static_cast<int64_t>(e.json.size() + e.xml_depth1.size() + e.xml_depth2.size());
+  return static_cast<int64_t>(e.json.size() + e.xml_depth1.size() + e.xml_depth2.size()
+                              + e.json_compact.size() + e.xml_compact.size());
 }
 
 void forget_app(self_ptr self, const std::string& name) {
   auto& st = self->state;
   st.documents.erase(name);
+  st.compact_documents.erase(name);
   if (auto v = st.views.find(name); v != st.views.end()) {
     st.totals -= v->second->counts;
     st.views.erase(v);
@@ -301,6 +316,7 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         slot = std::move(update.view);
         st.totals += slot->counts;
         st.documents.erase(slot->name);
+        st.compact_documents.erase(slot->name);
         for (auto& entry : update.delta) {
           auto id = entry->id;
           st.delta_bytes += encoded_size(*entry);

@@ -35,6 +35,8 @@ struct directory_state {
   std::map<std::string, app_view_ptr> views;
   /// Documents of the views, built on first read, dropped on update.
   std::unordered_map<std::string, app_documents> documents;
+  /// The same in the compact representation (X-Eureka-Accept: compact).
+  std::unordered_map<std::string, app_documents> compact_documents;
   status_counts totals;
   recent_changes<encoded_instance_ptr> changes;
   /// Current payloads by read key, dropped on every change.

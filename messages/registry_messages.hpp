@@ -124,16 +124,21 @@ enum class read_kind : uint8_t {
   svip,     // GET svips/{name}
 };
 
+/// `X-Eureka-Accept` (contract §1.3, §2.5): full, or the compact ("mini")
+/// instance form of the cache-backed reads.
+enum class representation : uint8_t { full, compact };
+
 struct read_query {
   read_kind kind = read_kind::all_apps;
   std::string name;
   payload_format format = payload_format::json;
   bool gzip = false;
+  representation repr = representation::full;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, read_query& x) {
-  return f(caf::meta::type_name("eureka.read_query"), x.kind, x.name, x.format, x.gzip);
+  return f(caf::meta::type_name("eureka.read_query"), x.kind, x.name, x.format, x.gzip, x.repr);
 }
 
 /// GET apps/{app}/{id} (app set) and GET instances/{id} (app empty).

@@ -113,8 +113,17 @@ struct fixture {
   }
 
   read_reply read(read_kind kind, std::string name = "",
-                  payload_format format = payload_format::json, bool gzip = false) {
-    return ask<read_reply>(dir, read_query{kind, std::move(name), format, gzip});
+                  payload_format format = payload_format::json, bool gzip = false,
+                  representation repr = representation::full) {
+    return ask<read_reply>(dir, read_query{kind, std::move(name), format, gzip, repr});
+  }
+
+  std::string compact(read_kind kind, std::string name = "",
+                      payload_format format = payload_format::json) {
+    auto r = read(kind, std::move(name), format, false, representation::compact);
+    BOOST_REQUIRE(r.outcome == read_outcome::ok);
+    BOOST_REQUIRE(r.body != nullptr);
+    return *r.body;
   }
 
   std::string body(read_kind kind, std::string name = "",
@@ -161,6 +170,49 @@ BOOST_AUTO_TEST_CASE(register_is_visible_at_once_everywhere) {
   BOOST_TEST((missing.outcome == read_outcome::not_found));
   BOOST_TEST(stats().instances == 1u);
   BOOST_TEST(stats().applications == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(compact_reads_are_their_own_never_stale_payloads) {
+  start();
+  do_register(make("i-1"));
+  auto full = body(read_kind::all_apps);
+  auto all = compact(read_kind::all_apps);
+  BOOST_TEST(all != full);
+  BOOST_TEST(contains(full, R"("leaseInfo")"));
+  BOOST_TEST(!contains(all, R"("leaseInfo")"));
+  BOOST_TEST(all.rfind(R"({"applications":{"application":[{"name":"APP","instance":[)", 0) == 0);
+  BOOST_TEST(contains(all, R"(],"versions__delta":"1","apps__hashcode":"UP_1_"}})"));
+  BOOST_TEST(body(read_kind::all_apps) == full); // the keys differ: each serves its own form
+  auto xml = compact(read_kind::all_apps, "", payload_format::xml);
+  BOOST_TEST(xml.rfind("<applications><application><name>APP</name><instance>", 0) == 0);
+  BOOST_TEST(!contains(xml, "\n"));
+  BOOST_TEST(compact(read_kind::app, "APP", payload_format::xml)
+                 .rfind("<application><name>APP</name><instance><instanceId>i-1", 0)
+             == 0);
+  BOOST_TEST(
+      compact(read_kind::app, "APP")
+          .rfind(R"({"application":{"name":"APP","instance":[{"instanceId":"i-1","app":"APP")", 0)
+      == 0);
+  BOOST_TEST(contains(compact(read_kind::vip, "vip-b"), R"("instanceId":"i-1")"));
+  BOOST_TEST(contains(compact(read_kind::svip, "svip", payload_format::xml), "<instanceId>i-1<"));
+  BOOST_TEST(contains(compact(read_kind::delta), R"("actionType":"ADDED")"));
+  auto gz = read(read_kind::all_apps, "", payload_format::json, true, representation::compact);
+  BOOST_TEST(gz.gzipped);
+  // a change is visible at once in the compact forms too (decisions.md 2)
+  auto st = ask<write_reply>(
+      dir, status_cmd{"APP", "i-1", instance_status::down, caf::none, false, false});
+  BOOST_TEST((st.outcome == write_outcome::ok));
+  BOOST_TEST(contains(compact(read_kind::all_apps), R"("status":"DOWN")"));
+  BOOST_TEST(
+      contains(compact(read_kind::app, "APP", payload_format::xml), "<status>DOWN</status>"));
+  BOOST_TEST(contains(compact(read_kind::vip, "vip-a"), R"("status":"DOWN")"));
+  do_cancel("APP", "i-1");
+  BOOST_TEST(
+      (read(read_kind::app, "APP", payload_format::json, false, representation::compact).outcome
+       == read_outcome::not_found));
+  BOOST_TEST(
+      compact(read_kind::vip, "vip-a")
+      == R"({"applications":{"application":[],"versions__delta":"-1","apps__hashcode":""}})");
 }
 
 BOOST_AUTO_TEST_CASE(writes_to_unknown_apps_and_instances_are_not_found) {
@@ -392,8 +444,8 @@ BOOST_AUTO_TEST_CASE(delta_shows_the_current_form_of_live_instances) {
   start();
   do_register(make("i-1"));
   BOOST_TEST(contains(body(read_kind::delta), R"("overriddenStatus":"UNKNOWN")"));
-  auto r = ask<write_reply>(dir, renew_cmd{"APP", "i-1", true, int64_t{1} << 50,
-                                           instance_status::out_of_service});
+  auto r = ask<write_reply>(
+      dir, renew_cmd{"APP", "i-1", true, int64_t{1} << 50, instance_status::out_of_service});
   BOOST_TEST((r.outcome == write_outcome::not_found));
   auto delta = body(read_kind::delta);
   BOOST_TEST(contains(delta, R"("overriddenStatus":"OUT_OF_SERVICE")"));
