@@ -331,6 +331,7 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
   v.content_type = field("Content-Type");
   v.content_encoding = field("Content-Encoding");
   v.replication = field("x-netflix-discovery-replication");
+  v.eureka_accept = field("X-Eureka-Accept");
   v.body = req.body();
   auto plan = plan_request(v, st.cfg, wall_ms());
   c.cur = request_ctx{plan.r.id, plan.format, req.keep_alive(), req.version() == 10, plan.r.head};

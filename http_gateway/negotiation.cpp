@@ -103,6 +103,20 @@ bool accepts_gzip(std::string_view accept_encoding) {
   return accept_encoding.find("gzip") != std::string_view::npos;
 }
 
+representation requested_representation(std::string_view eureka_accept) {
+  static constexpr std::string_view compact = "compact";
+  if (eureka_accept.size() != compact.size())
+    return representation::full;
+  for (size_t i = 0; i < compact.size(); ++i) {
+    auto c = eureka_accept[i];
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+    if (c != compact[i])
+      return representation::full;
+  }
+  return representation::compact;
+}
+
 bool is_replication(std::string_view header_value) {
   return header_value == "true";
 }

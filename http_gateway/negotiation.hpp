@@ -24,6 +24,11 @@ payload_format negotiated_format(std::string_view accept);
 /// E1/E2: gzip iff `Accept-Encoding` contains "gzip" (as the Java server).
 bool accepts_gzip(std::string_view accept_encoding);
 
+/// Cache-backed reads: `X-Eureka-Accept` as Java's EurekaAccept.fromString,
+/// i.e. "compact" in any letter case gives the compact representation;
+/// absent, empty, "full" or anything else gives full.
+representation requested_representation(std::string_view eureka_accept);
+
 /// `x-netflix-discovery-replication`: only the exact string "true" counts.
 bool is_replication(std::string_view header_value);
 

@@ -135,7 +135,8 @@ request_plan plan_request(const request_view &req, const gateway_config &cfg,
   auto cached_read = [&](read_kind kind, std::string name, bool gzip_allowed) {
     p.format = cached_read_format(req.accept);
     p.call = read_query{kind, std::move(name), p.format,
-                        gzip_allowed && accepts_gzip(req.accept_encoding)};
+                        gzip_allowed && accepts_gzip(req.accept_encoding),
+                        requested_representation(req.eureka_accept)};
   };
   switch (r.id) {
   case route_id::not_found:

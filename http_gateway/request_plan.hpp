@@ -25,6 +25,8 @@ struct request_view {
   std::string_view content_type;
   std::string_view content_encoding;
   std::string_view replication;
+  /// `X-Eureka-Accept`.
+  std::string_view eureka_accept;
   std::string_view body;
 };
 

@@ -461,4 +461,50 @@ BOOST_FIXTURE_TEST_CASE(single_elements_are_arrays_and_formats_agree, node_fixtu
   BOOST_TEST(x.find("i1")->metadata.at("k") == "v");
 }
 
+// X-Eureka-Accept: compact (contract §1.3, §2.5) on E1, E2, E3, E12, E13, JSON
+// and XML, plain and gzip; any other value is the full form.
+BOOST_FIXTURE_TEST_CASE(compact_representation, node_fixture) {
+  BOOST_REQUIRE(register_json("APP", instance_json(spec("APP", "i1", "h1"))).status == 204u);
+  for (auto base : bases) {
+    for (auto path : {"/apps", "/apps/delta", "/apps/APP", "/vips/app-vip", "/svips/app-svip"}) {
+      auto target = std::string{base} + path;
+      for (auto value : {"compact", "COMPACT"}) {
+        BOOST_TEST_CONTEXT(target << " X-Eureka-Accept: " << value) {
+          auto json = get(target, "application/json", {{"X-Eureka-Accept", value}});
+          BOOST_TEST(json.status == 200u);
+          BOOST_TEST(json.header("content-type") == json_type);
+          BOOST_TEST(json.body.find(R"("instanceId":"i1","app":"APP","ipAddr":"10.0.0.1")")
+                     != std::string::npos);
+          BOOST_TEST(json.body.find("leaseInfo") == std::string::npos);
+          BOOST_TEST(json.body.find("metadata") == std::string::npos);
+          auto xml = get(target, "application/xml", {{"X-Eureka-Accept", value}});
+          BOOST_TEST(xml.status == 200u);
+          BOOST_TEST(xml.header("content-type") == xml_type);
+          BOOST_TEST(xml.body.find("<instance><instanceId>i1</instanceId><app>APP</app>")
+                     != std::string::npos);
+          BOOST_TEST(xml.body.find('\n') == std::string::npos);
+          if (std::string_view{path}.rfind("/apps", 0) == 0
+              && std::string_view{path} != "/apps/APP") {
+            BOOST_TEST(json.body.find(R"({"applications":{"application":[{"name":"APP")") == 0u);
+            BOOST_TEST(xml.body.find("<applications><application><name>APP</name>") == 0u);
+            auto zipped = get(target, "application/json",
+                              {{"X-Eureka-Accept", value}, {"Accept-Encoding", "gzip"}});
+            BOOST_TEST(zipped.header("content-encoding") == "gzip");
+            auto plain = get(target, "application/json", {{"X-Eureka-Accept", value}});
+            BOOST_TEST(zipped.text() == plain.body);
+          }
+        }
+      }
+      for (auto value : {"full", "mini", ""}) {
+        BOOST_TEST_CONTEXT(target << " X-Eureka-Accept: " << value) {
+          auto r = get(target, "application/json", {{"X-Eureka-Accept", value}});
+          BOOST_TEST(r.body.find("leaseInfo") != std::string::npos);
+        }
+      }
+    }
+  }
+  BOOST_TEST(get("/eureka/apps/NOPE", "application/json", {{"X-Eureka-Accept", "compact"}}).status
+             == 404u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

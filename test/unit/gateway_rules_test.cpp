@@ -201,6 +201,18 @@ BOOST_AUTO_TEST_CASE(gzip_and_replication) {
   BOOST_TEST(!is_replication(""));
 }
 
+BOOST_AUTO_TEST_CASE(eureka_accept_header) {
+  // EurekaAccept.fromString: valueOf(name.toLowerCase()), anything else is full
+  BOOST_CHECK(requested_representation("compact") == representation::compact);
+  BOOST_CHECK(requested_representation("COMPACT") == representation::compact);
+  BOOST_CHECK(requested_representation("Compact") == representation::compact);
+  BOOST_CHECK(requested_representation("") == representation::full);
+  BOOST_CHECK(requested_representation("full") == representation::full);
+  BOOST_CHECK(requested_representation("mini") == representation::full);
+  BOOST_CHECK(requested_representation("compact2") == representation::full);
+  BOOST_CHECK(requested_representation("compac") == representation::full);
+}
+
 BOOST_AUTO_TEST_CASE(registration_media_types) {
   BOOST_CHECK(registration_media("application/json").format == body_format::json);
   BOOST_CHECK(registration_media("Application/XML; charset=UTF-8").format == body_format::xml);
@@ -236,6 +248,19 @@ BOOST_AUTO_TEST_CASE(reads) {
   BOOST_REQUIRE(q != nullptr);
   BOOST_TEST(!q->gzip); // gzip only for E1/E2
   BOOST_TEST(q->name == "FOO");
+  BOOST_CHECK(q->repr == representation::full);
+  v.eureka_accept = "Compact";
+  for (auto target : {"/eureka/apps", "/eureka/v2/apps/delta", "/eureka/apps/foo", "/eureka/vips/v",
+                      "/eureka/svips/s"}) {
+    v.target = target;
+    p = plan_request(v, gateway_config{}, 0);
+    q = std::get_if<read_query>(&p.call);
+    BOOST_REQUIRE(q != nullptr);
+    BOOST_CHECK(q->repr == representation::compact);
+  }
+  v.eureka_accept = "full";
+  p = plan_request(v, gateway_config{}, 0);
+  BOOST_CHECK(std::get<read_query>(p.call).repr == representation::full);
   v.target = "/eureka/instances/abc";
   v.accept = "*/*";
   p = plan_request(v, gateway_config{}, 0);
