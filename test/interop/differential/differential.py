@@ -349,8 +349,47 @@ def sort_blocks(lines, indent, tag, key_tag):
     return out[:first_block_at] + merged + out[first_block_at:]
 
 
+ONE_LINE_BLOCKS = {
+    "application": re.compile(r"<application>.*?</application>", re.S),
+    "instance": re.compile(r"<instance>.*?</instance>", re.S),
+}
+
+
+def sort_runs(text, tag, key_tag):
+    """One-line (compact, Jackson) XML: sort each contiguous run of sibling `<tag>` elements by
+    the text of their first `<key_tag>` child."""
+    pat, key = ONE_LINE_BLOCKS[tag], re.compile(r"<%s>(.*?)</%s>" % (key_tag, key_tag))
+    out, pos, run = [], 0, []
+
+    def flush():
+        run.sort(key=lambda b: (key.search(b).group(1) if key.search(b) else ""))
+        out.extend(run)
+        run.clear()
+    for m in pat.finditer(text):
+        if m.start() != pos:
+            flush()
+            out.append(text[pos:m.start()])
+        run.append(m.group(0))
+        pos = m.end()
+    flush()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def norm_xml_one_line(text):
+    """The compact representation (X-Eureka-Accept: compact) is Jackson XML on one line: the same
+    hash-map orders as above (applications by name, instances by id, metadata entries)."""
+    entry = re.compile(r"<([^>/\s]+)>.*?</\1>")
+    text = re.sub(r"<metadata>(.*?)</metadata>", lambda m: "<metadata>" + "".join(
+        sorted(e.group(0) for e in entry.finditer(m.group(1)))) + "</metadata>", text)
+    text = sort_runs(text, "application", "name")
+    return sort_runs(text, "instance", "instanceId")
+
+
 def norm_xml(text, now_ms):
     text = norm_time_text(text, now_ms)
+    if "\n" not in text and text.startswith(("<applications>", "<application>")):
+        return norm_xml_one_line(text)
     lines = text.split("\n")
     lines = sort_metadata(lines)
     # <applications> documents: apps at indent 2 (by <name>), their instances at indent 4
