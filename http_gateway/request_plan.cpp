@@ -23,12 +23,14 @@ std::string lower_trimmed(std::string_view s) {
 // Bad query values answer 400 where Java answers 500 (an exception from
 // valueOf / Long.valueOf): a 5xx makes clients fail over to another server
 // for what is the caller's mistake. Nothing is changed on bad input.
-http_response bad_value(std::string_view text) { return make_text(400, text); }
+http_response bad_value(std::string_view text) {
+  return make_text(400, text);
+}
 
 // Reads the optional lastDirtyTimestamp; false (with `err` set) if malformed.
-bool read_dirty_ts(const query_params &q, caf::optional<int64_t> &out,
-                   std::optional<http_response> &err) {
-  auto *v = find_param(q, "lastDirtyTimestamp");
+bool read_dirty_ts(const query_params& q, caf::optional<int64_t>& out,
+                   std::optional<http_response>& err) {
+  auto* v = find_param(q, "lastDirtyTimestamp");
   if (v == nullptr)
     return true;
   int64_t ts = 0;
@@ -51,8 +53,8 @@ http_response unparsable_body(std::string_view content_type) {
   size_t pos = 0;
   while (pos <= content_type.size()) {
     auto semi = content_type.find(';', pos);
-    auto part = content_type.substr(pos, semi == std::string_view::npos ? content_type.npos
-                                                                        : semi - pos);
+    auto part =
+        content_type.substr(pos, semi == std::string_view::npos ? content_type.npos : semi - pos);
     while (!part.empty() && (part.front() == ' ' || part.front() == '\t'))
       part.remove_prefix(1);
     while (!part.empty() && (part.back() == ' ' || part.back() == '\t'))
@@ -79,8 +81,8 @@ http_response unparsable_body(std::string_view content_type) {
   return make_response(400, echoed, "<error><message>cannot parse request body</message></error>");
 }
 
-void plan_register(const request_view &req, const gateway_config &cfg,
-                   int64_t now_ms, request_plan &p) {
+void plan_register(const request_view& req, const gateway_config& cfg, int64_t now_ms,
+                   request_plan& p) {
   auto media = registration_media(req.content_type);
   if (media.format == body_format::unsupported) {
     p.immediate = make_empty(415);
@@ -91,8 +93,7 @@ void plan_register(const request_view &req, const gateway_config &cfg,
   auto encoding = lower_trimmed(req.content_encoding);
   if (encoding == "gzip" || encoding == "x-gzip") {
     if (!codec::gzip_decompress(req.body, inflated, cfg.max_body_bytes)) {
-      p.immediate = make_text(
-          400, "cannot inflate gzip request body (malformed or too large)");
+      p.immediate = make_text(400, "cannot inflate gzip request body (malformed or too large)");
       return;
     }
     body = inflated;
@@ -105,32 +106,28 @@ void plan_register(const request_view &req, const gateway_config &cfg,
     converted = latin1_to_utf8(body);
     body = converted;
   }
-  auto decoded = media.format == body_format::json
-                     ? codec::decode_instance_json(body, now_ms)
-                     : codec::decode_instance_xml(body, now_ms);
+  auto decoded = media.format == body_format::json ? codec::decode_instance_json(body, now_ms)
+                                                   : codec::decode_instance_xml(body, now_ms);
   if (!decoded.ok) {
     p.immediate = unparsable_body(req.content_type);
     return;
   }
-  if (auto reason = codec::validate_registration(decoded.info, p.r.app);
-      !reason.empty()) {
+  if (auto reason = codec::validate_registration(decoded.info, p.r.app); !reason.empty()) {
     // The Java resource returns a bare string entity, under the negotiated
     // type (application/xml unless Accept asks for JSON).
     p.immediate = make_response(400, content_type_of(p.format), reason);
     return;
   }
-  p.call =
-      register_cmd{std::move(decoded.info), is_replication(req.replication)};
+  p.call = register_cmd{std::move(decoded.info), is_replication(req.replication)};
 }
 
 } // namespace
 
-request_plan plan_request(const request_view &req, const gateway_config &cfg,
-                          int64_t now_ms) {
+request_plan plan_request(const request_view& req, const gateway_config& cfg, int64_t now_ms) {
   request_plan p;
   p.r = route_request(req.method, req.target, cfg.base_paths);
   p.format = negotiated_format(req.accept);
-  auto &r = p.r;
+  auto& r = p.r;
   auto replication = is_replication(req.replication);
   auto cached_read = [&](read_kind kind, std::string name, bool gzip_allowed) {
     p.format = cached_read_format(req.accept);
@@ -179,7 +176,7 @@ request_plan plan_request(const request_view &req, const gateway_config &cfg,
       break;
     // `status` is accepted but unused (as in Java); an unknown
     // `overriddenstatus` is ignored rather than failing the heartbeat.
-    if (auto *os = find_param(r.query, "overriddenstatus")) {
+    if (auto* os = find_param(r.query, "overriddenstatus")) {
       instance_status s;
       if (parse_status_exact(*os, s))
         cmd.overridden_status = s;
@@ -197,7 +194,7 @@ request_plan plan_request(const request_view &req, const gateway_config &cfg,
     cmd.id = r.instance_id;
     cmd.is_replication = replication;
     cmd.remove = r.id == route_id::status_delete;
-    auto *v = find_param(r.query, "value");
+    auto* v = find_param(r.query, "value");
     if (v == nullptr && !cmd.remove) {
       p.immediate = bad_value("missing status value");
       break;
@@ -214,7 +211,7 @@ request_plan plan_request(const request_view &req, const gateway_config &cfg,
   case route_id::metadata: {
     metadata_cmd cmd{r.app, r.instance_id, {}};
     std::unordered_set<std::string_view> seen;
-    for (auto &[k, v] : r.query) // first value of each key, in request order
+    for (auto& [k, v] : r.query) // first value of each key, in request order
       if (seen.insert(k).second)
         cmd.entries.emplace_back(k, v);
     if (auto reason = codec::validate_metadata(cmd.entries); !reason.empty()) {
@@ -239,8 +236,7 @@ request_plan plan_request(const request_view &req, const gateway_config &cfg,
   return p;
 }
 
-http_response respond_write(route_id id, const write_reply &reply,
-                            payload_format format) {
+http_response respond_write(route_id id, const write_reply& reply, payload_format format) {
   switch (reply.outcome) {
   case write_outcome::ok:
     // Register answers 204 (backward compatibility, §1.5); the rest 200.
@@ -252,8 +248,7 @@ http_response respond_write(route_id id, const write_reply &reply,
     if (!reply.entity)
       return make_empty(409);
     if (format == payload_format::json)
-      return make_response(409, "application/json",
-                           codec::instance_document_json(*reply.entity));
+      return make_response(409, "application/json", codec::instance_document_json(*reply.entity));
     {
       // V1AwareInstanceInfoConverter: no request version is set while the 409
       // entity is written, so XML shows OUT_OF_SERVICE and UNKNOWN as DOWN
@@ -265,19 +260,17 @@ http_response respond_write(route_id id, const write_reply &reply,
       return make_response(409, "application/xml", codec::instance_document_xml(shown));
     }
   case write_outcome::rejected:
-    return bad_value(
-        fmt::format("metadata limits exceeded (at most {} entries, {} bytes)",
-                    max_metadata_entries, max_metadata_bytes));
+    return bad_value(fmt::format("metadata limits exceeded (at most {} entries, {} bytes)",
+                                 max_metadata_entries, max_metadata_bytes));
   case write_outcome::over_capacity:
     // A capacity limit of this node, not the caller's fault: 503 lets a
     // client try another node of the cluster.
-    return make_text(
-        503, "registry full: it holds the maximum number of applications");
+    return make_text(503, "registry full: it holds the maximum number of applications");
   }
   return make_empty(500);
 }
 
-http_response respond_read(const read_reply &reply, payload_format format) {
+http_response respond_read(const read_reply& reply, payload_format format) {
   switch (reply.outcome) {
   case read_outcome::ok: {
     http_response r;
