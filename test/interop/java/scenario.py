@@ -30,20 +30,20 @@ groups and are always killed. The last line is `N passed, M failed`.
 """
 
 import argparse
-import ctypes
 import json
 import os
 import shlex
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from harness import (  # noqa: E402  (test/interop/common/harness.py)
+    Aborted, Child, StepFailed, StepRunner, free_port, get_json, http, log, request_counts,
+    run_main)
 
 APP = "INTEROP-JAVA"          # spring.application.name=interop-java, upper-cased by Eureka
 SERVICE_ID = "interop-java"   # what the consumer passes to DiscoveryClient.getInstances()
@@ -71,193 +71,6 @@ ROUTES = {
     "status_update": "status_update",
     "status_delete": "status_delete",
 }
-REQUESTS_METRIC = "eureka_http_requests_total"
-
-
-class StepFailed(Exception):
-    pass
-
-
-class Aborted(BaseException):
-    """SIGTERM/SIGINT/overall deadline: unwind through every finally block."""
-
-
-def log(msg):
-    sys.stdout.write("[%s] %s\n" % (time.strftime("%H:%M:%S"), msg))
-    sys.stdout.flush()
-
-
-# ----------------------------------------------------------------------------------------------
-# processes
-
-
-try:
-    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl  # resolved before any fork
-except (OSError, AttributeError):
-    _PRCTL = None
-
-
-def _die_with_parent():
-    """preexec_fn: SIGKILL this child if the scenario itself is killed (Linux PR_SET_PDEATHSIG)."""
-    if _PRCTL is not None:
-        _PRCTL(1, int(signal.SIGKILL), 0, 0, 0)
-
-
-class Child:
-    """A child process in its own process group, output to a log file (and optionally a callback)."""
-
-    def __init__(self, name, argv, log_path, on_line=None, env=None):
-        self.name = name
-        self.argv = argv
-        self.log_path = log_path
-        self.lines = []
-        self._on_line = on_line
-        self._log = open(log_path, "w", encoding="utf-8", errors="replace")
-        log("starting %s: %s" % (name, " ".join(shlex.quote(a) for a in argv)))
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-            env=env,
-        )
-        self._reader = threading.Thread(target=self._read, name=name + "-reader", daemon=True)
-        self._reader.start()
-
-    def _read(self):
-        for raw in iter(self.proc.stdout.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            self.lines.append(line)
-            try:
-                self._log.write(line + "\n")
-                self._log.flush()
-            except ValueError:
-                pass
-            if self._on_line:
-                self._on_line(line)
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def signal(self, sig):
-        if self.alive():
-            try:
-                os.kill(self.proc.pid, sig)
-            except ProcessLookupError:
-                pass
-
-    def wait(self, timeout):
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def kill(self, grace=5.0):
-        """SIGTERM the whole group, then SIGKILL it after `grace` seconds."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                pass
-            if self.wait(grace) is None:
-                log("%s did not stop in %.0fs: SIGKILL" % (self.name, grace))
-        # The group may outlive its leader (forked helpers): always sweep it.
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.wait(5)
-        self._reader.join(timeout=2)
-        try:
-            self._log.close()
-        except Exception:
-            pass
-
-    def tail(self, n=60):
-        return self.lines[-n:] if n > 0 else []
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# ----------------------------------------------------------------------------------------------
-# HTTP
-
-
-def http(method, url, body=None, headers=None, timeout=5.0):
-    """Returns (status, body_text); status None on a transport error."""
-    data = None
-    hdrs = dict(headers or {})
-    if body is not None:
-        if isinstance(body, str):
-            data = body.encode()
-        elif isinstance(body, bytes):
-            data = body
-        else:
-            data = json.dumps(body).encode()
-        hdrs.setdefault("Content-Type", "application/json")
-    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as e:
-        try:
-            text = e.read().decode("utf-8", "replace")
-        except Exception:
-            text = ""
-        return e.code, text
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        return None, str(e)
-
-
-def get_json(url, timeout=5.0):
-    code, text = http("GET", url, headers={"Accept": "application/json"}, timeout=timeout)
-    if code != 200:
-        return code, None
-    try:
-        return code, json.loads(text)
-    except ValueError:
-        return code, None
-
-
-def parse_prometheus(text):
-    """{(name, frozenset(labels.items())): value} from Prometheus text format."""
-    out = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        labels = {}
-        if "{" in line:
-            name, rest = line.split("{", 1)
-            body, _, value = rest.rpartition("}")
-            i = 0
-            while i < len(body):
-                eq = body.index("=", i)
-                key = body[i:eq].strip().lstrip(",").strip()
-                j = eq + 2  # skip ="
-                val = []
-                while body[j] != '"':
-                    if body[j] == "\\":
-                        j += 1
-                    val.append(body[j])
-                    j += 1
-                labels[key] = "".join(val)
-                i = j + 1
-                while i < len(body) and body[i] in ", ":
-                    i += 1
-        else:
-            name, _, value = line.partition(" ")
-        try:
-            out[(name.strip(), frozenset(labels.items()))] = float(value.split()[0])
-        except (ValueError, IndexError):
-            pass
-    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -297,7 +110,7 @@ class Observer:
             return self.obs, self.count
 
 
-class Scenario:
+class Scenario(StepRunner):
     def __init__(self, args):
         self.args = args
         self.results = []       # (step, ok, detail)
@@ -314,28 +127,6 @@ class Scenario:
         self.token = "tok-%d-%d" % (os.getpid(), int(time.time()))  # provider metadata the consumer must see
         self.log_dir = args.log_dir or tempfile.mkdtemp(prefix="interop-java-")
         os.makedirs(self.log_dir, exist_ok=True)
-
-    # -- bookkeeping ----------------------------------------------------------------------------
-
-    def record(self, step, ok, detail):
-        self.results.append((step, ok, detail))
-        log("%s %s: %s" % ("PASS" if ok else "FAIL", step, detail))
-
-    def run_step(self, step, fn, prerequisite_ok=True):
-        if not prerequisite_ok:
-            self.record(step, False, "not run: a step it depends on failed")
-            return False
-        t0 = time.monotonic()
-        try:
-            detail = fn()
-            self.record(step, True, "%s (%.1fs)" % (detail, time.monotonic() - t0))
-            return True
-        except StepFailed as e:
-            self.record(step, False, "%s (%.1fs)" % (e, time.monotonic() - t0))
-            return False
-        except Exception as e:  # a bug in the driver must not hide the other steps
-            self.record(step, False, "driver error %s: %s" % (type(e).__name__, e))
-            return False
 
     # -- observations from the Java app ---------------------------------------------------------
 
@@ -412,13 +203,7 @@ class Scenario:
         code, text = http("GET", self.root + "/metrics", timeout=5.0)
         if code != 200:
             return None
-        out = {}
-        for (name, labels), value in parse_prometheus(text).items():
-            if name != REQUESTS_METRIC:
-                continue
-            lab = dict(labels)
-            out.setdefault(lab.get("route", ""), {})[lab.get("code", "")] = int(value)
-        return out
+        return request_counts(text)
 
     def metric(self, m, kind, code=None):
         codes = (m or {}).get(ROUTES[kind], {})
@@ -955,39 +740,26 @@ class Scenario:
     def run(self):
         try:
             ok = self.run_step("server_start", self.step_server_start)
-            reg = self.run_step("client_registration", self.step_client_registration, ok)
-            self.run_step("heartbeats", self.step_heartbeats, reg)
-            self.run_step("second_instance_via_delta", self.step_second_instance, reg)
-            self.run_step("full_vs_delta", self.step_full_vs_delta, reg)
-            self.run_step("status_override", self.step_status_override, reg)
-            cons = self.run_step("discovery_client_lookup", self.step_discovery_client, reg)
-            self.run_step("actuator_serviceregistry_status", self.step_actuator_status, reg and cons)
-            self.run_step("graceful_shutdown_cancel", self.step_graceful_shutdown, reg)
+            reg = self.run_step("client_registration", self.step_client_registration, prerequisite_ok=ok)
+            self.run_step("heartbeats", self.step_heartbeats, prerequisite_ok=reg)
+            self.run_step("second_instance_via_delta", self.step_second_instance, prerequisite_ok=reg)
+            self.run_step("full_vs_delta", self.step_full_vs_delta, prerequisite_ok=reg)
+            self.run_step("status_override", self.step_status_override, prerequisite_ok=reg)
+            cons = self.run_step("discovery_client_lookup", self.step_discovery_client, prerequisite_ok=reg)
+            self.run_step("actuator_serviceregistry_status", self.step_actuator_status,
+                          prerequisite_ok=reg and cons)
+            self.run_step("graceful_shutdown_cancel", self.step_graceful_shutdown, prerequisite_ok=reg)
             self.run_step("consumer_shutdown_cancel", self.step_consumer_shutdown,
-                          self.consumer is not None and self.consumer.alive())
+                          prerequisite_ok=self.consumer is not None and self.consumer.alive())
         except Aborted as e:
-            log("aborted: %s" % e)
-            done = {r[0] for r in self.results}
-            for step in STEPS:
-                if step not in done:
-                    self.record(step, False, "not run: aborted (%s)" % e)
+            self.record_aborted(STEPS, e)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            failed = [r for r in self.results if not r[1]]
-            if failed:
-                for child in (self.server, self.client, self.consumer):
-                    if child is not None:
-                        print("----- last lines of %s (%s) -----" % (child.name, child.log_path))
-                        for line in child.tail(self.args.tail):
-                            print(line)
-                print("----- end of logs -----")
-            for child in (self.consumer, self.client, self.server):
-                if child is not None:
-                    child.kill()
+            if self.any_failed():
+                self.print_tails((self.server, self.client, self.consumer), self.args.tail)
+            self.kill_all((self.consumer, self.client, self.server))
             log("logs in %s" % self.log_dir)
-        passed = sum(1 for r in self.results if r[1])
-        print("%d passed, %d failed" % (passed, len(self.results) - passed))
-        sys.stdout.flush()
+        passed = self.summary()
         return 0 if passed == len(self.results) else 1
 
 
@@ -1025,20 +797,7 @@ def main():
         if path is not None and not os.path.isfile(path):
             p.error("%s %s: no such file" % (what, path))
 
-    def abort(signum, _frame):
-        raise Aborted("signal %d" % signum)
-
-    def deadline(_signum, _frame):
-        raise Aborted("overall timeout of %.0fs" % args.overall_timeout)
-
-    signal.signal(signal.SIGTERM, abort)
-    signal.signal(signal.SIGINT, abort)
-    signal.signal(signal.SIGALRM, deadline)
-    signal.setitimer(signal.ITIMER_REAL, args.overall_timeout)
-    try:
-        return Scenario(args).run()
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+    return run_main(lambda: Scenario(args).run(), args.overall_timeout)
 
 
 if __name__ == "__main__":

@@ -26,194 +26,18 @@ groups and are always killed. The last line is `N passed, M failed`.
 """
 
 import argparse
-import ctypes
 import json
 import os
-import shlex
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 
-REQUESTS_METRIC = "eureka_http_requests_total"
-
-
-class StepFailed(Exception):
-    pass
-
-
-class Aborted(BaseException):
-    """SIGTERM/SIGINT/overall deadline: unwind through every finally block."""
-
-
-def log(msg):
-    sys.stdout.write("[%s] %s\n" % (time.strftime("%H:%M:%S"), msg))
-    sys.stdout.flush()
-
-
-# ----------------------------------------------------------------------------------------------
-# processes
-
-try:
-    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl  # resolved before any fork
-except (OSError, AttributeError):
-    _PRCTL = None
-
-
-def _die_with_parent():
-    """preexec_fn: SIGKILL this child if the scenario itself is killed (Linux PR_SET_PDEATHSIG)."""
-    if _PRCTL is not None:
-        _PRCTL(1, int(signal.SIGKILL), 0, 0, 0)
-
-
-class Child:
-    """A child process in its own process group; stdout+stderr to a log file and a line callback."""
-
-    def __init__(self, name, argv, log_path, on_line=None, stdin=False, cwd=None):
-        self.name = name
-        self.log_path = log_path
-        self.lines = []
-        self._on_line = on_line
-        self._log = open(log_path, "w", encoding="utf-8", errors="replace")
-        log("starting %s: %s" % (name, " ".join(shlex.quote(a) for a in argv)))
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-            cwd=cwd,
-        )
-        self._reader = threading.Thread(target=self._read, name=name + "-reader", daemon=True)
-        self._reader.start()
-
-    def _read(self):
-        for raw in iter(self.proc.stdout.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            self.lines.append(line)
-            try:
-                self._log.write(line + "\n")
-                self._log.flush()
-            except ValueError:
-                pass
-            if self._on_line:
-                self._on_line(line)
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def send(self, text):
-        try:
-            self.proc.stdin.write((text + "\n").encode())
-            self.proc.stdin.flush()
-        except (BrokenPipeError, OSError, AttributeError, ValueError):
-            pass
-
-    def signal_term(self):
-        if self.proc.poll() is None:
-            try:
-                os.kill(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-
-    def wait(self, timeout):
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
-
-    def kill(self, grace=3.0):
-        """SIGTERM the whole group, then SIGKILL it after `grace` seconds."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                pass
-            if self.wait(grace) is None:
-                log("%s did not stop in %.0fs: SIGKILL" % (self.name, grace))
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        self.wait(5)
-        self._reader.join(timeout=2)
-        for f in (self.proc.stdin, self._log):
-            try:
-                if f is not None:
-                    f.close()
-            except Exception:
-                pass
-
-    def tail(self, n=60):
-        return self.lines[-n:] if n > 0 else []
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# ----------------------------------------------------------------------------------------------
-# HTTP
-
-
-def http(method, url, body=None, headers=None, timeout=5.0):
-    """Returns (status, body_text); status None on a transport error."""
-    data = None
-    hdrs = dict(headers or {})
-    if body is not None:
-        data = body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        hdrs.setdefault("Content-Type", "application/json")
-    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as e:
-        try:
-            text = e.read().decode("utf-8", "replace")
-        except Exception:
-            text = ""
-        return e.code, text
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        return None, str(e)
-
-
-def get_json(url, timeout=5.0):
-    code, text = http("GET", url, headers={"Accept": "application/json"}, timeout=timeout)
-    if code != 200:
-        return code, None
-    try:
-        return code, json.loads(text)
-    except ValueError:
-        return code, None
-
-
-def parse_metrics(text):
-    """{route: {code: count}} of eureka_http_requests_total from Prometheus text."""
-    out = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line.startswith(REQUESTS_METRIC + "{"):
-            continue
-        body, _, value = line[len(REQUESTS_METRIC) + 1:].rpartition("}")
-        labels = {}
-        for part in body.split(","):
-            k, _, v = part.partition("=")
-            labels[k.strip()] = v.strip().strip('"')
-        try:
-            n = int(float(value.split()[0]))
-        except (ValueError, IndexError):
-            continue
-        out.setdefault(labels.get("route", ""), {})[labels.get("code", "")] = n
-    return out
-
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from harness import (  # noqa: E402  (test/interop/common/harness.py)
+    Aborted, Child, StepFailed, StepRunner, free_port, get_json, http, log, request_counts,
+    run_main, wait_for)
 
 # ----------------------------------------------------------------------------------------------
 # the js client process
@@ -256,7 +80,7 @@ class JsClient:
     def start(self):
         sc = self._scenario
         self.child = Child(self.name, self._argv, os.path.join(sc.log_dir, self.name + ".log"),
-                           on_line=self._on_line, stdin=True, cwd=sc.here)
+                           on_line=self._on_line, stdin=True, cwd=sc.here, kill_grace=3.0)
 
     def _on_line(self, line):
         tag, _, payload = line.partition(" ")
@@ -317,7 +141,7 @@ class JsClient:
 # the scenario
 
 
-class Scenario:
+class Scenario(StepRunner):
     def __init__(self, args):
         self.args = args
         self.here = os.path.dirname(os.path.abspath(__file__))
@@ -332,42 +156,11 @@ class Scenario:
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
-    def record(self, step, ok, detail):
-        self.results.append((step, ok, detail))
-        log("%s %s: %s" % ("PASS" if ok else "FAIL", step, detail))
-
-    def run_step(self, step, fn, *fn_args, prerequisite_ok=True):
-        if not prerequisite_ok:
-            self.record(step, False, "not run: a step it depends on failed")
-            return False
-        t0 = time.monotonic()
-        try:
-            detail = fn(*fn_args)
-            self.record(step, True, "%s (%.1fs)" % (detail, time.monotonic() - t0))
-            return True
-        except StepFailed as e:
-            self.record(step, False, "%s (%.1fs)" % (e, time.monotonic() - t0))
-            return False
-        except Exception as e:  # a bug in the driver must not hide the other steps
-            self.record(step, False, "driver error %s: %s" % (type(e).__name__, e))
-            return False
-
     def wait_for(self, what, predicate, timeout, client=None):
-        """Polls predicate() (returns a truthy value when satisfied) until the deadline."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value:
-                return value
-            if client is not None and client.child is not None and not client.child.alive():
-                raise StepFailed("%s exited (code %s) while waiting for %s"
-                                 % (client.name, client.child.proc.returncode, what))
-            if not self.server.alive():
-                raise StepFailed("the node exited (code %s) while waiting for %s"
-                                 % (self.server.proc.returncode, what))
-            if time.monotonic() >= deadline:
-                raise StepFailed("no %s within %.0fs" % (what, timeout))
-            time.sleep(0.1)
+        """Polls predicate() (returns a truthy value when satisfied) until the deadline; fails at
+        once when the client (if given) or the node exits."""
+        watch = [(client.name, client.child)] if client is not None else []
+        return wait_for(what, predicate, timeout, watch=watch + [("the node", self.server)])
 
     # -- server side ----------------------------------------------------------------------------
 
@@ -384,7 +177,7 @@ class Scenario:
         code, text = http("GET", self.root + "/metrics")
         if code != 200:
             raise StepFailed("GET /metrics answered %s" % code)
-        return parse_metrics(text)
+        return request_counts(text)
 
     @staticmethod
     def grew(before, after, route, code):
@@ -421,7 +214,7 @@ class Scenario:
         argv = [self.args.node, "--server.port=%d" % self.port, "--server.address=127.0.0.1",
                 "--eureka.server.eviction-interval-timer-in-ms=1000",
                 "--eureka.server.enable-self-preservation=false"] + self.args.node_arg
-        self.server = Child("node", argv, os.path.join(self.log_dir, "node.log"))
+        self.server = Child("node", argv, os.path.join(self.log_dir, "node.log"), kill_grace=3.0)
         deadline = time.monotonic() + 20
         last = None
         while time.monotonic() < deadline:
@@ -700,7 +493,7 @@ class Scenario:
         base = self.base(c.service_path)
         m0 = self.metrics()
         mark = c.mark()
-        c.child.send("stop")
+        c.child.send("stop", ignore_errors=True)
         ev = self.wait_for("stop() callback", lambda: c.evs("stop_cb", mark), 5)[0]
         if ev["err"] is not None:
             raise StepFailed("stop() callback error: %s" % ev["err"])
@@ -725,7 +518,7 @@ class Scenario:
         for c in self.clients:
             if c.child is not None:
                 c.child.kill()
-        self.server.signal_term()
+        self.server.signal(signal.SIGTERM)
         rc = self.server.wait(10)
         if rc is None:
             raise StepFailed("the node did not stop within 10s of SIGTERM")
@@ -770,20 +563,11 @@ class Scenario:
             self.record("aborted", False, str(e))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            if any(not r[1] for r in self.results):
-                for child in [self.server] + [c.child for c in self.clients if c.child]:
-                    if child is not None:
-                        print("----- last lines of %s (%s) -----" % (child.name, child.log_path))
-                        for line in child.tail(self.args.tail):
-                            print(line)
-                print("----- end of logs -----")
-            for child in [c.child for c in self.clients if c.child] + [self.server]:
-                if child is not None:
-                    child.kill()
+            if self.any_failed():
+                self.print_tails([self.server] + [c.child for c in self.clients if c.child], self.args.tail)
+            self.kill_all([c.child for c in self.clients if c.child] + [self.server])
             log("logs in %s" % self.log_dir)
-        passed = sum(1 for r in self.results if r[1])
-        print("%d passed, %d failed" % (passed, len(self.results) - passed))
-        sys.stdout.flush()
+        passed = self.summary()
         return 0 if passed == len(self.results) else 1
 
 
@@ -799,20 +583,7 @@ def main():
     if not os.path.isfile(args.node):
         p.error("--node %s: no such file" % args.node)
 
-    def abort(signum, _frame):
-        raise Aborted("signal %d" % signum)
-
-    def deadline(_signum, _frame):
-        raise Aborted("overall timeout of %.0fs" % args.overall_timeout)
-
-    signal.signal(signal.SIGTERM, abort)
-    signal.signal(signal.SIGINT, abort)
-    signal.signal(signal.SIGALRM, deadline)
-    signal.setitimer(signal.ITIMER_REAL, args.overall_timeout)
-    try:
-        return Scenario(args).run()
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+    return run_main(lambda: Scenario(args).run(), args.overall_timeout)
 
 
 if __name__ == "__main__":

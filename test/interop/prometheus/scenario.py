@@ -36,21 +36,20 @@ groups and are always killed. Everything listens on 127.0.0.1. The last line is 
 """
 
 import argparse
-import ctypes
 import json
 import os
-import shlex
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
+from harness import (  # noqa: E402  (test/interop/common/harness.py)
+    Aborted, Child, StepFailed, StepRunner, free_port, http, log, metric_sum, parse_prometheus,
+    run_main)
 
 STEPS = [
     "node_start",
@@ -70,168 +69,6 @@ STEPS = [
 JOB = "eureka"
 JOB_UP = "eureka-v2-up"
 META = "__meta_eureka_app_instance_"
-
-
-class StepFailed(Exception):
-    pass
-
-
-class Aborted(BaseException):
-    """SIGTERM/SIGINT/overall deadline: unwind through every finally block."""
-
-
-def log(msg):
-    sys.stdout.write("[%s] %s\n" % (time.strftime("%H:%M:%S"), msg))
-    sys.stdout.flush()
-
-
-# ----------------------------------------------------------------------------------------------
-# processes
-
-try:
-    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl  # resolved before any fork
-except (OSError, AttributeError):
-    _PRCTL = None
-
-
-def _die_with_parent():
-    """preexec_fn: SIGKILL this child if the scenario itself is killed (Linux PR_SET_PDEATHSIG)."""
-    if _PRCTL is not None:
-        _PRCTL(1, int(signal.SIGKILL), 0, 0, 0)
-
-
-class Child:
-    """A child process in its own process group, its output collected and written to a log file."""
-
-    def __init__(self, name, argv, log_path):
-        self.name = name
-        self.log_path = log_path
-        self.lines = []
-        self._log = open(log_path, "w", encoding="utf-8", errors="replace")
-        log("starting %s: %s" % (name, " ".join(shlex.quote(a) for a in argv)))
-        self.proc = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
-        self._reader = threading.Thread(target=self._read, name=name + "-reader", daemon=True)
-        self._reader.start()
-
-    def _read(self):
-        for raw in iter(self.proc.stdout.readline, b""):
-            line = raw.decode("utf-8", "replace").rstrip("\n")
-            self.lines.append(line)
-            try:
-                self._log.write(line + "\n")
-                self._log.flush()
-            except ValueError:
-                pass
-
-    def alive(self):
-        return self.proc.poll() is None
-
-    def kill(self, grace=5.0):
-        """SIGTERM the whole group, then SIGKILL it after `grace` seconds."""
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                self.proc.wait(timeout=grace)
-            except subprocess.TimeoutExpired:
-                log("%s did not stop in %.0fs: SIGKILL" % (self.name, grace))
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        self._reader.join(timeout=2)
-        try:
-            self._log.close()
-        except Exception:
-            pass
-
-    def tail(self, n):
-        return self.lines[-n:] if n > 0 else []
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-# ----------------------------------------------------------------------------------------------
-# HTTP
-
-
-def http(method, url, body=None, headers=None, timeout=5.0):
-    """Returns (status, body_text); status None on a transport error."""
-    data = None
-    hdrs = dict(headers or {})
-    if body is not None:
-        data = json.dumps(body).encode()
-        hdrs.setdefault("Content-Type", "application/json")
-    req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
-    try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
-            return r.status, r.read().decode("utf-8", "replace")
-    except urllib.error.HTTPError as e:
-        try:
-            text = e.read().decode("utf-8", "replace")
-        except Exception:
-            text = ""
-        return e.code, text
-    except (urllib.error.URLError, OSError, ValueError) as e:
-        return None, str(e)
-
-
-def parse_prometheus(text):
-    """[(name, {labels}, value)] from Prometheus text exposition format."""
-    out = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        labels = {}
-        if "{" in line:
-            name, rest = line.split("{", 1)
-            body, _, value = rest.rpartition("}")
-            i = 0
-            while i < len(body):
-                eq = body.index("=", i)
-                key = body[i:eq].strip().lstrip(",").strip()
-                j = eq + 2  # skip ="
-                val = []
-                while body[j] != '"':
-                    if body[j] == "\\":
-                        j += 1
-                    val.append(body[j])
-                    j += 1
-                labels[key] = "".join(val)
-                i = j + 1
-                while i < len(body) and body[i] in ", ":
-                    i += 1
-        else:
-            name, _, value = line.partition(" ")
-        try:
-            out.append((name.strip(), labels, float(value.split()[0])))
-        except (ValueError, IndexError):
-            pass
-    return out
-
-
-def metric_sum(samples, name, **labels):
-    """Sum of the samples called `name` whose labels include `labels`; None when there are none."""
-    vals = [v for n, lab, v in samples if n == name and all(lab.get(k) == x for k, x in labels.items())]
-    return sum(vals) if vals else None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -278,7 +115,7 @@ class Heartbeats(threading.Thread):
             return sum(c.get(200, 0) for c in self.codes.values())
 
 
-class Scenario:
+class Scenario(StepRunner):
     def __init__(self, args):
         self.args = args
         self.results = []
@@ -294,26 +131,6 @@ class Scenario:
         self.prom_version = None
 
     # -- bookkeeping ----------------------------------------------------------------------------
-
-    def record(self, step, ok, detail):
-        self.results.append((step, ok, detail))
-        log("%s %s: %s" % ("PASS" if ok else "FAIL", step, detail))
-
-    def run_step(self, step, fn, prerequisite_ok=True):
-        if not prerequisite_ok:
-            self.record(step, False, "not run: a step it depends on failed")
-            return False
-        t0 = time.monotonic()
-        try:
-            detail = fn()
-            self.record(step, True, "%s (%.1fs)" % (detail, time.monotonic() - t0))
-            return True
-        except StepFailed as e:
-            self.record(step, False, "%s (%.1fs)" % (e, time.monotonic() - t0))
-            return False
-        except Exception as e:  # a bug in the driver must not hide the other steps
-            self.record(step, False, "driver error %s: %s" % (type(e).__name__, e))
-            return False
 
     def check_alive(self):
         for child in (self.node, self.prom):
@@ -798,47 +615,34 @@ scrape_configs:
         t0 = time.monotonic()
         try:
             ok = self.run_step("node_start", self.step_node_start)
-            ok = self.run_step("register", self.step_register, ok)
-            self.run_step("refuse_non_xml", self.step_refuse_non_xml, ok)
-            ok = self.run_step("prometheus_start", self.step_prometheus_start, ok)
-            ok = self.run_step("discovery_labels", self.step_discovery_labels, ok)
-            self.run_step("scrape_via_discovery", self.step_scrape_via_discovery, ok)
-            self.run_step("v2_keep_up", self.step_v2_keep_up, ok)
-            ok = self.run_step("status_and_metadata", self.step_status_and_metadata, ok)
-            ok = self.run_step("cancel", self.step_cancel, ok)
-            ok = self.run_step("register_new", self.step_register_new, ok)
-            ok = self.run_step("lease_expiry", self.step_lease_expiry, ok)
-            ok = self.run_step("empty_registry", self.step_empty_registry, ok)
-            self.run_step("sd_health", self.step_sd_health, ok)
+            ok = self.run_step("register", self.step_register, prerequisite_ok=ok)
+            self.run_step("refuse_non_xml", self.step_refuse_non_xml, prerequisite_ok=ok)
+            ok = self.run_step("prometheus_start", self.step_prometheus_start, prerequisite_ok=ok)
+            ok = self.run_step("discovery_labels", self.step_discovery_labels, prerequisite_ok=ok)
+            self.run_step("scrape_via_discovery", self.step_scrape_via_discovery, prerequisite_ok=ok)
+            self.run_step("v2_keep_up", self.step_v2_keep_up, prerequisite_ok=ok)
+            ok = self.run_step("status_and_metadata", self.step_status_and_metadata, prerequisite_ok=ok)
+            ok = self.run_step("cancel", self.step_cancel, prerequisite_ok=ok)
+            ok = self.run_step("register_new", self.step_register_new, prerequisite_ok=ok)
+            ok = self.run_step("lease_expiry", self.step_lease_expiry, prerequisite_ok=ok)
+            ok = self.run_step("empty_registry", self.step_empty_registry, prerequisite_ok=ok)
+            self.run_step("sd_health", self.step_sd_health, prerequisite_ok=ok)
         except Aborted as e:
-            log("aborted: %s" % e)
-            done = {r[0] for r in self.results}
-            for step in STEPS:
-                if step not in done:
-                    self.record(step, False, "not run: aborted (%s)" % e)
+            self.record_aborted(STEPS, e)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             if self.heartbeats is not None:
                 self.heartbeats.stop_event.set()
-            failed = [r for r in self.results if not r[1]]
+            failed = self.any_failed()
             if failed:
-                for child in (self.node, self.prom):
-                    if child is not None:
-                        print("----- last lines of %s (%s) -----" % (child.name, child.log_path))
-                        for line in child.tail(self.args.tail):
-                            print(line)
-                print("----- end of logs -----")
-            for child in (self.prom, self.node):
-                if child is not None:
-                    child.kill()
+                self.print_tails((self.node, self.prom), self.args.tail)
+            self.kill_all((self.prom, self.node))
             if failed or self.args.keep:
                 log("logs and Prometheus config in %s" % self.work_dir)
             else:
                 shutil.rmtree(self.work_dir, ignore_errors=True)
-        passed = sum(1 for r in self.results if r[1])
         log("Prometheus %s, %.1fs" % (self.prom_version, time.monotonic() - t0))
-        print("%d passed, %d failed" % (passed, len(self.results) - passed))
-        sys.stdout.flush()
+        passed = self.summary()
         return 0 if passed == len(self.results) == len(STEPS) else 1
 
 
@@ -861,20 +665,7 @@ def main():
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
             p.error("%s %s: no such executable" % (what, path))
 
-    def abort(signum, _frame):
-        raise Aborted("signal %d" % signum)
-
-    def deadline(_signum, _frame):
-        raise Aborted("overall timeout of %.0fs" % args.overall_timeout)
-
-    signal.signal(signal.SIGTERM, abort)
-    signal.signal(signal.SIGINT, abort)
-    signal.signal(signal.SIGALRM, deadline)
-    signal.setitimer(signal.ITIMER_REAL, args.overall_timeout)
-    try:
-        return Scenario(args).run()
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+    return run_main(lambda: Scenario(args).run(), args.overall_timeout)
 
 
 if __name__ == "__main__":
