@@ -32,6 +32,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.error
 import urllib.request
 
@@ -215,6 +216,35 @@ def get_json(url, timeout=5.0):
         return code, json.loads(text)
     except ValueError:
         return code, None
+
+
+def server_instance(base, app, iid):
+    """(code, instance dict) from GET <base>/apps/APP/ID (JSON); the id percent-encoded."""
+    code, doc = get_json("%s/apps/%s/%s" % (base, app, urllib.parse.quote(iid, safe="")))
+    if code == 200 and doc is not None:
+        return code, doc.get("instance")
+    return code, None
+
+
+# ----------------------------------------------------------------------------------------------
+# OBSERVED documents of the client programs (java, python): {"apps": {APP: [{"id": ...}]},
+# "requests": {op: {code: count}}}
+
+
+def observed_instance(doc, app, iid):
+    """The instance `iid` of `app` in an OBSERVED document, or None."""
+    for inst in (doc.get("apps") or {}).get(app, []):
+        if inst.get("id") == iid:
+            return inst
+    return None
+
+
+def observed_requests(doc, op, code=None):
+    """How many `op` requests the client counted (with status `code`, or any)."""
+    codes = (doc.get("requests") or {}).get(op, {})
+    if code is None:
+        return sum(codes.values())
+    return codes.get(str(code), 0)
 
 
 # ----------------------------------------------------------------------------------------------

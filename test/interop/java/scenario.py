@@ -42,8 +42,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from harness import (  # noqa: E402  (test/interop/common/harness.py)
-    Aborted, Child, StepFailed, StepRunner, free_port, get_json, http, log, request_counts,
-    run_main)
+    Aborted, Child, StepFailed, StepRunner, free_port, get_json, http, log, observed_instance,
+    observed_requests, request_counts, run_main, server_instance)
 
 APP = "INTEROP-JAVA"          # spring.application.name=interop-java, upper-cased by Eureka
 SERVICE_ID = "interop-java"   # what the consumer passes to DiscoveryClient.getInstances()
@@ -166,28 +166,14 @@ class Scenario(StepRunner):
         if child is not None and not child.alive():
             raise StepFailed("the Java %s exited (code %s)" % (who, child.proc.returncode))
 
-    @staticmethod
-    def observed_instance(doc, app, iid):
-        for inst in (doc.get("apps") or {}).get(app, []):
-            if inst.get("id") == iid:
-                return inst
-        return None
+    observed_instance = staticmethod(observed_instance)
 
-    @staticmethod
-    def req_count(doc, op, code=None):
-        codes = (doc.get("requests") or {}).get(op, {})
-        if code is None:
-            return sum(codes.values())
-        return codes.get(str(code), 0)
+    req_count = staticmethod(observed_requests)
 
     # -- server side ----------------------------------------------------------------------------
 
     def server_instance(self, app, iid):
-        """(code, instance dict) from GET <base>/apps/APP/ID."""
-        code, doc = get_json("%s/apps/%s/%s" % (self.base, app, urllib.parse.quote(iid, safe="")))
-        if code == 200 and doc is not None:
-            return code, doc.get("instance")
-        return code, None
+        return server_instance(self.base, app, iid)
 
     def server_app_instances(self, app):
         code, doc = get_json("%s/apps/%s" % (self.base, app))

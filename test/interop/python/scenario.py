@@ -49,8 +49,8 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from harness import (  # noqa: E402  (test/interop/common/harness.py)
-    Aborted, Child, StepFailed, StepRunner, check, free_port, get_json, http, log, request_counts,
-    run_main)
+    Aborted, Child, StepFailed, StepRunner, check, free_port, get_json, http, log,
+    observed_instance, observed_requests, request_counts, run_main, server_instance)
 
 APP = "INTEROP-PYTHON"            # app_name="interop-python", upper-cased by the library
 VIP = "interop-python"            # the library's default vipAddress: the app name, lower case
@@ -230,28 +230,14 @@ class Scenario(StepRunner):
         raise StepFailed("client did not observe %s within %.0fs; last OBSERVED: %s"
                          % (what, timeout, json.dumps(doc)[:1500] if doc else None))
 
-    @staticmethod
-    def seen(doc, app, iid):
-        for inst in (doc.get("apps") or {}).get(app, []):
-            if inst.get("id") == iid:
-                return inst
-        return None
+    seen = staticmethod(observed_instance)
 
-    @staticmethod
-    def req(doc, op, code=None):
-        codes = (doc.get("requests") or {}).get(op, {})
-        if code is None:
-            return sum(codes.values())
-        return codes.get(str(code), 0)
+    req = staticmethod(observed_requests)
 
     # -- server side ----------------------------------------------------------------------------
 
     def server_instance(self, app, iid):
-        """(code, instance dict) from GET <base>/apps/APP/ID (JSON)."""
-        code, doc = get_json("%s/apps/%s/%s" % (self.base, app, urllib.parse.quote(iid, safe="")))
-        if code == 200 and doc is not None:
-            return code, doc.get("instance")
-        return code, None
+        return server_instance(self.base, app, iid)
 
     def server_hash(self):
         code, doc = get_json(self.base + "/apps")
