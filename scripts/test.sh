@@ -8,5 +8,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh" debug-asan
 export UBSAN_OPTIONS="suppressions=$root/test/ubsan.supp:print_stacktrace=1:halt_on_error=1"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
+export LSAN_OPTIONS="suppressions=$root/test/lsan.supp"
 cd "$root/build/debug-asan"
 ctest --output-on-failure --timeout 900 "$@"
