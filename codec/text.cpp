@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/text.hpp"
+#include "common/utf8.hpp"
 
 namespace eureka::codec::detail {
 
@@ -24,52 +25,17 @@ void append_java_hex(std::string& out, uint32_t v) {
     out += buf[--n];
 }
 
-/// Decodes one UTF-8 sequence at `s[i]`; returns its length (1 for an invalid
-/// byte, whose value is then returned as the code point).
+/// Decodes one UTF-8 sequence at `s[i]`; returns its length (1 for a byte that
+/// does not start a well-formed sequence, whose value is then returned as the
+/// code point, like ISO-8859-1).
 size_t decode_utf8(std::string_view s, size_t i, uint32_t& cp) {
-  auto b0 = static_cast<unsigned char>(s[i]);
-  auto cont = [&](size_t k) {
-    return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  };
-  auto bits = [&](size_t k) { return static_cast<uint32_t>(s[i + k]) & 0x3F; };
-  if (b0 < 0x80) {
-    cp = b0;
-    return 1;
+  char32_t c = 0;
+  if (auto len = utf8::decode(s, i, c); len > 0) {
+    cp = c;
+    return len;
   }
-  if (b0 >= 0xC2 && b0 <= 0xDF && cont(1)) {
-    cp = ((b0 & 0x1Fu) << 6) | bits(1);
-    return 2;
-  }
-  if (b0 >= 0xE0 && b0 <= 0xEF && cont(1) && cont(2)) {
-    cp = ((b0 & 0x0Fu) << 12) | (bits(1) << 6) | bits(2);
-    if (cp >= 0x800)
-      return 3;
-  }
-  if (b0 >= 0xF0 && b0 <= 0xF4 && cont(1) && cont(2) && cont(3)) {
-    cp = ((b0 & 0x07u) << 18) | (bits(1) << 12) | (bits(2) << 6) | bits(3);
-    if (cp >= 0x10000 && cp <= 0x10FFFF)
-      return 4;
-  }
-  cp = b0;
+  cp = static_cast<unsigned char>(s[i]);
   return 1;
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 struct int_pair {
@@ -252,7 +218,7 @@ std::string encode_xml_name(std::string_view name) {
       for (int shift = 12; shift >= 0; shift -= 4)
         out += hex_lower[(c >> shift) & 0xF];
     } else {
-      append_utf8(out, c); // never a surrogate: those are not name characters
+      utf8::append(out, c); // never a surrogate: those are not name characters
     }
   }
   return out;
@@ -266,7 +232,7 @@ std::string decode_xml_name(std::string_view name) {
   uint32_t pending_high = 0; // a high surrogate from `_.d8xx` awaiting its pair
   auto flush_pending = [&] {
     if (pending_high != 0) {
-      append_utf8(out, 0xFFFD);
+      utf8::append(out, 0xFFFD);
       pending_high = 0;
     }
   };
@@ -292,14 +258,14 @@ std::string decode_xml_name(std::string_view name) {
             pending_high = unit;
           } else if (unit >= 0xDC00 && unit <= 0xDFFF) {
             if (pending_high != 0) {
-              append_utf8(out, 0x10000 + ((pending_high - 0xD800) << 10) + (unit - 0xDC00));
+              utf8::append(out, 0x10000 + ((pending_high - 0xD800) << 10) + (unit - 0xDC00));
               pending_high = 0;
             } else {
-              append_utf8(out, 0xFFFD);
+              utf8::append(out, 0xFFFD);
             }
           } else {
             flush_pending();
-            append_utf8(out, unit);
+            utf8::append(out, unit);
           }
           i += 5;
           continue;
@@ -346,6 +312,19 @@ opt_string spring_instance_id(const instance_info& x) {
     return v;
   }
   return caf::none;
+}
+
+long first_non_xml_char(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    char32_t cp = 0;
+    auto len = utf8::decode(s, i, cp);
+    if (len == 0)
+      return static_cast<unsigned char>(s[i]);
+    if (!is_xml_char(cp))
+      return static_cast<long>(cp);
+    i += len;
+  }
+  return -1;
 }
 
 void append_int(std::string& out, int64_t v) {

@@ -26,6 +26,20 @@ void append_json_string(std::string& out, std::string_view s);
 /// tables; those depend on the JDK version and are copied verbatim here.)
 void append_xml_text(std::string& out, std::string_view s);
 
+/// XML 1.0's Char production: tab, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and
+/// U+10000-U+10FFFF. Nothing else may appear in a document, raw or as a
+/// character reference. (DEL and C1 controls are allowed, merely discouraged.)
+constexpr bool is_xml_char(uint32_t cp) {
+  return cp == '\t' || cp == '\n' || cp == '\r' || (cp >= 0x20 && cp <= 0xD7FF)
+         || (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+/// The first character of `s` that XML 1.0 cannot carry (not is_xml_char),
+/// as its code point, or -1 when there is none. A byte that is not part of
+/// well-formed UTF-8 (see common/utf8.hpp) is no character either and is
+/// returned as its byte value (0x80-0xFF).
+long first_non_xml_char(std::string_view s);
+
 /// XStream 1.4 XmlFriendlyNameCoder.encodeNode with Eureka's replacements:
 /// `$` -> `_-`, `_` -> `__`, and (only once the fast path has been left, as in
 /// XStream) UTF-16 units that are not valid XML name characters -> `_.XXXX`.

@@ -1,19 +1,107 @@
 // Registration bodies in XML, read as XStream's Converters.InstanceInfoConverter
 // does (contract §2.6), with pugixml. Input is untrusted: it must be valid
-// UTF-8, pugixml never expands DTD entities and parses without recursion, and
-// nothing escapes the function.
+// UTF-8 holding only characters XML 1.0 allows (raw or as references), pugixml
+// never expands DTD entities and parses without recursion, and nothing escapes
+// the function.
+#include <algorithm>
 #include <limits>
+#include <utility>
 
+#include <fmt/format.h>
 #include <pugixml.hpp>
 #include <simdjson.h>
 
 #include "codec/instance_codec.hpp"
 #include "codec/text.hpp"
 #include "common/text.hpp"
+#include "common/utf8.hpp"
 
 namespace eureka::codec {
 
 namespace {
+
+/// The references in parsed character data or an attribute value resolved
+/// (pugixml runs without parse_escapes, so they arrive verbatim): the five
+/// predefined entities and character references, decimal or hex. false when
+/// a character reference is malformed or names a character XML cannot carry
+/// (`&#0;`, `&#xFFFE;`, `&#xD800;`, beyond U+10FFFF): pugixml would write
+/// NUL, which silently cuts the value short, or bytes that are not UTF-8.
+/// Other `&` sequences stay verbatim, as pugixml leaves them.
+bool resolve_references(std::string_view in, std::string& out) {
+  constexpr std::pair<std::string_view, char> entities[] = {
+      {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&apos;", '\''}, {"&quot;", '"'}};
+  out.clear();
+  out.reserve(in.size());
+  size_t i = 0;
+  while (i < in.size()) {
+    auto amp = std::min(in.find('&', i), in.size());
+    out.append(in.data() + i, amp - i);
+    if (amp == in.size())
+      break;
+    auto rest = in.substr(amp);
+    if (rest.substr(0, 2) != "&#") {
+      i = amp + 1;
+      out += '&';
+      for (const auto& [name, c] : entities)
+        if (rest.substr(0, name.size()) == name) {
+          out.back() = c;
+          i = amp + name.size();
+          break;
+        }
+      continue;
+    }
+    bool hex = rest.substr(0, 3) == "&#x";
+    size_t k = hex ? 3 : 2;
+    uint32_t cp = 0;
+    for (; k < rest.size() && rest[k] != ';'; ++k) {
+      int d =
+          hex ? text::hex_digit(rest[k]) : (rest[k] >= '0' && rest[k] <= '9' ? rest[k] - '0' : -1);
+      if (d < 0)
+        return false;
+      cp = cp * (hex ? 16 : 10) + static_cast<uint32_t>(d);
+      if (cp > 0x10FFFF) // also keeps the arithmetic from wrapping around
+        return false;
+    }
+    if (k == rest.size() || k == (hex ? 3u : 2u) || !detail::is_xml_char(cp))
+      return false; // no ';', no digits, or a character XML cannot carry
+    utf8::append(out, cp);
+    i = amp + k + 1;
+  }
+  return true;
+}
+
+/// Resolves the references in every text node and attribute value of `doc`
+/// in place, in document order without recursion (documents may nest
+/// deeply); false on the first bad one (resolve_references).
+bool resolve_all_references(pugi::xml_document& doc) {
+  std::string resolved;
+  auto fix = [&](auto& holder) { // an xml_node or an xml_attribute
+    std::string_view raw = holder.value();
+    if (raw.find('&') == std::string_view::npos)
+      return true;
+    if (!resolve_references(raw, resolved))
+      return false;
+    holder.set_value(resolved.c_str()); // never holds NUL: &#0; is refused
+    return true;
+  };
+  pugi::xml_node n = doc.first_child();
+  while (n) {
+    if (n.type() == pugi::node_pcdata && !fix(n))
+      return false;
+    for (auto a : n.attributes())
+      if (!fix(a))
+        return false;
+    if (n.first_child()) {
+      n = n.first_child();
+      continue;
+    }
+    while (n && !n.next_sibling())
+      n = n.parent();
+    if (n)
+      n = n.next_sibling();
+  }
+  return true;
+}
 
 /// XStream's getValue(): the element's text (direct text and CDATA children).
 std::string text_of(pugi::xml_node n) {
@@ -206,12 +294,24 @@ decode_result decode_instance_xml(std::string_view body, int64_t now_ms) {
       result.error = "invalid XML: not UTF-8";
       return;
     }
+    // Anywhere in a document, even in comments and CDATA sections.
+    if (auto cp = detail::first_non_xml_char(body); cp >= 0) {
+      result.error = fmt::format("invalid XML: character U+{:04X}", cp);
+      return;
+    }
     pugi::xml_document doc;
+    // Without parse_escapes: pugixml decodes `&#0;` to NUL and wraps huge
+    // code points around; resolve_all_references checks each one instead.
     auto parsed =
         doc.load_buffer(body.data(), body.size(),
-                        pugi::parse_default | pugi::parse_ws_pcdata_single, pugi::encoding_utf8);
+                        (pugi::parse_default & ~pugi::parse_escapes) | pugi::parse_ws_pcdata_single,
+                        pugi::encoding_utf8);
     if (!parsed) {
       result.error = std::string("invalid XML: ") + parsed.description();
+      return;
+    }
+    if (!resolve_all_references(doc)) {
+      result.error = "invalid XML: bad character reference";
       return;
     }
     auto root = doc.document_element();

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <iterator>
 #include <string>
@@ -14,6 +15,8 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include "common/utf8.hpp"
 
 namespace eureka::log {
 
@@ -63,37 +66,118 @@ inline std::string_view label(level l) {
   return "";
 }
 
-/// A value that came from the network, made safe for one log line: control
-/// characters and backslashes escaped, cut after 200 bytes (a forged newline
-/// must not forge a log line).
+namespace detail {
+
+/// Code points that must not reach a log line raw, even though they are valid
+/// UTF-8: C0 controls and DEL (a forged newline forges a log line; ESC drives
+/// terminals), C1 controls U+0080-U+009F (U+009B is a one-character CSI, U+0085
+/// a newline to some viewers), the Unicode Bidi_Control characters (U+061C,
+/// U+200E, U+200F, U+202A-U+202E, U+2066-U+2069: they reorder what a reader
+/// sees) and the line and paragraph separators U+2028, U+2029.
+constexpr bool is_unsafe_code_point(char32_t cp) {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F
+         || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028
+         || cp == 0x2029;
+}
+
+/// The escaping behind printable() (which see), appended to `out`; with
+/// `max_bytes`, stops before the first character that would take more than
+/// that many bytes of `s` and returns where it stopped.
+template <class Out>
+size_t append_escaped(Out& out, std::string_view s, bool escape_backslash,
+                      size_t max_bytes = std::string_view::npos) {
+  constexpr char hex[] = "0123456789abcdef";
+  size_t i = 0;
+  size_t run = 0; // start of the pending verbatim run
+  auto flush = [&](size_t end) { out.append(s.data() + run, s.data() + end); };
+  while (i < s.size()) {
+    char32_t cp = 0;
+    auto len = utf8::decode(s, i, cp);
+    auto step = len == 0 ? size_t{1} : len;
+    if (step > max_bytes || i > max_bytes - step)
+      break;
+    if (len == 1 && cp >= 0x20 && cp < 0x7F && (cp != '\\' || !escape_backslash)) {
+      ++i; // printable ASCII, the common case
+      continue;
+    }
+    if (len > 1 && !is_unsafe_code_point(cp)) {
+      i += len;
+      continue;
+    }
+    flush(i);
+    if (len <= 1) { // ASCII control or backslash, or a byte that is not UTF-8
+      auto b = static_cast<unsigned char>(s[i]);
+      const char code[] = {'\\', 'x', hex[b >> 4], hex[b & 0xF]};
+      out.append(code, code + sizeof code);
+    } else {
+      fmt::format_to(std::back_inserter(out), "\\u{{{:04X}}}", static_cast<uint32_t>(cp));
+    }
+    i += step;
+    run = i;
+  }
+  flush(i);
+  return i;
+}
+
+} // namespace detail
+
+/// A value that came from the network, made safe and unambiguous for one log
+/// line. Escapes, so that what is logged reads back as exactly one value:
+/// - `\xNN` (two lower-case hex digits) for each byte that is an ASCII control
+///   character (a newline is `\x0a`), DEL, a backslash, or not part of
+///   well-formed UTF-8 (stray continuation bytes, truncated sequences,
+///   overlong forms, surrogates, anything above U+10FFFF);
+/// - `\u{XXXX}` (upper-case hex) for C1 controls, bidi controls and the
+///   line/paragraph separators (detail::is_unsafe_code_point);
+/// - everything else, including non-ASCII text such as "Zürich", verbatim.
+/// Shows at most the first 200 bytes of `s`, never cutting a UTF-8 sequence;
+/// a longer value ends with `...(+N bytes)`, N being the bytes left out.
+/// See esc() to escape only when the line is written.
 inline std::string printable(std::string_view s) {
   constexpr size_t max_bytes = 200;
   std::string out;
-  out.reserve(std::min(s.size(), max_bytes) + 8);
-  for (size_t i = 0; i < s.size() && i < max_bytes; ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f || c == '\\')
-      fmt::format_to(std::back_inserter(out), "\\x{:02x}", c);
-    else
-      out.push_back(static_cast<char>(c));
-  }
-  if (s.size() > max_bytes)
-    out += "...";
+  out.reserve(std::min(s.size(), max_bytes) + 16);
+  auto shown = detail::append_escaped(out, s, true, max_bytes);
+  if (shown < s.size())
+    fmt::format_to(std::back_inserter(out), "...(+{} bytes)", s.size() - shown);
   return out;
+}
+
+/// printable(), deferred: `log::debug("gw", "target {}", log::esc(target))`
+/// escapes only if the line is actually written. Holds a view: use it inside
+/// the log call, never store it.
+struct escaped {
+  std::string_view value;
+};
+
+constexpr escaped esc(std::string_view s) {
+  return escaped{s};
+}
+
+/// Appends the line write() emits at `now`, newline included. The message is
+/// escaped once more as a safety net for values logged without printable() or
+/// esc(): whatever they hold, one call makes exactly one line, free of control
+/// and bidi characters. (Backslashes are left alone, so what printable() wrote
+/// passes unchanged.)
+template <class... Ts>
+void format_line(fmt::memory_buffer& buf, std::chrono::system_clock::time_point now, level l,
+                 std::string_view component, fmt::format_string<Ts...> format, Ts&&... xs) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  fmt::format_to(std::back_inserter(buf), "{:%Y-%m-%dT%H:%M:%S}.{:03d}Z {:5} [{}] ",
+                 fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms.count(), label(l),
+                 component);
+  fmt::memory_buffer msg;
+  fmt::format_to(std::back_inserter(msg), format, std::forward<Ts>(xs)...);
+  detail::append_escaped(buf, std::string_view(msg.data(), msg.size()), false);
+  buf.push_back('\n');
 }
 
 template <class... Ts>
 void write(level l, std::string_view component, fmt::format_string<Ts...> format, Ts&&... xs) {
   if (!enabled(l))
-    return;
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+    return; // before any formatting: esc() arguments are never escaped for nothing
   fmt::memory_buffer buf;
-  fmt::format_to(std::back_inserter(buf), "{:%Y-%m-%dT%H:%M:%S}.{:03d}Z {:5} [{}] ",
-                 fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms.count(), label(l),
-                 component);
-  fmt::format_to(std::back_inserter(buf), format, std::forward<Ts>(xs)...);
-  buf.push_back('\n');
+  format_line(buf, std::chrono::system_clock::now(), l, component, format, std::forward<Ts>(xs)...);
   std::fwrite(buf.data(), 1, buf.size(), stderr); // one write: atomic per line
 }
 
@@ -115,3 +199,15 @@ void error(std::string_view c, fmt::format_string<Ts...> f, Ts&&... xs) {
 }
 
 } // namespace eureka::log
+
+/// Formats log::esc(v) as log::printable(v): runs only when the line is written.
+template <>
+struct fmt::formatter<eureka::log::escaped> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+
+  template <class FormatContext>
+  auto format(const eureka::log::escaped& e, FormatContext& ctx) const {
+    auto text = eureka::log::printable(e.value);
+    return std::copy(text.begin(), text.end(), ctx.out());
+  }
+};

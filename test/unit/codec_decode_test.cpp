@@ -573,6 +573,96 @@ BOOST_AUTO_TEST_CASE(xml_rejected) {
   }
 }
 
+// Issue 6 item 9: pugixml decodes `&#0;` to NUL, which cut the C string and
+// stored "n"; any character XML 1.0 cannot carry, raw or as a reference,
+// anywhere in the body, now fails the decode (JSON refuses U+0000 too).
+BOOST_AUTO_TEST_CASE(xml_characters_xml_cannot_carry_rejected) {
+  auto in_id = [](const std::string& text) {
+    return "<instance><app>A</app><instanceId>" + text + "</instanceId></instance>";
+  };
+  std::vector<std::string> bodies = {
+      in_id("n&#0;ul"),
+      in_id("&#x0;"),
+      in_id("&#1;"),
+      in_id("&#x1;"),
+      in_id("&#x1F;"),
+      in_id("&#xB;"),
+      in_id("&#xFFFE;"),
+      in_id("&#xFFFF;"),
+      in_id("&#65535;"),
+      in_id("&#xD800;"),
+      in_id("&#xDFFF;"),
+      in_id("&#55296;"),
+      in_id("&#x110000;"),
+      in_id("&#1114112;"),
+      in_id("&#4294967361;"),  // wraps around to 'A' in 32 bits
+      in_id("&#x100000041;"),  // likewise
+      in_id("&#x0000000000;"), // leading zeros do not hide NUL
+      in_id("&#99999999999999999999999;"),
+      // Malformed character references (not well-formed XML).
+      in_id("&#;"),
+      in_id("&#x;"),
+      in_id("&#12a;"),
+      in_id("&#x4G;"),
+      in_id("&#X41;"), // XML writes the x in lower case only
+      in_id("&# 65;"),
+      in_id("&#65"),
+      in_id("a&#65"),
+      // Raw characters, wherever they are.
+      in_id("a\x01"
+            "b"),
+      in_id(std::string("n\0ul", 4)),
+      in_id("\x0b"),
+      in_id("\xEF\xBF\xBE"), // U+FFFE
+      in_id("\xEF\xBF\xBF"), // U+FFFF
+      "<instance><app>A</app><instanceId><![CDATA[a\x02]]></instanceId></instance>",
+      "<instance><app>A</app><!-- \x1b[2J --></instance>",
+      "<instance><app>A</app><x a=\"\x07\"/></instance>",
+      std::string("<instance><app>A</app></instance>\0", 34),
+      // References in every place a value comes from.
+      "<instance><app>A&#0;B</app></instance>",
+      "<instance><app>A</app><hostName>h&#x7;</hostName></instance>",
+      "<instance><app>A</app><port enabled=\"tr&#0;ue\">1</port></instance>",
+      "<instance><app>A</app><dataCenterInfo class=\"&#x1;\"><name>MyOwn</name></dataCenterInfo>"
+      "</instance>",
+      "<instance><app>A</app><dataCenterInfo><name>Amazon</name><metadata>"
+      "<instance-id>i&#0;</instance-id></metadata></dataCenterInfo></instance>",
+      "<instance><app>A</app><dataCenterInfo><name>My&#0;Own</name></dataCenterInfo></instance>",
+      "<instance><app>A</app><metadata><k>v&#xFFFF;</k></metadata></instance>",
+      "<instance><app>A</app><metadata><k\x01>v</k\x01></metadata></instance>",
+      "<instance><app>A</app><unknown a=\"&#0;\">&#0;</unknown></instance>",
+      "<instance><app>A</app><leaseInfo><durationInSecs>9&#0;0</durationInSecs></leaseInfo>"
+      "</instance>",
+  };
+  for (const auto& body : bodies) {
+    auto r = xml(body);
+    BOOST_TEST(!r.ok, "accepted: " << body << " as instanceId '" << r.info.instance_id.value_or("")
+                                   << "'");
+    BOOST_TEST(!r.error.empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(xml_legal_references_still_resolved) {
+  auto r = xml("<instance><app>a&#x41;</app><instanceId>&#9;&#x41;&#233;&#x1F600;&#10;&#xd;"
+               "&#x10FFFF;&#xFFFD;&#x85;&#127;&#x0041;&#00065;</instanceId>"
+               "<hostName>&lt;&gt;&amp;&apos;&quot;&amp;#0;</hostName>"
+               "<ipAddr><![CDATA[&#0;&amp;]]></ipAddr>"
+               "<sid>a & b &foo; &amp</sid>"
+               "<port enabled=\"f&#x61;lse\">1</port>"
+               "<metadata><k>&#x1F600;</k></metadata></instance>");
+  BOOST_TEST_REQUIRE(r.ok, r.error);
+  BOOST_TEST(r.info.app == "AA");
+  BOOST_TEST(*r.info.instance_id
+             == "\tA\xC3\xA9\xF0\x9F\x98\x80\n\r\xF4\x8F\xBF\xBF\xEF\xBF\xBD\xC2\x85\x7F"
+                "AA");
+  BOOST_TEST(r.info.host_name == "<>&'\"&#0;");
+  BOOST_TEST(r.info.ip_addr == "&#0;&amp;");    // CDATA is never resolved
+  BOOST_TEST(r.info.sid == "a & b &foo; &amp"); // pugixml's leniency, kept
+  BOOST_TEST(!r.info.port.enabled);
+  BOOST_TEST_REQUIRE(r.info.metadata.size() == 1u);
+  BOOST_TEST(r.info.metadata[0].second == "\xF0\x9F\x98\x80");
+}
+
 BOOST_AUTO_TEST_CASE(xml_truncations_rejected) {
   std::string body = fargo_xml;
   auto last_close = body.rfind("</instance>");

@@ -239,4 +239,32 @@ BOOST_AUTO_TEST_CASE(document_strings_escaped) {
              == "<application>\n  <name>A&amp;B</name>\n</application>");
 }
 
+// The one XML-character rule, shared by registration validation and the XML
+// reader (issue 6 item 9).
+BOOST_AUTO_TEST_CASE(xml_character_rule) {
+  using detail::first_non_xml_char;
+  using detail::is_xml_char;
+  for (uint32_t cp :
+       {0x9u, 0xAu, 0xDu, 0x20u, 0x7Fu, 0x85u, 0xD7FFu, 0xE000u, 0xFFFDu, 0x10000u, 0x10FFFFu})
+    BOOST_TEST(is_xml_char(cp), cp);
+  for (uint32_t cp : {0x0u, 0x1u, 0x8u, 0xBu, 0xCu, 0x1Fu, 0xD800u, 0xDFFFu, 0xFFFEu, 0xFFFFu,
+                      0x110000u, 0xFFFFFFFFu})
+    BOOST_TEST(!is_xml_char(cp), cp);
+  BOOST_TEST(first_non_xml_char("") == -1);
+  BOOST_TEST(first_non_xml_char("tab\tlf\ncr\r \x7f \xC2\x85 \xEF\xBF\xBD \xF0\x9F\x98\x80") == -1);
+  BOOST_TEST(first_non_xml_char(std::string("a\0b", 3)) == 0);
+  BOOST_TEST(first_non_xml_char("ab\x1b") == 0x1B);
+  BOOST_TEST(first_non_xml_char("a\xEF\xBF\xBE") == 0xFFFE);
+  BOOST_TEST(first_non_xml_char("\xEF\xBF\xBF") == 0xFFFF);
+  // Bytes that are not UTF-8 are no characters either, surrogates included.
+  BOOST_TEST(first_non_xml_char("a\xED\xA0\x80") == 0xED);
+  BOOST_TEST(first_non_xml_char("\xFF") == 0xFF);
+  BOOST_TEST(first_non_xml_char("\xC3") == 0xC3);
+  BOOST_TEST(first_non_xml_char("\xC0\xAF") == 0xC0);
+  BOOST_TEST(first_non_xml_char("\xF4\x90\x80\x80") == 0xF4);
+  // So metadata from a query string (PUT .../metadata?k=%FF) is refused too.
+  BOOST_TEST(!validate_metadata({{"k", "\xFF"}}).empty());
+  BOOST_TEST(!validate_metadata({{"k", "\xED\xA0\x80"}}).empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,196 @@
+// common/log.hpp: what a value from the network may put in a log line
+// (issue 6 item 11), the deferred form log::esc, and one call = one line.
+#define BOOST_TEST_MODULE log_test
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "common/log.hpp"
+
+using namespace eureka;
+using log::printable;
+
+namespace {
+
+std::string line_of(std::string_view value_as_is, std::string_view value_escaped) {
+  fmt::memory_buffer buf;
+  log::format_line(buf, {}, log::level::info, "test", "raw={} escaped={}", value_as_is,
+                   log::esc(value_escaped));
+  return fmt::to_string(buf);
+}
+
+/// Counts how often it is formatted.
+struct probe {
+  int* formatted;
+};
+
+} // namespace
+
+template <>
+struct fmt::formatter<probe> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+  template <class FormatContext>
+  auto format(const probe& p, FormatContext& ctx) const {
+    ++*p.formatted;
+    return ctx.out();
+  }
+};
+
+BOOST_AUTO_TEST_SUITE(printable_text)
+
+BOOST_AUTO_TEST_CASE(printable_utf8_stays_readable) {
+  BOOST_TEST(printable("") == "");
+  BOOST_TEST(printable("GET /eureka/apps?x=1 ~!@#$%^&*()") == "GET /eureka/apps?x=1 ~!@#$%^&*()");
+  BOOST_TEST(printable("Z\xC3\xBCrich") == "Z\xC3\xBCrich");                       // Zürich
+  BOOST_TEST(printable("\xE6\x9D\xB1\xE4\xBA\xAC") == "\xE6\x9D\xB1\xE4\xBA\xAC"); // 東京
+  BOOST_TEST(printable("\xF0\x9F\x98\x80") == "\xF0\x9F\x98\x80");                 // U+1F600
+  BOOST_TEST(printable("\xC2\xA0\xC2\xA1") == "\xC2\xA0\xC2\xA1");                 // past C1
+  BOOST_TEST(printable("\xE2\x80\xA7\xE2\x80\xAF") == "\xE2\x80\xA7\xE2\x80\xAF"); // U+2027, U+202F
+  BOOST_TEST(printable("\xE2\x81\xA5\xE2\x81\xAA") == "\xE2\x81\xA5\xE2\x81\xAA"); // U+2065, U+206A
+  BOOST_TEST(printable("\xF4\x8F\xBF\xBF") == "\xF4\x8F\xBF\xBF");                 // U+10FFFF
+}
+
+BOOST_AUTO_TEST_CASE(ascii_controls_del_and_backslash) {
+  BOOST_TEST(printable("a\nb") == "a\\x0ab");
+  BOOST_TEST(printable("a\r\n") == "a\\x0d\\x0a");
+  BOOST_TEST(printable("\t\x1b[2J") == "\\x09\\x1b[2J");
+  BOOST_TEST(printable(std::string_view("n\0ul", 4)) == "n\\x00ul");
+  BOOST_TEST(printable("\x7f") == "\\x7f");
+  // A backslash is escaped too, so an escape in the log is always one.
+  BOOST_TEST(printable("\\") == "\\x5c");
+  BOOST_TEST(printable("\\x0a") == "\\x5cx0a");
+  BOOST_TEST(printable("\\x0a") != printable("\n"));
+}
+
+BOOST_AUTO_TEST_CASE(c1_controls) {
+  BOOST_TEST(printable("\xC2\x80") == "\\u{0080}");
+  BOOST_TEST(printable("\xC2\x85") == "\\u{0085}"); // NEL
+  BOOST_TEST(printable("a\xC2\x9B"
+                       "31m")
+             == "a\\u{009B}31m"); // CSI
+  BOOST_TEST(printable("\xC2\x9F") == "\\u{009F}");
+}
+
+BOOST_AUTO_TEST_CASE(bidi_controls_and_separators) {
+  struct item {
+    const char* utf8;
+    const char* escaped;
+  };
+  const item items[] = {
+      {"\xD8\x9C", "\\u{061C}"},     {"\xE2\x80\x8E", "\\u{200E}"}, {"\xE2\x80\x8F", "\\u{200F}"},
+      {"\xE2\x80\xAA", "\\u{202A}"}, {"\xE2\x80\xAB", "\\u{202B}"}, {"\xE2\x80\xAC", "\\u{202C}"},
+      {"\xE2\x80\xAD", "\\u{202D}"}, {"\xE2\x80\xAE", "\\u{202E}"}, {"\xE2\x81\xA6", "\\u{2066}"},
+      {"\xE2\x81\xA7", "\\u{2067}"}, {"\xE2\x81\xA8", "\\u{2068}"}, {"\xE2\x81\xA9", "\\u{2069}"},
+      {"\xE2\x80\xA8", "\\u{2028}"}, {"\xE2\x80\xA9", "\\u{2029}"},
+  };
+  for (const auto& x : items)
+    BOOST_TEST(printable(std::string("id") + x.utf8 + "gpj.exe")
+               == std::string("id") + x.escaped + "gpj.exe");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_byte_by_byte) {
+  BOOST_TEST(printable("\x80") == "\\x80"); // stray continuation
+  BOOST_TEST(printable("a\xBF"
+                       "b")
+             == "a\\xbfb");
+  BOOST_TEST(printable("\xC0\xAF") == "\\xc0\\xaf"); // overlong '/'
+  BOOST_TEST(printable("\xC1\xBF") == "\\xc1\\xbf");
+  BOOST_TEST(printable("\xE0\x80\xAF") == "\\xe0\\x80\\xaf");          // overlong, 3 bytes
+  BOOST_TEST(printable("\xF0\x80\x80\xAF") == "\\xf0\\x80\\x80\\xaf"); // overlong, 4 bytes
+  BOOST_TEST(printable("\xED\xA0\x80") == "\\xed\\xa0\\x80");          // U+D800
+  BOOST_TEST(printable("\xED\xBF\xBF") == "\\xed\\xbf\\xbf");          // U+DFFF
+  BOOST_TEST(printable("\xF4\x90\x80\x80") == "\\xf4\\x90\\x80\\x80"); // U+110000
+  BOOST_TEST(printable("\xF5\x80\x80\x80") == "\\xf5\\x80\\x80\\x80");
+  BOOST_TEST(printable("\xFE\xFF") == "\\xfe\\xff");
+  BOOST_TEST(printable("\xE2\x82") == "\\xe2\\x82"); // truncated at the end
+  BOOST_TEST(printable("\xE2\x82"
+                       "A")
+             == "\\xe2\\x82A"); // cut by ASCII
+  BOOST_TEST(printable("\xF0\x9F\x98") == "\\xf0\\x9f\\x98");
+  BOOST_TEST(printable("\xC2\xC2\x85") == "\\xc2\\u{0085}"); // a new lead resyncs
+  // A C1 control hidden behind a lead byte is still caught.
+  BOOST_TEST(printable("\xE2\xC2\x9B") == "\\xe2\\u{009B}");
+}
+
+BOOST_AUTO_TEST_CASE(capped_at_200_bytes_never_inside_a_character) {
+  std::string a200(200, 'a');
+  BOOST_TEST(printable(a200) == a200);
+  BOOST_TEST(printable(a200 + "b") == a200 + "...(+1 bytes)");
+  // A 2-byte character across the limit is left out whole.
+  BOOST_TEST(printable(std::string(199, 'a') + "\xC3\xBC" + "z")
+             == std::string(199, 'a') + "...(+3 bytes)");
+  // A 4-byte one ending exactly on the limit is kept.
+  BOOST_TEST(printable(std::string(196, 'a') + "\xF0\x9F\x98\x80" + "z")
+             == std::string(196, 'a') + "\xF0\x9F\x98\x80...(+1 bytes)");
+  std::string e3;
+  for (int i = 0; i < 100; ++i)
+    e3 += "\xE6\x9D\xB1"; // 300 bytes: 66 whole characters fit
+  auto shown = printable(e3);
+  BOOST_TEST(shown == e3.substr(0, 198) + "...(+102 bytes)");
+  // Escapes count the input bytes they stand for, so the output stays bounded.
+  BOOST_TEST(printable(std::string(1000, '\n')) == [] {
+    std::string s;
+    for (int i = 0; i < 200; ++i)
+      s += "\\x0a";
+    return s + "...(+800 bytes)";
+  }());
+  std::string huge(1 << 20, '\xC2');
+  BOOST_TEST(printable(huge).size() == 200u * 4 + std::string("...(+1048376 bytes)").size());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(log_lines)
+
+BOOST_AUTO_TEST_CASE(esc_formats_as_printable) {
+  for (std::string_view s : {"plain", "a\nb", "\xC2\x9B", "\xE2\x80\xAE", "\xFF", "\\"})
+    BOOST_TEST(fmt::format("{}", log::esc(s)) == printable(s));
+  std::string long_value(500, 'x');
+  BOOST_TEST(fmt::format("<{}>", log::esc(long_value)) == "<" + printable(long_value) + ">");
+}
+
+BOOST_AUTO_TEST_CASE(esc_is_a_view_that_escapes_nothing_itself) {
+  static_assert(std::is_trivially_copyable_v<log::escaped>);
+  static_assert(sizeof(log::escaped) == sizeof(std::string_view));
+  std::string value = "a\nb";
+  auto e = log::esc(value);
+  BOOST_TEST(e.value.data() == value.data());
+}
+
+BOOST_AUTO_TEST_CASE(disabled_lines_format_nothing) {
+  log::set_level(log::level::info);
+  int formatted = 0;
+  log::debug("test", "{}", probe{&formatted});
+  BOOST_TEST(formatted == 0);
+  log::set_level(log::level::off);
+  log::error("test", "{}", probe{&formatted});
+  BOOST_TEST(formatted == 0);
+  fmt::memory_buffer buf;
+  log::format_line(buf, {}, log::level::debug, "test", "{}", probe{&formatted});
+  BOOST_TEST(formatted == 1);
+  log::set_level(log::level::info);
+}
+
+BOOST_AUTO_TEST_CASE(a_forged_newline_cannot_start_a_line) {
+  std::string forged = "x\n1970-01-01T00:00:00.000Z INFO  [registry] registered EVIL/i1";
+  auto line = line_of("ok", forged);
+  BOOST_TEST(line.find('\n') == line.size() - 1);
+  BOOST_TEST(line.find("escaped=x\\x0a1970") != std::string::npos);
+  for (std::string_view sep : {"\r", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9", "\x0b", "\x0c"}) {
+    line = line_of("ok", "x" + std::string(sep) + "forged");
+    BOOST_TEST(line.find(sep) == std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(values_logged_without_esc_are_still_one_clean_line) {
+  auto line = line_of("a\nb\xE2\x80\xAE\xC2\x9B\xFF\\", "\\");
+  BOOST_TEST(line.find('\n') == line.size() - 1);
+  BOOST_TEST(line.find("raw=a\\x0ab\\u{202E}\\u{009B}\\xff\\ ") != std::string::npos);
+  // What printable() wrote passes the safety net unchanged (no double escape).
+  BOOST_TEST(line.find("escaped=\\x5c\n") != std::string::npos);
+  BOOST_TEST(line.rfind("1970-01-01T00:00:00.000Z INFO  [test] raw=", 0) == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
