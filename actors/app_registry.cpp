@@ -44,6 +44,7 @@ void flush(self_ptr self) {
   for (const auto& entry : st.encoded)
     instances.push_back(entry.second);
   update.view = make_app_view(st.table->name(), std::move(instances), st.table->overrides());
+  update.registrations = st.registrations;
   self->send(st.directory, view_atom::value, std::move(update));
   for (auto& [promise, reply] : st.waiting)
     promise.deliver(std::move(reply));
@@ -91,9 +92,32 @@ void refresh_encodings(self_ptr self) {
   stage(self, std::move(changes));
 }
 
-/// "APP/id" for a log line (both come from requests: escaped).
-std::string who(const std::string& app, const std::string& id) {
-  return log::printable(app) + '/' + log::printable(id);
+/// "APP/id" in a log line: both come from requests, so both are escaped,
+/// and only when the line is written (heartbeats log at debug level).
+struct who {
+  std::string_view app;
+  std::string_view id;
+};
+
+/// The directory's retire_atom: it no longer routes anything here, and
+/// everything it delegated before came first (mailbox order), so the table
+/// is empty and the actor quits. Anything else is a bookkeeping bug: it is
+/// logged loudly and the instances are handed back through the directory
+/// (as replicated registrations) instead of being dropped.
+void retire(self_ptr self) {
+  auto& st = self->state;
+  if (!st.pending.empty() || !st.waiting.empty())
+    flush(self); // no reply may wait forever (the directory ignores the view)
+  if (st.table->size() > 0) {
+    log::error("registry",
+               "registry actor of {} told to retire while holding {} instances (bookkeeping "
+               "bug): handing them back to the directory",
+               log::printable(st.table->name()), st.table->size());
+    for (const auto& [id, l] : st.table->leases())
+      self->send(st.directory, retire_atom::value, register_cmd{l.decorated(), true});
+  }
+  log::debug("registry", "registry actor of {} retired", log::esc(st.table->name()));
+  self->quit();
 }
 
 write_reply reply_of(bool found) {
@@ -101,6 +125,20 @@ write_reply reply_of(bool found) {
 }
 
 } // namespace
+
+} // namespace eureka
+
+template <>
+struct fmt::formatter<eureka::who> {
+  constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
+
+  template <class FormatContext>
+  auto format(const eureka::who& w, FormatContext& ctx) const {
+    return fmt::format_to(ctx.out(), "{}/{}", eureka::log::esc(w.app), eureka::log::esc(w.id));
+  }
+};
+
+namespace eureka {
 
 caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, time_anchor clock,
                            caf::actor directory) {
@@ -113,15 +151,19 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
   return {
       [=](register_cmd& cmd) -> caf::result<write_reply> {
         auto id = cmd.info.id();
+        ++self->state.registrations;
         table_changes changes;
         bool fresh = self->state.table->register_instance(std::move(cmd.info), cmd.is_replication,
                                                           now_ms(self), changes);
         auto l = self->state.table->find(id);
         log::info("registry", "{} {} status={} lease={}s replication={}",
-                  fresh ? "registered" : "re-registered", who(self->state.table->name(), id),
+                  fresh ? "registered" : "re-registered", who{self->state.table->name(), id},
                   l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
                   cmd.is_replication);
         stage(self, std::move(changes));
+        // Always a view after a registration: it tells the directory the
+        // registration is no longer in flight.
+        schedule_flush(self);
         return answer(self, write_reply{});
       },
       [=](renew_cmd& cmd) -> caf::result<write_reply> {
@@ -132,7 +174,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         switch (result.outcome) {
         case renew_outcome::ok:
           self->state.renewed.insert(cmd.id);
-          log::debug("registry", "renewed {}", who(cmd.app, cmd.id));
+          log::debug("registry", "renewed {}", who{cmd.app, cmd.id});
           return answer(self, write_reply{});
         case renew_outcome::conflict:
           self->state.renewed.insert(cmd.id);
@@ -142,19 +184,19 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
           break;
         }
         log::debug("registry", "renew refused for {}: unknown or must re-register",
-                   who(cmd.app, cmd.id));
+                   who{cmd.app, cmd.id});
         return answer(self, write_reply{write_outcome::not_found, caf::none});
       },
       [=](cancel_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
         bool found = self->state.table->cancel(cmd.id, now_ms(self), changes);
         if (found) {
-          log::info("registry", "cancelled {} replication={}", who(cmd.app, cmd.id),
+          log::info("registry", "cancelled {} replication={}", who{cmd.app, cmd.id},
                     cmd.is_replication);
           stage(self, std::move(changes));
         } else {
           // Debug only: anyone can send these, and they change nothing.
-          log::debug("registry", "cancel of unknown instance {}", who(cmd.app, cmd.id));
+          log::debug("registry", "cancel of unknown instance {}", who{cmd.app, cmd.id});
         }
         return answer(self, reply_of(found));
       },
@@ -171,7 +213,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
                 : table.set_override(cmd.id, cmd.value, cmd.last_dirty_timestamp, now, changes);
         if (found)
           log::info("registry", "{} override of {}: status now {}", cmd.remove ? "removed" : "set",
-                    who(cmd.app, cmd.id), to_string(table.find(cmd.id)->holder.status));
+                    who{cmd.app, cmd.id}, to_string(table.find(cmd.id)->holder.status));
         stage(self, std::move(changes));
         return answer(self, reply_of(found));
       },
@@ -180,7 +222,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         using result = app_table::metadata_result;
         switch (self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes)) {
         case result::updated:
-          log::info("registry", "metadata of {} updated ({} keys)", who(cmd.app, cmd.id),
+          log::info("registry", "metadata of {} updated ({} keys)", who{cmd.app, cmd.id},
                     cmd.entries.size());
           stage(self, std::move(changes));
           return answer(self, write_reply{});
@@ -219,7 +261,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         auto& table = *self->state.table;
         table.evict(ids, now_ms(self), extra_ms, changes);
         for (const auto& change : changes)
-          log::info("registry", "evicted {} (lease expired)", who(table.name(), change.id));
+          log::info("registry", "evicted {} (lease expired)", who{table.name(), change.id});
         stage(self, std::move(changes));
       },
       [=](flush_atom) { flush(self); },
@@ -232,6 +274,7 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
       [=](expiry_atom, bool lease_expiration_enabled) {
         self->state.hide_expired = lease_expiration_enabled;
       },
+      [=](retire_atom) { retire(self); },
   };
 }
 

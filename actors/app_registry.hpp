@@ -1,7 +1,8 @@
 // The registry actor of one application: sole owner of its lease table,
 // overrides and status rules. It answers writes, keeps pre-encoded forms of
 // its instances and publishes a new app_view to the directory after every
-// change, so reads never see stale data (decisions.md §2).
+// change, so reads never see stale data (decisions.md §2). The directory
+// retires it (retire_atom) once its application is empty.
 #pragma once
 
 #include <map>
@@ -39,6 +40,8 @@ struct app_registry_state {
   table_changes pending;
   std::vector<std::pair<caf::typed_response_promise<write_reply>, write_reply>> waiting;
   bool flush_scheduled = false;
+  /// Registrations applied so far, published with every view (app_slots).
+  uint64_t registrations = 0;
   static const char* name;
 };
 

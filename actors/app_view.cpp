@@ -1,5 +1,6 @@
 #include "actors/app_view.hpp"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 
@@ -50,6 +51,13 @@ app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> i
   for (const auto& i : view->instances)
     view->counts.add(i->status);
   return view;
+}
+
+const encoded_instance* find_instance(const app_view& view, const std::string& id) {
+  auto it = std::lower_bound(
+      view.instances.begin(), view.instances.end(), id,
+      [](const encoded_instance_ptr& i, const std::string& key) { return i->id < key; });
+  return it != view.instances.end() && (*it)->id == id ? it->get() : nullptr;
 }
 
 app_documents make_app_documents(const app_view& view) {

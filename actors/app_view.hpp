@@ -53,6 +53,9 @@ using app_view_ptr = std::shared_ptr<const app_view>;
 app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> instances,
                            string_pairs overrides);
 
+/// The instance `id` of a view (nullptr if absent).
+const encoded_instance* find_instance(const app_view& view, const std::string& id);
+
 /// Application-level documents of a view, built by the directory when a
 /// read first needs them (writes never pay for them).
 struct app_documents {
@@ -78,6 +81,9 @@ struct app_view_update {
   app_view_ptr view;
   std::vector<encoded_instance_ptr> delta;
   int64_t timestamp_ms = 0;
+  /// Registrations the actor has applied in all: the directory counts those
+  /// it delegated, the difference is still in flight (app_slots).
+  uint64_t registrations = 0;
 };
 
 } // namespace eureka

@@ -121,14 +121,9 @@ read_outcome compute(self_ptr self, const read_query& q, shared_body& out, bool&
       std::vector<const encoded_instance*> instances;
       for (auto entry : entries) {
         const encoded_instance* shown = entry->get();
-        if (view != nullptr) {
-          // view->instances is ordered by id
-          auto it = std::lower_bound(
-              view->instances.begin(), view->instances.end(), shown->id,
-              [](const encoded_instance_ptr& i, const std::string& id) { return i->id < id; });
-          if (it != view->instances.end() && (*it)->id == shown->id)
-            shown = it->get();
-        }
+        if (view != nullptr)
+          if (auto current = find_instance(*view, shown->id))
+            shown = current;
         instances.push_back(shown);
       }
       b.add_built(application_part(q.format, q.repr, name, instances));
@@ -230,7 +225,8 @@ int64_t encoded_size(const encoded_instance& e) {
                               + e.json_compact.size() + e.xml_compact.size());
 }
 
-void forget_app(self_ptr self, const std::string& name) {
+/// Drops the view of `name` and what was built from it.
+void drop_view(self_ptr self, const std::string& name) {
   auto& st = self->state;
   st.documents.erase(name);
   st.compact_documents.erase(name);
@@ -238,14 +234,78 @@ void forget_app(self_ptr self, const std::string& name) {
     st.totals -= v->second->counts;
     st.views.erase(v);
   }
+}
+
+/// Forgets an application whose registry actor failed.
+void forget_app(self_ptr self, const std::string& name) {
+  auto& st = self->state;
+  drop_view(self, name);
   st.apps.erase(name);
   st.cache.clear();
   st.vip_cache.clear();
 }
 
+/// Retires the registry actor of an empty application, already taken out
+/// of `apps`: nothing is routed to it any more. The view goes too; an empty
+/// view shows in no payload and no total (the delta serves the queued forms
+/// of the removed instances either way), so no cached payload changes. The
+/// retire message is an ordinary one, not an exit message that could
+/// overtake them: the actor first answers everything already delegated to
+/// it, then quits.
+void retire(self_ptr self, const std::string& name, const caf::actor& hdl, const char* why) {
+  auto& st = self->state;
+  drop_view(self, name);
+  st.retiring.emplace(hdl.address(), name);
+  self->send(hdl, retire_atom::value);
+  log::debug("directory", "retiring the registry actor of empty application {} ({})",
+             log::esc(name), why);
+}
+
 caf::actor app_actor(self_ptr self, const std::string& app) {
-  auto i = self->state.apps.find(app);
-  return i == self->state.apps.end() ? caf::actor{} : i->second;
+  auto s = self->state.apps.find(app);
+  return s == nullptr ? caf::actor{} : s->actor;
+}
+
+/// Whether instance `id` is in the latest view of `app`.
+bool known_instance(self_ptr self, const std::string& app, const std::string& id) {
+  auto v = self->state.views.find(app);
+  return v != self->state.views.end() && find_instance(*v->second, id) != nullptr;
+}
+
+/// Routes a registration to the registry actor of its application, spawning
+/// it on first use. `checked`: subject to the capacity limits (a hand-back
+/// from a retired actor is not: it was admitted once).
+caf::result<write_reply> delegate_registration(self_ptr self, register_cmd& cmd, bool checked) {
+  auto& st = self->state;
+  auto name = cmd.info.app;
+  if (checked) {
+    switch (st.apps.admit(name, known_instance(self, name, cmd.info.id()))) {
+    case admission::admitted:
+      break;
+    case admission::too_many_applications:
+      log::warn("directory", "refused registration of {}: {} live applications is the maximum",
+                log::printable(name), st.cfg.max_applications);
+      return write_reply{write_outcome::over_capacity, caf::none};
+    case admission::too_many_instances:
+      log::warn("directory", "refused registration of {}/{}: {} instances is the maximum",
+                log::printable(name), log::printable(cmd.info.id()), st.cfg.max_instances);
+      return write_reply{write_outcome::over_instance_capacity, caf::none};
+    }
+  }
+  auto target = app_actor(self, name);
+  if (!target) {
+    // The actor count stays within max-applications: the oldest empty
+    // application's actor leaves early.
+    if (auto room = st.apps.make_room())
+      retire(self, room->first, room->second, "room for a new application");
+    target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock, caf::actor{self});
+    // Sent before the registration: the actor learns it first.
+    self->send(target, expiry_atom::value, st.lease_expiration_enabled);
+    st.apps.add(name, target, now_ms(self));
+  }
+  st.apps.delegated(name);
+  self->delegate(target, std::move(cmd));
+  return caf::delegated<write_reply>{};
 }
 
 template <class Cmd>
@@ -267,16 +327,31 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
   // Until the first eviction pass says otherwise (Java: no renewals yet).
   state.lease_expiration_enabled = !cfg.enable_self_preservation;
   self->set_default_handler(caf::drop);
+  state.apps = app_slots<caf::actor>{static_cast<size_t>(cfg.max_applications),
+                                     static_cast<size_t>(cfg.max_instances)};
   // Registry actors are linked: they stop with the directory, and a
-  // registry actor that fails is reported loudly and forgotten.
+  // registry actor that fails is reported loudly and forgotten. A retired
+  // one is expected to stop.
   self->set_exit_handler([=](caf::exit_msg& em) {
-    for (const auto& [name, hdl] : self->state.apps)
-      if (hdl.address() == em.source) {
-        log::error("directory", "registry actor of {} stopped: {}", log::printable(name),
-                   self->system().render(em.reason));
-        forget_app(self, name);
-        return;
-      }
+    auto& st = self->state;
+    if (auto r = st.retiring.find(em.source); r != st.retiring.end()) {
+      if (em.reason)
+        log::error("directory", "retired registry actor of {} failed: {}",
+                   log::printable(r->second), self->system().render(em.reason));
+      st.retiring.erase(r);
+      return;
+    }
+    std::string failed;
+    st.apps.for_each([&](const std::string& name, const auto& slot) {
+      if (slot.actor.address() == em.source)
+        failed = name;
+    });
+    if (!failed.empty()) {
+      log::error("directory", "registry actor of {} stopped: {}", log::printable(failed),
+                 self->system().render(em.reason));
+      forget_app(self, failed);
+      return;
+    }
     self->quit(em.reason);
   });
   auto retention_period = std::chrono::milliseconds(cfg.delta_retention_timer_interval_ms);
@@ -285,23 +360,25 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
   self->delayed_send(self, refresh_period, refresh_atom::value);
   return {
       // -- writes: routed to the owning registry actor, which replies ----------
-      [=](register_cmd& cmd) -> caf::result<write_reply> {
+      [=](register_cmd& cmd) { return delegate_registration(self, cmd, true); },
+      // An instance handed back by a retired registry actor (a bookkeeping
+      // bug it has logged): registered again rather than lost.
+      [=](retire_atom, register_cmd& cmd) {
         auto& st = self->state;
-        auto name = cmd.info.app;
-        auto target = app_actor(self, name);
-        if (!target) {
-          if (st.apps.size() >= static_cast<size_t>(st.cfg.max_applications)) {
-            log::warn("directory", "refused registration of {}: {} applications is the maximum",
-                      log::printable(name), st.cfg.max_applications);
-            return write_reply{write_outcome::over_capacity, caf::none};
-          }
-          target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock, caf::actor{self});
-          // Sent before the registration: the actor learns it first.
-          self->send(target, expiry_atom::value, st.lease_expiration_enabled);
-          st.apps.emplace(name, target);
+        auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+        bool from_registry = st.retiring.count(sender) > 0;
+        if (auto s = st.apps.find(cmd.info.app); s != nullptr && s->actor.address() == sender) {
+          // Retired by someone else while still routed to: route elsewhere.
+          auto name = cmd.info.app;
+          drop_view(self, name);
+          st.apps.erase(name);
+          st.retiring.emplace(sender, name);
+          st.cache.clear();
+          st.vip_cache.clear();
+          from_registry = true;
         }
-        self->delegate(target, std::move(cmd));
-        return caf::delegated<write_reply>{};
+        // Only our own registry actors skip the limits.
+        return delegate_registration(self, cmd, !from_registry);
       },
       [=](renew_cmd& cmd) { return forward_write(self, cmd); },
       [=](cancel_cmd& cmd) { return forward_write(self, cmd); },
@@ -310,7 +387,22 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
       // -- publications of the registry actors ---------------------------------
       [=](view_atom, app_view_update& update) {
         auto& st = self->state;
-        auto& slot = st.views[update.view->name];
+        const auto& name = update.view->name;
+        auto from = st.apps.find(name);
+        if (from == nullptr
+            || from->actor.address() != caf::actor_cast<caf::actor_addr>(self->current_sender())) {
+          // From an actor no longer routed to: retired in the bookkeeping-bug
+          // case (its instances come back as registrations) or forgotten
+          // after it failed.
+          log::error("directory", "ignored a view of {} from a registry actor no longer in use",
+                     log::printable(name));
+          return;
+        }
+        if (!st.apps.viewed(name, update.view->instances.size(), update.registrations,
+                            now_ms(self)))
+          log::error("directory", "registry actor of {} applied more registrations than given",
+                     log::printable(name));
+        auto& slot = st.views[name];
         if (slot)
           st.totals -= slot->counts;
         slot = std::move(update.view);
@@ -371,14 +463,16 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         st.eviction_figures = figures;
         if (figures.lease_expiration_enabled != st.lease_expiration_enabled) {
           st.lease_expiration_enabled = figures.lease_expiration_enabled;
-          for (const auto& [name, hdl] : st.apps)
-            self->send(hdl, expiry_atom::value, st.lease_expiration_enabled);
+          st.apps.for_each([&](const std::string&, const auto& slot) {
+            self->send(slot.actor, expiry_atom::value, st.lease_expiration_enabled);
+          });
         }
       },
       [=](apps_atom) -> std::vector<caf::actor> {
         std::vector<caf::actor> out;
-        for (const auto& [name, hdl] : self->state.apps)
-          out.push_back(hdl);
+        out.reserve(self->state.apps.size());
+        self->state.apps.for_each(
+            [&](const std::string&, const auto& slot) { out.push_back(slot.actor); });
         return out;
       },
       // -- timers ----------------------------------------------------------------
@@ -389,13 +483,18 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
             cutoff, [&](const auto& e) { st.delta_bytes -= encoded_size(*e.payload); });
         if (dropped > 0)
           st.cache.clear();
+        // Applications empty for the retention: their actors retire (an
+        // application registering again gets a new one).
+        for (auto& [name, hdl] : st.apps.take_empty_before(cutoff))
+          retire(self, name, hdl, "empty for the delta retention");
         self->delayed_send(self, retention_period, retain_atom::value);
       },
       [=](refresh_atom) {
         auto& st = self->state;
         // One tick for every application: re-encode renewed instances.
-        for (const auto& [name, hdl] : st.apps)
-          self->send(hdl, refresh_atom::value);
+        st.apps.for_each([&](const std::string&, const auto& slot) {
+          self->send(slot.actor, refresh_atom::value);
+        });
         // Java's read-only cache: refresh only the keys already served, from
         // the current payloads (a delta's version moves only when it changed).
         for (auto& [key, entry] : st.read_only) {

@@ -1,5 +1,6 @@
 // The directory: maps application names to their registry actors (spawned
-// on first registration), routes writes to them, and serves every
+// on first registration, retired once the application has been empty for
+// the delta retention), routes writes to them, and serves every
 // registry-wide read from the views they publish — the full registry, the
 // delta with its recently-changed queue, applications, VIPs and SVIPs —
 // as pre-encoded payloads reused until the next change.
@@ -11,8 +12,10 @@
 #include <unordered_map>
 
 #include <caf/actor.hpp>
+#include <caf/actor_addr.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/app_slots.hpp"
 #include "actors/app_view.hpp"
 #include "actors/time_anchor.hpp"
 #include "messages/registry_stats.hpp"
@@ -30,7 +33,12 @@ struct cached_payload {
 struct directory_state {
   registry_config cfg;
   time_anchor clock;
-  std::unordered_map<std::string, caf::actor> apps;
+  /// The registry actor of each application, with what the capacity limits
+  /// and retirement need to know about it.
+  app_slots<caf::actor> apps{0, 0};
+  /// Retired registry actors still answering what was delegated to them
+  /// before retirement; their exit is expected, not a failure.
+  std::unordered_map<caf::actor_addr, std::string> retiring;
   /// Latest published view per application, ordered by name.
   std::map<std::string, app_view_ptr> views;
   /// Documents of the views, built on first read, dropped on update.

@@ -105,6 +105,9 @@ void start_pass(self_ptr self) {
                           finish_pass(self);
                       },
                       [=](caf::error&) {
+                        // E.g. request_receiver_down: the actor of an empty
+                        // application retired since the list was made (it
+                        // held no leases; its mailbox bounced the request).
                         if (--self->state.pending == 0)
                           finish_pass(self);
                       });

@@ -23,5 +23,6 @@ using retain_atom = caf::atom_constant<caf::atom("retain")>;
 using expiry_atom = caf::atom_constant<caf::atom("expiry")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using apps_atom = caf::atom_constant<caf::atom("apps")>;
+using retire_atom = caf::atom_constant<caf::atom("retire")>;
 
 } // namespace eureka

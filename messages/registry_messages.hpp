@@ -98,8 +98,10 @@ enum class write_outcome : uint8_t {
   conflict,
   /// Refused by a registry limit (e.g. metadata size); nothing changed.
   rejected,
-  /// The registry holds max_applications already; nothing changed.
+  /// A new application beyond max_applications live ones; nothing changed.
   over_capacity,
+  /// A new instance beyond max_instances; nothing changed.
+  over_instance_capacity,
 };
 
 struct write_reply {

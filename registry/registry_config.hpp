@@ -24,9 +24,14 @@ struct registry_config {
   /// Overrides not touched for this long are forgotten (Java: 1 h
   /// expire-after-access cache).
   int64_t override_expiry_ms = 3600000;
-  /// Most applications (registry actors); a registration for a new one
+  /// Most live applications (with instances); a registration for a new one
   /// beyond this is refused (ours; bounds what registrants can make us hold).
+  /// Also the most registry actors: empty applications' actors retire after
+  /// the delta retention, the oldest earlier when this many exist.
   int32_t max_applications = 10000;
+  /// Most instances over all applications; a registration of a new instance
+  /// beyond this is refused (re-registrations never are).
+  int32_t max_instances = 100000;
   /// Most bytes of encoded instances held by the delta queue; beyond it the
   /// oldest changes leave early (clients then reconcile by a full fetch).
   int64_t max_delta_queue_bytes = int64_t{256} << 20;

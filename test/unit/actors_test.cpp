@@ -6,9 +6,11 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/app_slots.hpp"
 #include "actors/directory.hpp"
 #include "actors/eviction.hpp"
 #include "common/log.hpp"
@@ -135,6 +137,26 @@ struct fixture {
   }
 
   registry_stats stats() { return ask<registry_stats>(dir, stats_atom::value); }
+
+  /// The registry actors the directory routes to (what eviction sweeps).
+  std::vector<caf::actor> app_actors() {
+    return ask<std::vector<caf::actor>>(dir, apps_atom::value);
+  }
+
+  /// Whether `a` still answers a request (a stopped actor's mailbox bounces it).
+  bool alive(const caf::actor& a) {
+    auto handle = self->request(a, caf::infinite, sweep_atom::value, int64_t{0});
+    sched.run();
+    bool answered = false;
+    handle.receive([&](sweep_report&) { answered = true; }, [&](caf::error&) {});
+    return answered;
+  }
+
+  /// Runs only `a` until it has nothing left to do (other actors wait).
+  void run_only(const caf::actor& a) {
+    auto job = dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(a));
+    sched.run_jobs_filtered([&](caf::resumable* r) { return r == job; });
+  }
 };
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -516,6 +538,280 @@ BOOST_AUTO_TEST_CASE(expired_override_leaves_the_override_dump) {
   BOOST_TEST(ask<string_pairs>(dir, overrides_atom::value).size() == 1u);
   advance(80s, 10s);
   BOOST_TEST(ask<string_pairs>(dir, overrides_atom::value).empty());
+}
+
+// -- capacity and retirement of empty applications' actors (issue 6) ---------
+
+BOOST_AUTO_TEST_CASE(empty_application_actor_retires_after_the_delta_retention) {
+  reg.retention_time_in_delta_queue_ms = 180000;
+  reg.delta_retention_timer_interval_ms = 30000;
+  start();
+  do_register(make("i-1"));
+  auto before = app_actors();
+  BOOST_REQUIRE_EQUAL(before.size(), 1u);
+  do_cancel("APP", "i-1"); // empty since t = 0
+  advance(200s, 10s);      // the tick at 180 s: not yet empty for the whole retention
+  BOOST_TEST(app_actors().size() == 1u);
+  BOOST_TEST(contains(body(read_kind::delta), R"("actionType":"DELETED")"));
+  advance(10s, 10s); // the tick at 210 s retires it
+  BOOST_TEST(app_actors().empty());
+  BOOST_TEST(!alive(before[0]));
+  // A retirement is no failure: the directory goes on, and the application
+  // registers again with a new actor.
+  BOOST_TEST((do_register(make("i-2")) == write_outcome::ok));
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"("instanceId":"i-2")"));
+  auto after = app_actors();
+  BOOST_REQUIRE_EQUAL(after.size(), 1u);
+  BOOST_TEST((after[0] != before[0]));
+  BOOST_TEST(stats().applications == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(registration_racing_a_retirement_is_not_lost) {
+  reg.retention_time_in_delta_queue_ms = 180000;
+  reg.delta_retention_timer_interval_ms = 30000;
+  start();
+  do_register(make("i-1"));
+  do_cancel("APP", "i-1");
+  advance(200s, 10s); // empty since t = 0: due for retirement at the 210 s tick
+  auto before = app_actors();
+  BOOST_REQUIRE_EQUAL(before.size(), 1u);
+  // The directory delegates a registration, then handles the tick before
+  // the registry actor has applied it: its latest view still says "empty".
+  auto pending = self->request(dir, caf::infinite, register_cmd{make("i-2"), false});
+  sched.clock().advance_time(10s); // the tick queues behind the registration
+  run_only(dir);
+  sched.run();
+  auto outcome = write_outcome::not_found;
+  pending.receive([&](write_reply& r) { outcome = r.outcome; },
+                  [&](caf::error& err) { BOOST_FAIL("register failed: " << sys.render(err)); });
+  BOOST_TEST((outcome == write_outcome::ok));
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"("instanceId":"i-2")"));
+  BOOST_TEST(stats().instances == 1u);
+  BOOST_TEST((app_actors() == before)); // not retired while a registration was in flight
+  do_cancel("APP", "i-2");
+  advance(220s, 10s);
+  BOOST_TEST(app_actors().empty()); // retired once really empty
+}
+
+BOOST_AUTO_TEST_CASE(application_limit_counts_live_applications) {
+  reg.max_applications = 2;
+  start();
+  BOOST_TEST((do_register(make("a", "A")) == write_outcome::ok));
+  BOOST_TEST((do_register(make("b", "B")) == write_outcome::ok));
+  BOOST_TEST((do_register(make("c", "C")) == write_outcome::over_capacity));
+  BOOST_TEST((do_cancel("A", "a") == write_outcome::ok));
+  BOOST_TEST(stats().applications == 1u);
+  // At once, not after the retention: A is empty, so C takes its slot (and
+  // A's actor leaves early: no more actors than max-applications).
+  BOOST_TEST((do_register(make("c", "C")) == write_outcome::ok));
+  BOOST_TEST(app_actors().size() == 2u);
+  BOOST_TEST(stats().applications == 2u);
+  BOOST_TEST((do_register(make("a", "A")) == write_outcome::over_capacity)); // A is new again
+  BOOST_TEST((do_register(make("b2", "B")) == write_outcome::ok));           // B is live
+}
+
+BOOST_AUTO_TEST_CASE(create_cancel_churn_keeps_actors_bounded_and_the_delta_whole) {
+  reg.max_applications = 3;
+  start();
+  do_register(make("keep", "KEEP"));
+  for (int i = 0; i < 40; ++i) {
+    auto app = "CHURN" + std::to_string(i);
+    auto id = "c-" + std::to_string(i);
+    BOOST_REQUIRE((do_register(make(id, app)) == write_outcome::ok));
+    BOOST_REQUIRE((do_cancel(app, id) == write_outcome::ok));
+    BOOST_REQUIRE_LE(app_actors().size(), 3u);
+  }
+  BOOST_TEST(stats().applications == 1u);
+  BOOST_TEST(stats().instances == 1u);
+  // Early retirement changes no read: every removal is still in the delta.
+  auto delta = body(read_kind::delta);
+  size_t deleted = 0;
+  for (auto pos = delta.find(R"("actionType":"DELETED")"); pos != std::string::npos;
+       pos = delta.find(R"("actionType":"DELETED")", pos + 1))
+    ++deleted;
+  BOOST_TEST(deleted == 40u);
+  for (int i = 0; i < 40; ++i)
+    BOOST_TEST(contains(delta, R"({"name":"CHURN)" + std::to_string(i)
+                                   + R"(","instance":[{"instanceId":"c-)"));
+  BOOST_TEST(contains(delta, R"("instanceId":"keep")"));
+  BOOST_TEST((do_register(make("c-0", "CHURN0")) == write_outcome::ok)); // retired, then back
+  BOOST_TEST(contains(body(read_kind::app, "CHURN0"), R"("instanceId":"c-0")"));
+}
+
+BOOST_AUTO_TEST_CASE(early_retirement_leaves_the_delta_unchanged) {
+  reg.max_applications = 1;
+  start();
+  do_register(make("a", "A"));
+  do_cancel("A", "a");
+  auto before = body(read_kind::delta); // A's actor still there, its view empty
+  auto start_a = before.find(R"({"name":"A")");
+  BOOST_REQUIRE(start_a != std::string::npos);
+  auto a_part = before.substr(start_a, before.size() - 3 - start_a); // up to "]}}"
+  BOOST_TEST(contains(a_part, R"("actionType":"DELETED")"));
+  BOOST_TEST((do_register(make("b", "B")) == write_outcome::ok)); // retires A's actor first
+  BOOST_TEST(app_actors().size() == 1u);
+  BOOST_TEST(contains(body(read_kind::delta), a_part + R"(,{"name":"B")"));
+}
+
+BOOST_AUTO_TEST_CASE(instance_limit_counts_registrations_in_flight) {
+  reg.max_instances = 2;
+  start();
+  // Three registrations reach the directory before any view does: the
+  // count must not rely on views alone.
+  auto r1 = self->request(dir, caf::infinite, register_cmd{make("i-1"), false});
+  auto r2 = self->request(dir, caf::infinite, register_cmd{make("i-2"), false});
+  auto r3 = self->request(dir, caf::infinite, register_cmd{make("j-1", "OTHER"), false});
+  sched.run();
+  std::vector<write_outcome> outcomes;
+  for (auto* r : {&r1, &r2, &r3})
+    r->receive([&](write_reply& x) { outcomes.push_back(x.outcome); },
+               [&](caf::error& err) { BOOST_FAIL("register failed: " << sys.render(err)); });
+  BOOST_REQUIRE_EQUAL(outcomes.size(), 3u);
+  BOOST_TEST((outcomes[0] == write_outcome::ok));
+  BOOST_TEST((outcomes[1] == write_outcome::ok));
+  BOOST_TEST((outcomes[2] == write_outcome::over_instance_capacity));
+  BOOST_TEST(stats().instances == 2u);
+  BOOST_TEST(app_actors().size() == 1u); // nothing spawned for the refused one
+  BOOST_TEST((do_register(make("i-3")) == write_outcome::over_instance_capacity));
+  // A re-registration replaces an instance: admitted at the limit.
+  auto again = make("i-1");
+  again.host_name = "moved";
+  again.last_dirty_timestamp = 200;
+  BOOST_TEST((do_register(again) == write_outcome::ok));
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"("hostName":"moved")"));
+  BOOST_TEST((do_cancel("APP", "i-2") == write_outcome::ok));
+  BOOST_TEST((do_register(make("i-3")) == write_outcome::ok));
+  BOOST_TEST(stats().instances == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(eviction_pass_over_a_retired_actor_completes) {
+  reg.enable_self_preservation = false;
+  reg.eviction_interval_ms = 600000; // passes only when the test sends one
+  reg.retention_time_in_delta_queue_ms = 1000;
+  reg.delta_retention_timer_interval_ms = 10000;
+  start();
+  do_register(make("gone", "GONE"));
+  do_cancel("GONE", "gone");
+  do_register(make("i-1", "APP", 5));
+  BOOST_REQUIRE_EQUAL(app_actors().size(), 2u);
+  advance(9500ms); // GONE empty for the retention; the retain tick is at 10 s
+  caf::anon_send(evictor, sweep_atom::value);
+  run_only(evictor); // asks the directory for the actors
+  run_only(dir);     // which lists both
+  sched.clock().advance_time(500ms);
+  run_only(dir); // the tick retires GONE's actor before the eviction actor sweeps it
+  sched.run();
+  BOOST_TEST(app_actors().size() == 1u);
+  // The pass completed: the expired APP/i-1 is evicted.
+  auto s = stats();
+  BOOST_TEST(s.instances == 0u);
+  BOOST_TEST(s.evictions_total == 1u);
+  // And the next pass runs (no pass left hanging).
+  do_register(make("i-2", "APP", 5));
+  advance(6s);
+  caf::anon_send(evictor, sweep_atom::value);
+  sched.run();
+  BOOST_TEST(stats().evictions_total == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(retired_actor_holding_instances_hands_them_back) {
+  // The directory retires only empty applications with nothing in flight;
+  // if an actor is told to retire while holding instances anyway (a bug),
+  // it logs an error and nothing is lost.
+  start();
+  do_register(make("i-1"));
+  auto before = app_actors();
+  BOOST_REQUIRE_EQUAL(before.size(), 1u);
+  log::set_level(log::level::off); // the expected error line
+  caf::anon_send(before[0], retire_atom::value);
+  sched.run();
+  log::set_level(log::level::warn);
+  BOOST_TEST(!alive(before[0]));
+  auto after = app_actors();
+  BOOST_REQUIRE_EQUAL(after.size(), 1u);
+  BOOST_TEST((after[0] != before[0]));
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"("instanceId":"i-1")"));
+  BOOST_TEST(stats().instances == 1u);
+  BOOST_TEST((do_renew("APP", "i-1") == write_outcome::ok));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// -- app_slots: the directory's capacity bookkeeping (pure) -------------------
+
+BOOST_AUTO_TEST_SUITE(app_slot_rules)
+
+BOOST_AUTO_TEST_CASE(registration_in_flight_keeps_an_application_live) {
+  app_slots<int> s{10, 100};
+  s.add("A", 1, 0);
+  BOOST_TEST(s.live() == 0u); // empty until the first delegation
+  s.delegated("A");
+  BOOST_TEST(s.live() == 1u);
+  BOOST_TEST(s.in_flight() == 1u);
+  BOOST_TEST(s.viewed("A", 0, 0, 5)); // a view from before the registration
+  BOOST_TEST(s.live() == 1u);
+  BOOST_TEST(s.take_empty_before(1000).empty());
+  BOOST_TEST(s.viewed("A", 1, 1, 6));
+  BOOST_TEST(s.in_flight() == 0u);
+  BOOST_TEST(s.instances() == 1u);
+  BOOST_TEST(s.viewed("A", 0, 1, 7)); // cancelled: empty since 7
+  BOOST_TEST(s.live() == 0u);
+  BOOST_TEST(s.take_empty_before(7).empty());
+  auto taken = s.take_empty_before(8);
+  BOOST_REQUIRE_EQUAL(taken.size(), 1u);
+  BOOST_TEST(taken[0].first == "A");
+  BOOST_TEST(taken[0].second == 1);
+  BOOST_TEST(s.size() == 0u);
+  BOOST_TEST(s.viewed("B", 0, 0, 9)); // unknown application: ignored
+}
+
+BOOST_AUTO_TEST_CASE(admission_counts_live_applications_and_instances_in_flight) {
+  app_slots<int> s{2, 3};
+  s.add("A", 1, 0);
+  s.delegated("A");
+  s.delegated("A");
+  BOOST_TEST((s.admit("B", false) == admission::admitted));
+  s.add("B", 2, 0);
+  s.delegated("B");
+  BOOST_TEST((s.admit("A", false) == admission::too_many_instances));
+  BOOST_TEST((s.admit("A", true) == admission::admitted)); // replaces an instance
+  BOOST_TEST((s.admit("C", false) == admission::too_many_applications));
+  s.viewed("B", 0, 1, 1); // B's registration applied, then cancelled: empty
+  BOOST_TEST(s.live() == 1u);
+  BOOST_TEST((s.admit("C", false) == admission::admitted));
+  auto room = s.make_room(); // two actors: B, the empty one, leaves
+  BOOST_REQUIRE(room.has_value());
+  BOOST_TEST(room->first == "B");
+  BOOST_TEST(!s.make_room().has_value());
+  BOOST_TEST(!s.viewed("A", 2, 3, 2)); // more applied than delegated: reported
+  BOOST_TEST(s.in_flight() == 0u);
+  BOOST_TEST(s.instances() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(make_room_takes_the_oldest_empty_slot) {
+  app_slots<int> s{3, 100};
+  int64_t emptied[] = {10, 5, 20};
+  const char* names[] = {"A", "B", "C"};
+  for (int i = 0; i < 3; ++i) {
+    s.add(names[i], i, 0);
+    s.delegated(names[i]);
+    s.viewed(names[i], 1, 1, 0);
+  }
+  BOOST_TEST(!s.make_room().has_value()); // all live
+  for (int i = 0; i < 3; ++i)
+    s.viewed(names[i], 0, 1, emptied[i]);
+  auto room = s.make_room();
+  BOOST_REQUIRE(room.has_value());
+  BOOST_TEST(room->first == "B");
+  BOOST_TEST(!s.make_room().has_value()); // below the maximum again
+  s.delegated("A");                       // live again: no longer retirable
+  auto due = s.take_empty_before(100);
+  BOOST_REQUIRE_EQUAL(due.size(), 1u);
+  BOOST_TEST(due[0].first == "C");
+  BOOST_TEST(s.erase("A").has_value());
+  BOOST_TEST(s.live() == 0u);
+  BOOST_TEST(s.in_flight() == 0u);
+  BOOST_TEST(s.size() == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
