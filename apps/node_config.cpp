@@ -11,6 +11,7 @@
 
 #include "common/log.hpp"
 #include "common/text.hpp"
+#include "http_gateway/router.hpp"
 
 namespace eureka {
 
@@ -155,6 +156,31 @@ std::vector<option_spec> build_options() {
       "eureka.gateway.request-timeout-ms",
       "Most time from a request's first byte to its last (408)",
       [](node_config& c) -> std::chrono::milliseconds& { return c.gateway.request_timeout; }, 100));
+  o.push_back(make_int<size_t>(
+      "eureka.gateway.max-connection-output-bytes",
+      "Unsent output of one connection beyond which its further pipelined requests wait",
+      [](node_config& c) -> size_t& { return c.gateway.max_connection_output_bytes; }, 64u << 10,
+      size_t{1} << 30));
+  o.push_back(make_int<size_t>(
+      "eureka.gateway.max-output-bytes",
+      "Unsent output held for all clients (distinct bodies plus socket copies); a response that "
+      "would go beyond gets 503 (one body is always admitted)",
+      [](node_config& c) -> size_t& { return c.gateway.max_output_bytes; }, 1u << 20,
+      size_t{1} << 40));
+  o.push_back(make_int<size_t>(
+      "eureka.gateway.min-send-rate-bytes-per-second",
+      "A client with output pending that takes less than this per send-rate window is "
+      "disconnected (0: only one that takes nothing)",
+      [](node_config& c) -> size_t& { return c.gateway.min_send_rate; }, 0, size_t{1} << 30));
+  o.push_back(make_ms(
+      "eureka.gateway.send-rate-window-ms", "Window over which min-send-rate is measured",
+      [](node_config& c) -> std::chrono::milliseconds& { return c.gateway.send_rate_window; },
+      100));
+  o.push_back(make_ms(
+      "eureka.gateway.shutdown-grace-ms",
+      "On SIGTERM/SIGINT: how long answers in progress may take before remaining connections are "
+      "reset",
+      [](node_config& c) -> std::chrono::milliseconds& { return c.gateway.shutdown_grace; }, 0));
   o.push_back(make_string("eureka.environment", "Environment shown on the status page",
                           [](node_config& c) -> std::string& { return c.gateway.environment; }));
   o.push_back(make_string("eureka.instance.hostname",
@@ -218,13 +244,22 @@ std::vector<option_spec> build_options() {
       std::numeric_limits<int32_t>::max()));
   o.push_back(make_int<int32_t>(
       "eureka.server.max-applications",
-      "Most applications held; registering a new one beyond answers 503",
+      "Most live applications (with instances); registering a new one beyond answers 503",
       [](node_config& c) -> int32_t& { return c.registry.max_applications; }, 1, 10000000));
+  o.push_back(make_int<int32_t>(
+      "eureka.server.max-instances",
+      "Most instances held; registering a new one beyond answers 503 (re-registering never)",
+      [](node_config& c) -> int32_t& { return c.registry.max_instances; }, 1, 100000000));
   o.push_back(make_int<int64_t>(
       "eureka.server.max-delta-queue-bytes",
       "Most bytes of encoded changes kept for /apps/delta (oldest leave first)",
       [](node_config& c) -> int64_t& { return c.registry.max_delta_queue_bytes; }, 1 << 20,
       std::numeric_limits<int64_t>::max() / 2));
+  o.push_back(make_int<int64_t>(
+      "eureka.server.max-dirty-timestamp-skew-ms",
+      "Most a lastDirtyTimestamp may be ahead of this node's clock (400 beyond; 0: no bound)",
+      [](node_config& c) -> int64_t& { return c.gateway.max_dirty_timestamp_skew_ms; }, 0,
+      std::numeric_limits<int32_t>::max()));
   // -- process -----------------------------------------------------------------
   o.push_back(make_string(
       "logging.level", "debug, info, warn, error or off",
@@ -270,6 +305,23 @@ std::string load_file(node_config& cfg, const std::string& path) {
     if (auto err = apply(cfg, trim(text.substr(0, pos)), text.substr(pos + 1), origin);
         !err.empty())
       return err;
+  }
+  return {};
+}
+
+/// Every instance a registration may create stays addressable: the longest
+/// request naming it (field limits, percent-encoded) under every base path,
+/// plus room for ordinary headers, must fit max-header-bytes.
+std::string check_header_budget(const node_config& c) {
+  for (const auto& base : c.gateway.base_paths) {
+    auto line = gateway::longest_request_line(base);
+    auto need = line + gateway::ordinary_header_bytes;
+    if (c.gateway.max_header_bytes < need)
+      return fmt::format("eureka.gateway.max-header-bytes: {} cannot address every instance that "
+                         "may register under base path '{}': at least {} needed (a request line "
+                         "of up to {} bytes plus {} for headers)",
+                         c.gateway.max_header_bytes, base, need, line,
+                         gateway::ordinary_header_bytes);
   }
   return {};
 }
@@ -343,6 +395,7 @@ config_load_result load_node_config(const std::vector<std::string>& args,
   for (const auto& [key, value] : cli)
     if (r.error = apply(r.config, key, value, "command line"); !r.error.empty())
       return r;
+  r.error = check_header_budget(r.config);
   return r;
 }
 

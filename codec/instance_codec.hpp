@@ -83,9 +83,12 @@ decode_result decode_instance_xml(std::string_view body, int64_t now_ms);
 /// "Blank" means empty, as in ApplicationResource.isBlank. Back-fills a missing
 /// Amazon `instance-id` from getId() as the Java server does with
 /// `registration.validation.dataCenterInfoId` off (our behaviour). Then,
-/// unlike Java, refuses any string field holding a character XML 1.0 cannot
-/// carry (C0 controls but tab/LF/CR, U+FFFE, U+FFFF): Java writes `&#x7;`,
-/// which breaks every XML read of the registry (Prometheus, fargo, Python).
+/// unlike Java: refuses a text field longer than its limit (max_*_bytes in
+/// registry/instance_info.hpp; "<field> too long: N bytes (at most M)"), then
+/// any text field holding a character XML 1.0 cannot carry (C0 controls but
+/// tab/LF/CR, U+FFFE, U+FFFF): Java writes `&#x7;`, which breaks every XML
+/// read of the registry (Prometheus, fargo, Python); then holds the Amazon
+/// `dataCenterInfo` metadata and the metadata to validate_metadata's rules.
 std::string validate_registration(instance_info& x, std::string_view path_app);
 
 /// Metadata checks shared by registration and PUT .../metadata: entry count,

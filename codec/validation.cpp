@@ -28,30 +28,11 @@ bool is_xml_name(std::string_view name) {
   return true;
 }
 
-/// The first code point in UTF-8 `s` that XML 1.0 cannot carry at all, not
-/// even as a character reference: C0 controls other than tab, LF and CR,
-/// surrogates and U+FFFE/U+FFFF. -1 when there is none.
-long first_non_xml_char(std::string_view s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-      return c;
-    if ((c == 0xED || c == 0xEF) && i + 2 < s.size()) { // U+D000-DFFF, U+F000-FFFF
-      auto c1 = static_cast<unsigned char>(s[i + 1]);
-      auto c2 = static_cast<unsigned char>(s[i + 2]);
-      long cp = ((c & 0x0F) << 12) | ((c1 & 0x3F) << 6) | (c2 & 0x3F);
-      if ((cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-        return cp;
-    }
-  }
-  return -1;
-}
-
 /// Java writes such characters as `&#x7;` and the like, which every XML
 /// parser (Go's encoding/xml in Prometheus and fargo, Python's expat) rejects:
 /// one such value breaks every XML read of the registry for every client.
 std::string non_xml_reason(std::string_view what, std::string_view value) {
-  auto cp = first_non_xml_char(value);
+  auto cp = detail::first_non_xml_char(value);
   if (cp < 0)
     return {};
   return fmt::format("Invalid {}: character U+{:04X} cannot be written in XML", what, cp);
@@ -62,11 +43,12 @@ bool is_blank(std::string_view s) {
   return s.empty();
 }
 
-} // namespace
-
-std::string validate_metadata(const string_pairs& entries) {
+/// Entry count, total size, keys and values of one metadata map; `what`
+/// names the map in reasons ("metadata"), `what_capitalised` starts one.
+std::string check_metadata(const string_pairs& entries, std::string_view what,
+                           std::string_view what_capitalised) {
   if (entries.size() > max_metadata_entries)
-    return fmt::format("Too many metadata entries: {} (at most {})", entries.size(),
+    return fmt::format("Too many {} entries: {} (at most {})", what, entries.size(),
                        max_metadata_entries);
   size_t bytes = 0;
   for (const auto& [key, value] : entries) {
@@ -74,14 +56,21 @@ std::string validate_metadata(const string_pairs& entries) {
     // Java writes such keys as broken XML, which then breaks every XML read of
     // the registry for every client; refuse them instead.
     if (!is_xml_name(detail::encode_xml_name(key)))
-      return fmt::format("Invalid metadata key '{}': not usable as an XML element name", key);
-    if (auto reason = non_xml_reason(fmt::format("metadata value of '{}'", key), value);
+      return fmt::format("Invalid {} key '{}': not usable as an XML element name", what, key);
+    if (auto reason = non_xml_reason(fmt::format("{} value of '{}'", what, key), value);
         !reason.empty())
       return reason;
   }
   if (bytes > max_metadata_bytes)
-    return fmt::format("Metadata too large: {} bytes (at most {})", bytes, max_metadata_bytes);
+    return fmt::format("{} too large: {} bytes (at most {})", what_capitalised, bytes,
+                       max_metadata_bytes);
   return {};
+}
+
+} // namespace
+
+std::string validate_metadata(const string_pairs& entries) {
+  return check_metadata(entries, "metadata", "Metadata");
 }
 
 std::string validate_registration(instance_info& x, std::string_view path_app) {
@@ -117,35 +106,47 @@ std::string validate_registration(instance_info& x, std::string_view path_app) {
     if (!has_key)
       x.data_center.metadata.emplace_back("instance-id", x.id());
   }
-  const std::pair<std::string_view, const opt_string*> optional_fields[] = {
-      {"instanceId", &x.instance_id},
-      {"appGroupName", &x.app_group_name},
-      {"homePageUrl", &x.home_page_url},
-      {"statusPageUrl", &x.status_page_url},
-      {"healthCheckUrl", &x.health_check_url},
-      {"secureHealthCheckUrl", &x.secure_health_check_url},
-      {"vipAddress", &x.vip_address},
-      {"secureVipAddress", &x.secure_vip_address},
-      {"asgName", &x.asg_name}};
-  for (const auto& [what, field] : optional_fields)
-    if (*field)
-      if (auto reason = non_xml_reason(what, **field); !reason.empty())
+  // Ours from here on. Every text field: its size (all first: cheap, and
+  // they bound the scans that follow), then the characters XML can carry.
+  struct text_field {
+    std::string_view what;
+    const std::string* value; // nullptr: absent (null in Java)
+    size_t limit;
+  };
+  auto opt = [](const opt_string& s) { return s ? &*s : nullptr; };
+  const text_field text_fields[] = {
+      {"instanceId", opt(x.instance_id), max_instance_id_bytes},
+      {"hostName", &x.host_name, max_host_name_bytes},
+      {"app", &x.app, max_app_name_bytes},
+      {"ipAddr", &x.ip_addr, max_host_name_bytes},
+      {"sid", &x.sid, max_short_field_bytes},
+      {"appGroupName", opt(x.app_group_name), max_app_name_bytes},
+      {"homePageUrl", opt(x.home_page_url), max_url_bytes},
+      {"statusPageUrl", opt(x.status_page_url), max_url_bytes},
+      {"healthCheckUrl", opt(x.health_check_url), max_url_bytes},
+      {"secureHealthCheckUrl", opt(x.secure_health_check_url), max_url_bytes},
+      {"vipAddress", opt(x.vip_address), max_vip_address_bytes},
+      {"secureVipAddress", opt(x.secure_vip_address), max_vip_address_bytes},
+      {"asgName", opt(x.asg_name), max_short_field_bytes},
+      {"dataCenterInfo name", &x.data_center.name, max_short_field_bytes}};
+  for (const auto& f : text_fields)
+    if (f.value != nullptr && f.value->size() > f.limit)
+      return too_long_reason(f.what, f.value->size(), f.limit);
+  // The id's other sources are bounded above; what remains is an Amazon
+  // instance-id standing in for a missing instanceId.
+  if (auto id = x.id(); id.size() > max_instance_id_bytes)
+    return too_long_reason("dataCenterInfo metadata instance-id (the instance id)", id.size(),
+                           max_instance_id_bytes);
+  for (const auto& f : text_fields)
+    if (f.value != nullptr)
+      if (auto reason = non_xml_reason(f.what, *f.value); !reason.empty())
         return reason;
-  const std::pair<std::string_view, const std::string*> fields[] = {
-      {"hostName", &x.host_name},
-      {"app", &x.app},
-      {"ipAddr", &x.ip_addr},
-      {"sid", &x.sid},
-      {"dataCenterInfo name", &x.data_center.name}};
-  for (const auto& [what, field] : fields)
-    if (auto reason = non_xml_reason(what, *field); !reason.empty())
-      return reason;
-  for (const auto& [key, value] : x.data_center.metadata) {
-    if (auto reason = non_xml_reason("dataCenterInfo metadata key", key); !reason.empty())
-      return reason;
-    if (auto reason = non_xml_reason("dataCenterInfo metadata value", value); !reason.empty())
-      return reason;
-  }
+  // AmazonInfo metadata is written like the instance's own (codec/xml_writer),
+  // so it is held to the same limits.
+  if (auto reason = check_metadata(x.data_center.metadata, "dataCenterInfo metadata",
+                                   "dataCenterInfo metadata");
+      !reason.empty())
+    return reason;
   return validate_metadata(x.metadata);
 }
 

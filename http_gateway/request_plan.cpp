@@ -9,8 +9,10 @@
 
 #include "codec/gzip.hpp"
 #include "codec/instance_codec.hpp"
+#include "common/log.hpp"
 #include "common/text.hpp"
 #include "http_gateway/negotiation.hpp"
+#include "registry/dirty_timestamp.hpp"
 
 namespace eureka::gateway {
 
@@ -27,10 +29,31 @@ http_response bad_value(std::string_view text) {
   return make_text(400, text);
 }
 
-// Reads the optional lastDirtyTimestamp; false (with `err` set) if malformed.
-bool read_dirty_ts(const query_params& q, caf::optional<int64_t>& out,
-                   std::optional<http_response>& err) {
-  auto* v = find_param(q, "lastDirtyTimestamp");
+// A lastDirtyTimestamp too far ahead of our clock would win every later
+// conflict (registry/dirty_timestamp.hpp): refused, from clients and peers
+// alike, and logged, since an honest client whose clock runs ahead by more
+// than the bound cannot register until it is fixed. False with `err` set.
+bool dirty_ts_acceptable(int64_t ts, route_id id, std::string_view app, std::string_view instance,
+                         bool replication, const gateway_config& cfg, int64_t now_ms,
+                         std::optional<http_response>& err) {
+  if (dirty_timestamp_acceptable(ts, now_ms, cfg.max_dirty_timestamp_skew_ms))
+    return true;
+  log::warn("gateway",
+            "refused {}{} of {}/{}: lastDirtyTimestamp {} is more than {} ms ahead of this "
+            "node's clock ({})",
+            replication ? "replicated " : "", route_label(id), log::printable(app),
+            log::printable(instance), ts, cfg.max_dirty_timestamp_skew_ms, now_ms);
+  err =
+      bad_value(fmt::format("lastDirtyTimestamp {} is more than {} ms ahead of the server's clock",
+                            ts, cfg.max_dirty_timestamp_skew_ms));
+  return false;
+}
+
+// Reads the optional lastDirtyTimestamp of an instance route; false (with
+// `err` set) if malformed or too far ahead.
+bool read_dirty_ts(const route& r, bool replication, const gateway_config& cfg, int64_t now_ms,
+                   caf::optional<int64_t>& out, std::optional<http_response>& err) {
+  auto* v = find_param(r.query, "lastDirtyTimestamp");
   if (v == nullptr)
     return true;
   int64_t ts = 0;
@@ -38,6 +61,8 @@ bool read_dirty_ts(const query_params& q, caf::optional<int64_t>& out,
     err = bad_value("invalid lastDirtyTimestamp");
     return false;
   }
+  if (!dirty_ts_acceptable(ts, r.id, r.app, r.instance_id, replication, cfg, now_ms, err))
+    return false;
   out = ts;
   return true;
 }
@@ -118,7 +143,12 @@ void plan_register(const request_view& req, const gateway_config& cfg, int64_t n
     p.immediate = make_response(400, content_type_of(p.format), reason);
     return;
   }
-  p.call = register_cmd{std::move(decoded.info), is_replication(req.replication)};
+  auto replication = is_replication(req.replication);
+  auto& x = decoded.info;
+  if (!dirty_ts_acceptable(x.last_dirty_timestamp, p.r.id, x.app, x.id(), replication, cfg, now_ms,
+                           p.immediate))
+    return;
+  p.call = register_cmd{std::move(decoded.info), replication};
 }
 
 } // namespace
@@ -172,7 +202,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
     break;
   case route_id::renew: {
     renew_cmd cmd{r.app, r.instance_id, replication, {}, {}};
-    if (!read_dirty_ts(r.query, cmd.last_dirty_timestamp, p.immediate))
+    if (!read_dirty_ts(r, replication, cfg, now_ms, cmd.last_dirty_timestamp, p.immediate))
       break;
     // `status` is accepted but unused (as in Java); an unknown
     // `overriddenstatus` is ignored rather than failing the heartbeat.
@@ -203,7 +233,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
       p.immediate = bad_value("invalid status value");
       break;
     }
-    if (!read_dirty_ts(r.query, cmd.last_dirty_timestamp, p.immediate))
+    if (!read_dirty_ts(r, replication, cfg, now_ms, cmd.last_dirty_timestamp, p.immediate))
       break;
     p.call = std::move(cmd);
     break;
@@ -266,6 +296,8 @@ http_response respond_write(route_id id, const write_reply& reply, payload_forma
     // A capacity limit of this node, not the caller's fault: 503 lets a
     // client try another node of the cluster.
     return make_text(503, "registry full: it holds the maximum number of applications");
+  case write_outcome::over_instance_capacity:
+    return make_text(503, "registry full: it holds the maximum number of instances");
   }
   return make_empty(500);
 }

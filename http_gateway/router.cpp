@@ -1,5 +1,7 @@
 #include "http_gateway/router.hpp"
 
+#include <algorithm>
+
 #include "common/text.hpp"
 #include "registry/instance_info.hpp"
 
@@ -187,6 +189,28 @@ void match_segments(std::string_view method, std::vector<std::string>& s, route&
   }
 }
 
+// A path value longer than any registration may carry names nothing: say so
+// (400) rather than look it up.
+void refuse_oversized_values(route& r) {
+  if (r.id == route_id::not_found || r.id == route_id::method_not_allowed
+      || r.id == route_id::bad_request)
+    return;
+  std::string reason;
+  if (r.app.size() > max_app_name_bytes)
+    reason = too_long_reason("application name", r.app.size(), max_app_name_bytes);
+  else if (r.instance_id.size() > max_instance_id_bytes)
+    reason = too_long_reason("instance id", r.instance_id.size(), max_instance_id_bytes);
+  else if (r.vip.size() > max_vip_address_bytes)
+    reason = too_long_reason("VIP address", r.vip.size(), max_vip_address_bytes);
+  if (reason.empty())
+    return;
+  auto head = r.head;
+  r = route{};
+  r.id = route_id::bad_request;
+  r.error = std::move(reason);
+  r.head = head;
+}
+
 // Routes the part of the path after one base; `rest` is "" or starts with '/'.
 route route_under_base(std::string_view method, std::string_view rest) {
   route r;
@@ -211,10 +235,26 @@ route route_under_base(std::string_view method, std::string_view rest) {
   if (segments.front() == "v2")
     segments.erase(segments.begin());
   match_segments(method, segments, r);
+  refuse_oversized_values(r);
   return r;
 }
 
 } // namespace
+
+size_t longest_request_line(std::string_view base) {
+  constexpr std::string_view method = "DELETE"; // the longest one used
+  constexpr std::string_view query =
+      "?status=OUT_OF_SERVICE&lastDirtyTimestamp=-9223372036854775808"
+      "&overriddenstatus=OUT_OF_SERVICE";
+  constexpr size_t encoded = 3; // %XX per byte
+  auto b = normalize_base(base).size();
+  auto instance_target = b + std::string_view{"/v2/apps/"}.size() + encoded * max_app_name_bytes + 1
+                         + encoded * max_instance_id_bytes + std::string_view{"/status"}.size()
+                         + query.size();
+  auto vip_target = b + std::string_view{"/v2/svips/"}.size() + encoded * max_vip_address_bytes;
+  return method.size() + 1 + std::max(instance_target, vip_target)
+         + std::string_view{" HTTP/1.1\r\n"}.size();
+}
 
 bool percent_decode(std::string_view in, std::string& out, bool plus_is_space) {
   out.clear();

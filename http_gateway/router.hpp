@@ -2,6 +2,7 @@
 // parameters. Pure: no I/O, no actors, so every path rule is unit-tested.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,6 +65,20 @@ struct route {
 /// mounts at the root); each accepts an optional "v2" segment after it.
 route route_request(std::string_view method, std::string_view target,
                     const std::vector<std::string>& bases);
+
+/// Room left in eureka.gateway.max-header-bytes for the headers of an
+/// ordinary request (Host, Accept, Accept-Encoding, Content-Type,
+/// User-Agent, the DiscoveryIdentity-* set, x-netflix-discovery-replication,
+/// an Authorization token) beside its request line.
+inline constexpr size_t ordinary_header_bytes = 4096;
+
+/// Bytes of the longest request line (method, target, version, CRLF) a
+/// client or peer sends to address an instance registered within the field
+/// limits under `base`: every byte of the app name, instance id and VIP
+/// percent-encoded, the longest path (PUT .../{app}/{id}/status, or a VIP
+/// read) and query (a peer's renew with status, lastDirtyTimestamp and
+/// overriddenstatus). Callers' own metadata queries are not included.
+size_t longest_request_line(std::string_view base);
 
 /// Decodes %XX escapes (and, if `plus_is_space`, '+' as a space, which is how
 /// Jersey decodes query strings). False on a malformed escape.

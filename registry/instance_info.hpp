@@ -102,6 +102,34 @@ using string_pairs = std::vector<std::pair<std::string, std::string>>;
 inline constexpr size_t max_metadata_entries = 1024;
 inline constexpr size_t max_metadata_bytes = 256 * 1024;
 
+// Longest value, in bytes, of each identifier and text field of a
+// registration (ours; Java has none; codec::validate_registration refuses
+// longer ones). Besides bounding what one registration costs every reader,
+// they keep every registered instance addressable: its application name, id
+// and VIPs, percent-encoded in the longest request a client sends
+// (gateway::longest_request_line), must fit eureka.gateway.max-header-bytes,
+// which the node's configuration checks when it loads.
+
+/// `app`, `appGroupName`.
+inline constexpr size_t max_app_name_bytes = 256;
+/// `instanceId`, and the id whatever supplies it (an Amazon `instance-id`):
+/// room for Spring's default `hostName:appName:port` at the longest names.
+inline constexpr size_t max_instance_id_bytes = 1024;
+/// `hostName`, `ipAddr` (a DNS name is at most 253 bytes).
+inline constexpr size_t max_host_name_bytes = 255;
+/// `vipAddress`, `secureVipAddress` (comma-separated lists of names).
+inline constexpr size_t max_vip_address_bytes = 1024;
+/// `homePageUrl`, `statusPageUrl`, `healthCheckUrl`, `secureHealthCheckUrl`.
+inline constexpr size_t max_url_bytes = 2048;
+/// `sid`, `asgName` (an AWS ASG name is at most 255), `dataCenterInfo` name.
+inline constexpr size_t max_short_field_bytes = 255;
+
+/// The 400 reason for a value beyond its limit (body field or path value).
+inline std::string too_long_reason(std::string_view what, size_t size, size_t limit) {
+  return std::string{what} + " too long: " + std::to_string(size) + " bytes (at most "
+         + std::to_string(limit) + ")";
+}
+
 /// Whether metadata stays within max_metadata_entries / max_metadata_bytes.
 inline bool within_metadata_limits(const string_pairs& pairs) {
   if (pairs.size() > max_metadata_entries)

@@ -220,3 +220,119 @@ BOOST_AUTO_TEST_CASE(metadata_with_many_keys_decodes_in_linear_time) {
   BOOST_TEST(r.info.metadata.size() == 20000u);
   BOOST_TEST(r.info.metadata[7].second == "last");
 }
+
+namespace {
+
+/// A valid registration (app FOO) after `change`, validated.
+template <class Change>
+std::string check_changed(Change change) {
+  auto r = decode_instance_json("{\"instance\":{" + valid_fields() + "}}", 1);
+  BOOST_TEST_REQUIRE(r.ok, r.error);
+  change(r.info);
+  return validate_registration(r.info, r.info.app);
+}
+
+} // namespace
+
+// Issue 6 item 8: every text field is bounded, so that a registered instance
+// stays addressable and one registration cannot cost megabytes.
+BOOST_AUTO_TEST_CASE(text_fields_are_bounded) {
+  struct field {
+    const char* name;
+    opt_string instance_info::*opt;
+    std::string instance_info::*req;
+    size_t limit;
+  };
+  const field fields[] = {
+      {"instanceId", &instance_info::instance_id, nullptr, max_instance_id_bytes},
+      {"hostName", nullptr, &instance_info::host_name, max_host_name_bytes},
+      {"app", nullptr, &instance_info::app, max_app_name_bytes},
+      {"ipAddr", nullptr, &instance_info::ip_addr, max_host_name_bytes},
+      {"sid", nullptr, &instance_info::sid, max_short_field_bytes},
+      {"appGroupName", &instance_info::app_group_name, nullptr, max_app_name_bytes},
+      {"homePageUrl", &instance_info::home_page_url, nullptr, max_url_bytes},
+      {"statusPageUrl", &instance_info::status_page_url, nullptr, max_url_bytes},
+      {"healthCheckUrl", &instance_info::health_check_url, nullptr, max_url_bytes},
+      {"secureHealthCheckUrl", &instance_info::secure_health_check_url, nullptr, max_url_bytes},
+      {"vipAddress", &instance_info::vip_address, nullptr, max_vip_address_bytes},
+      {"secureVipAddress", &instance_info::secure_vip_address, nullptr, max_vip_address_bytes},
+      {"asgName", &instance_info::asg_name, nullptr, max_short_field_bytes},
+  };
+  for (const auto& f : fields) {
+    BOOST_TEST_CONTEXT(f.name) {
+      auto set = [&](size_t n) {
+        return [&f, n](instance_info& x) {
+          std::string v(n, 'A');
+          if (f.opt)
+            x.*f.opt = v;
+          else
+            x.*f.req = v;
+        };
+      };
+      BOOST_TEST(check_changed(set(f.limit)) == "");
+      BOOST_TEST(check_changed(set(f.limit + 1))
+                 == std::string(f.name) + " too long: " + std::to_string(f.limit + 1)
+                        + " bytes (at most " + std::to_string(f.limit) + ")");
+    }
+  }
+  BOOST_TEST(check_changed([](instance_info& x) { x.data_center.name = std::string(256, 'x'); })
+             == "dataCenterInfo name too long: 256 bytes (at most 255)");
+  // The issue's 900 KB id.
+  BOOST_TEST(check_changed([](instance_info& x) {
+               x.instance_id = std::string(900 * 1024, 'i');
+             }).find("instanceId too long: 921600 bytes")
+             == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(java_reasons_come_before_the_limits) {
+  BOOST_TEST(check(std::string(R"("instanceId":")") + std::string(2000, 'i')
+                       + R"(","hostName":"","app":"FOO","ipAddr":"1",)" + my_own,
+                   "FOO")
+             == "Missing hostname");
+  BOOST_TEST(check(std::string(R"("instanceId":"i","hostName":"h","app":"FOO","ipAddr":"1",)")
+                       + R"("vipAddress":")" + std::string(2000, 'v') + "\"",
+                   "FOO")
+             == "Missing dataCenterInfo");
+}
+
+BOOST_AUTO_TEST_CASE(amazon_instance_id_standing_in_for_the_id_is_bounded) {
+  auto amazon = [](const std::string& id) {
+    return check(R"("hostName":"ec2-host","app":"FOO","ipAddr":"1",)"
+                 R"("dataCenterInfo":{"@class":"com.netflix.appinfo.AmazonInfo","name":"Amazon",)"
+                 R"("metadata":{"instance-id":")"
+                     + id + "\"}}",
+                 "FOO");
+  };
+  BOOST_TEST(amazon(std::string(max_instance_id_bytes, 'i')) == "");
+  BOOST_TEST(amazon(std::string(max_instance_id_bytes + 1, 'i'))
+             == "dataCenterInfo metadata instance-id (the instance id) too long: 1025 bytes "
+                "(at most 1024)");
+}
+
+// AmazonInfo metadata is written like the instance's metadata, so it has the
+// same limits (it used to bypass them).
+BOOST_AUTO_TEST_CASE(data_center_metadata_has_the_metadata_limits) {
+  auto amazon = [](const std::string& metadata) {
+    return check(R"("instanceId":"i1","hostName":"h","app":"FOO","ipAddr":"1",)"
+                 R"("dataCenterInfo":{"@class":"com.netflix.appinfo.AmazonInfo","name":"Amazon",)"
+                 R"("metadata":)"
+                     + metadata + "}",
+                 "FOO");
+  };
+  BOOST_TEST(amazon(R"({"ami-id":"ami-1","availability-zone":"eu-west-1a"})") == "");
+  // instance-id is back-filled: 1023 sent + 1 = the limit.
+  std::string many = "{";
+  for (size_t i = 0; i + 1 < max_metadata_entries; ++i)
+    many += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":\"v\"";
+  BOOST_TEST(amazon(many + "}") == "");
+  BOOST_TEST(amazon(many + R"(,"one-more":"v"})")
+             == "Too many dataCenterInfo metadata entries: 1025 (at most 1024)");
+  BOOST_TEST(amazon(R"({"big":")" + std::string(max_metadata_bytes, 'x') + "\"}")
+                 .find("dataCenterInfo metadata too large: ")
+             == 0u);
+  BOOST_TEST(amazon(R"({"a b":"1"})")
+             == "Invalid dataCenterInfo metadata key 'a b': not usable as an XML element name");
+  BOOST_TEST(amazon(R"({"k":"bell\u0007"})")
+             == "Invalid dataCenterInfo metadata value of 'k': character U+0007 cannot be "
+                "written in XML");
+}

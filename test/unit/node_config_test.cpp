@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "apps/node_config.hpp"
+#include "http_gateway/router.hpp"
 
 using namespace eureka;
 
@@ -148,4 +149,46 @@ BOOST_AUTO_TEST_CASE(dump_config_round_trips_through_a_file) {
   BOOST_TEST_REQUIRE(reread.error.empty(), reread.error);
   BOOST_TEST(dump_config(reread.config) == dump_config(changed.config));
   std::remove(file.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(dirty_timestamp_skew_key) {
+  BOOST_TEST(load_node_config({}, fake_env{}.fn()).config.gateway.max_dirty_timestamp_skew_ms
+             == 600000);
+  auto r = load_node_config({"--eureka.server.max-dirty-timestamp-skew-ms=0"}, fake_env{}.fn());
+  BOOST_TEST_REQUIRE(r.error.empty(), r.error);
+  BOOST_TEST(r.config.gateway.max_dirty_timestamp_skew_ms == 0);
+  fake_env env;
+  env.vars["EUREKA_SERVER_MAXDIRTYTIMESTAMPSKEWMS"] = "5000";
+  BOOST_TEST(load_node_config({}, env.fn()).config.gateway.max_dirty_timestamp_skew_ms == 5000);
+  BOOST_TEST(!load_node_config({"--eureka.server.max-dirty-timestamp-skew-ms=-1"}, fake_env{}.fn())
+                  .error.empty());
+}
+
+// Issue 6 item 8: every instance that may register must stay addressable, so
+// a header limit too small for the longest request naming one (or a base
+// path too long for the limit) stops the node at load.
+BOOST_AUTO_TEST_CASE(header_limit_must_address_every_registrable_instance) {
+  auto need = gateway::longest_request_line("/eureka") + gateway::ordinary_header_bytes;
+  auto with_header_bytes = [](size_t n) {
+    return load_node_config({"--eureka.gateway.max-header-bytes=" + std::to_string(n)},
+                            fake_env{}.fn());
+  };
+  BOOST_TEST(with_header_bytes(need).error.empty());
+  auto r = with_header_bytes(need - 1);
+  BOOST_TEST(r.error.find("eureka.gateway.max-header-bytes: " + std::to_string(need - 1)
+                          + " cannot address every instance")
+                 == 0u,
+             r.error);
+  BOOST_TEST(r.error.find("at least " + std::to_string(need) + " needed") != std::string::npos);
+  BOOST_TEST(!with_header_bytes(4096).error.empty());
+  // Base paths count too, each of them.
+  std::string long_base = "/" + std::string(16384, 'b');
+  r = load_node_config({"--eureka.gateway.base-paths=/eureka," + long_base}, fake_env{}.fn());
+  BOOST_TEST(r.error.find("cannot address every instance") != std::string::npos, r.error);
+  r = load_node_config({"--eureka.gateway.base-paths=/eureka," + long_base,
+                        "--eureka.gateway.max-header-bytes=65536"},
+                       fake_env{}.fn());
+  BOOST_TEST(r.error.empty(), r.error);
+  // The default leaves room.
+  BOOST_TEST(load_node_config({}, fake_env{}.fn()).error.empty());
 }

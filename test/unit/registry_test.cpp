@@ -3,7 +3,10 @@
 #define BOOST_TEST_MODULE registry
 #include <boost/test/unit_test.hpp>
 
+#include <limits>
+
 #include "registry/app_table.hpp"
+#include "registry/dirty_timestamp.hpp"
 #include "registry/hashcode.hpp"
 #include "registry/recent_changes.hpp"
 #include "registry/self_preservation.hpp"
@@ -152,6 +155,34 @@ BOOST_AUTO_TEST_CASE(granted_duration_defaults_to_90s) {
   BOOST_TEST(granted_duration_ms(x) == 90000);
   x.lease.duration_secs = 5;
   BOOST_TEST(granted_duration_ms(x) == 5000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(dirty_timestamp_bound)
+
+// Issue 6 item 3: a lastDirtyTimestamp far in the future would win every
+// later conflict; at most the skew bound ahead of our clock is accepted.
+BOOST_AUTO_TEST_CASE(at_most_the_skew_ahead_of_now) {
+  constexpr int64_t skew = default_max_dirty_timestamp_skew_ms;
+  constexpr auto max = std::numeric_limits<int64_t>::max();
+  constexpr auto min = std::numeric_limits<int64_t>::min();
+  BOOST_TEST(skew == 600000);
+  BOOST_TEST(dirty_timestamp_acceptable(t0, t0, skew));
+  BOOST_TEST(dirty_timestamp_acceptable(t0 + skew, t0, skew));
+  BOOST_TEST(!dirty_timestamp_acceptable(t0 + skew + 1, t0, skew));
+  BOOST_TEST(!dirty_timestamp_acceptable(max, t0, skew));
+  // The past only ever loses a conflict: always acceptable.
+  BOOST_TEST(dirty_timestamp_acceptable(0, t0, skew));
+  BOOST_TEST(dirty_timestamp_acceptable(min, t0, skew));
+  // No overflow at the edges of the clock or the bound.
+  BOOST_TEST(dirty_timestamp_acceptable(max, max - 5, skew));
+  BOOST_TEST(!dirty_timestamp_acceptable(max, min, skew));
+  BOOST_TEST(dirty_timestamp_acceptable(max, t0, max));
+  BOOST_TEST(!dirty_timestamp_acceptable(max, 0, max - 1));
+  // 0: no bound (Java's behaviour).
+  BOOST_TEST(dirty_timestamp_acceptable(max, t0, 0));
+  static_assert(dirty_timestamp_acceptable(5, 0, 10), "usable in constant expressions");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -323,6 +354,30 @@ BOOST_AUTO_TEST_CASE(older_registration_keeps_newer_copy) { // T29
   table.register_instance(make_instance("i1", instance_status::down, 100), true, t0, changes);
   BOOST_TEST((status_of("i1") == instance_status::up));
   BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 200);
+}
+
+// Only lastDirtyTimestamp takes part in conflicts: the registrant's
+// lastUpdatedTimestamp and lease timestamps are replaced by the server's.
+BOOST_AUTO_TEST_CASE(client_update_and_lease_timestamps_decide_nothing) {
+  constexpr auto max = std::numeric_limits<int64_t>::max();
+  table.register_instance(make_instance("i1", instance_status::up, 200), false, t0, changes);
+  auto rival = make_instance("i1", instance_status::up, 100);
+  rival.host_name = "rival";
+  rival.last_updated_timestamp = max;
+  rival.lease.registration_timestamp = max;
+  rival.lease.last_renewal_timestamp = max;
+  rival.lease.service_up_timestamp = max;
+  table.register_instance(rival, false, t0 + 1, changes);
+  auto l = table.find("i1");
+  BOOST_TEST(l->holder.host_name == "host-i1");
+  BOOST_TEST(l->holder.last_updated_timestamp == t0 + 1);
+  auto shown = l->decorated();
+  BOOST_TEST(shown.lease.registration_timestamp == t0 + 1);
+  BOOST_TEST(shown.lease.last_renewal_timestamp == t0 + 1);
+  BOOST_TEST(shown.lease.service_up_timestamp == t0);
+  // A later registration of the owner (newer dirty timestamp) wins as usual.
+  table.register_instance(make_instance("i1", instance_status::up, 300), false, t0 + 2, changes);
+  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 300);
 }
 
 BOOST_AUTO_TEST_CASE(registration_transfers_initial_override) {
