@@ -1,14 +1,18 @@
 // caf-eureka-node: one Eureka-compatible registry node.
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <caf/actor_system.hpp>
@@ -17,6 +21,35 @@
 #include "apps/node.hpp"
 #include "apps/node_config.hpp"
 #include "common/log.hpp"
+
+namespace {
+
+/// Shutdown is bounded by the gateway's grace period (it resets whatever
+/// is left then). Should anything still hang past that plus a margin, or a
+/// second stop signal arrive (an operator insisting), the process ends
+/// anyway, with an error.
+void bound_shutdown(sigset_t stop_signals, std::chrono::milliseconds grace) {
+  auto limit = grace + std::chrono::seconds{10};
+  std::thread{[stop_signals, limit] {
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(limit);
+    timespec ts{};
+    ts.tv_sec = static_cast<time_t>(secs.count());
+    ts.tv_nsec = static_cast<long>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(limit - secs).count());
+    int got = -1;
+    do
+      got = sigtimedwait(&stop_signals, nullptr, &ts);
+    while (got < 0 && errno == EINTR);
+    if (got > 0)
+      eureka::log::warn("node", "second stop signal: exiting at once");
+    else
+      eureka::log::error("node", "shutdown did not finish within {} ms: exiting",
+                         std::chrono::duration_cast<std::chrono::milliseconds>(limit).count());
+    std::_Exit(1);
+  }}.detach();
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   using namespace eureka;
@@ -65,6 +98,7 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &sig);
   if (!failed)
     log::info("node", "received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  bound_shutdown(stop_signals, loaded.config.gateway.shutdown_grace);
   n.stop();
   sys.await_all_actors_done();
   if (failed) {

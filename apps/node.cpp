@@ -10,6 +10,7 @@
 #include "actors/directory.hpp"
 #include "actors/eviction.hpp"
 #include "common/log.hpp"
+#include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/http_frontend.hpp"
 #include "messages/registry_messages.hpp"
 
@@ -32,7 +33,40 @@ node::~node() {
   stop();
 }
 
+namespace {
+
+/// Raises the descriptor limit and keeps max-connections (plus the sockets
+/// lingering after a 503) below it; false when too few descriptors remain.
+bool fit_connections_to_descriptors(gateway::gateway_config& cfg) {
+  auto limit = gateway::raise_descriptor_limit();
+  if (!limit.error.empty())
+    log::warn("node", "cannot raise the file descriptor limit: {}", limit.error);
+  else if (limit.soft != limit.soft_before)
+    log::info("node", "file descriptor limit raised from {} to {}", limit.soft_before, limit.soft);
+  auto open_now = gateway::count_open_descriptors();
+  auto budget = gateway::plan_connection_budget(limit.soft, open_now, cfg.max_connections);
+  if (!budget) {
+    log::error("node", "too few file descriptors: the limit is {} and {} are in use (ulimit -n)",
+               limit.soft, open_now);
+    return false;
+  }
+  if (budget->lowered)
+    log::warn("node",
+              "eureka.gateway.max-connections lowered from {} to {}: the process may open {} "
+              "file descriptors (ulimit -n; {} in use, {} kept for peers and files, {} for "
+              "sockets lingering after a 503)",
+              cfg.max_connections, budget->max_connections, limit.soft, open_now,
+              gateway::descriptor_headroom, budget->max_rejecting);
+  cfg.max_connections = budget->max_connections;
+  cfg.max_rejecting_connections = budget->max_rejecting;
+  return true;
+}
+
+} // namespace
+
 caf::error node::start() {
+  if (!fit_connections_to_descriptors(cfg_.gateway))
+    return caf::make_error(caf::sec::cannot_open_port, "too few file descriptors");
   auto anchor = make_time_anchor(sys_);
   directory_ = sys_.spawn(eureka::directory, cfg_.registry, anchor);
   auto seed = static_cast<uint64_t>(anchor.epoch_ms);

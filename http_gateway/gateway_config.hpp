@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "registry/dirty_timestamp.hpp"
+
 namespace eureka::gateway {
 
 struct gateway_config {
@@ -23,6 +25,9 @@ struct gateway_config {
   size_t max_header_bytes = 16 * 1024;
   /// Request body (after any gzip inflation too); larger gets 413 + close.
   size_t max_body_bytes = 1024 * 1024;
+  /// A lastDirtyTimestamp further ahead of this node's clock is refused with
+  /// 400 (registry/dirty_timestamp.hpp); 0: no bound, as in Java.
+  int64_t max_dirty_timestamp_skew_ms = default_max_dirty_timestamp_skew_ms;
   /// Open connections; the next one gets 503 and is closed.
   size_t max_connections = 4096;
   /// A keep-alive connection idle this long is closed silently.
@@ -34,6 +39,27 @@ struct gateway_config {
   /// How long a connection closed after an error keeps draining input, so
   /// that the kernel sends FIN rather than RST and the client reads the error.
   std::chrono::milliseconds linger_time{std::chrono::milliseconds{500}};
+  /// Sockets kept lingering after a 503 "too many connections" on top of
+  /// max_connections (set from the descriptor budget at start).
+  size_t max_rejecting_connections = 64;
+
+  // -- output: what slow or non-reading clients may make the node hold -------
+
+  /// Unsent output of one connection beyond which its further pipelined
+  /// requests wait until the client reads (bodies are shared, not copied).
+  size_t max_connection_output_bytes = 4 * 1024 * 1024;
+  /// Distinct response bodies kept alive for unsent output, plus the bytes
+  /// copied into socket buffers, over all connections; a response that
+  /// would go beyond gets 503 instead (one body is always admitted).
+  size_t max_output_bytes = size_t{256} * 1024 * 1024;
+  /// A client with output pending that takes fewer bytes per second than
+  /// this, measured over `send_rate_window`, is disconnected. 0 still
+  /// disconnects a client that takes nothing for a whole window.
+  size_t min_send_rate = 8 * 1024;
+  std::chrono::milliseconds send_rate_window{std::chrono::seconds{10}};
+  /// On shutdown: how long answers in progress may take to reach their
+  /// clients before every remaining connection is reset.
+  std::chrono::milliseconds shutdown_grace{std::chrono::seconds{5}};
 
   // -- this node, as shown by GET {base}/status (contract §2.9) --------------
 

@@ -18,7 +18,7 @@ uint64_t gateway_probe::total_requests() const {
   return total;
 }
 
-std::string gateway_probe::render_prometheus() const {
+std::string gateway_probe::render_prometheus(const gateway_gauges& gauges) const {
   fmt::memory_buffer out;
   auto it = std::back_inserter(out);
   auto header = [&](const metric_def& m) {
@@ -29,7 +29,7 @@ std::string gateway_probe::render_prometheus() const {
     fmt::format_to(it, "{} {}\n", m.name, value);
   };
   // Indices follow gateway_metrics; a static_assert below keeps them honest.
-  static_assert(std::size(gateway_metrics) == 8);
+  static_assert(std::size(gateway_metrics) == 12);
   header(gateway_metrics[0]);
   for (auto& [key, value] : requests_)
     fmt::format_to(it, "{}{{route=\"{}\",code=\"{}\"}} {}\n", gateway_metrics[0].name, key.first,
@@ -40,9 +40,15 @@ std::string gateway_probe::render_prometheus() const {
   plain(gateway_metrics[4], accepted_);
   plain(gateway_metrics[5], rejected_);
   header(gateway_metrics[6]);
-  fmt::format_to(it, "{}{{kind=\"idle\"}} {}\n", gateway_metrics[6].name, idle_timeouts_);
-  fmt::format_to(it, "{}{{kind=\"request\"}} {}\n", gateway_metrics[6].name, request_timeouts_);
+  constexpr std::string_view kinds[] = {"idle", "request", "slow_reader"};
+  static_assert(std::size(kinds) == sizeof(timeouts_) / sizeof(timeouts_[0]));
+  for (size_t i = 0; i < std::size(kinds); ++i)
+    fmt::format_to(it, "{}{{kind=\"{}\"}} {}\n", gateway_metrics[6].name, kinds[i], timeouts_[i]);
   plain(gateway_metrics[7], directory_errors_);
+  plain(gateway_metrics[8], gauges.output_buffered);
+  plain(gateway_metrics[9], gauges.output_pinned);
+  plain(gateway_metrics[10], output_refused_);
+  plain(gateway_metrics[11], gauges.accepting ? 1 : 0);
   return fmt::to_string(out);
 }
 

@@ -30,16 +30,33 @@ inline constexpr metric_def gateway_metrics[] = {
     {"eureka_http_connections_rejected_total", "counter",
      "HTTP connections refused with 503 because max_connections was reached"},
     {"eureka_http_timeouts_total", "counter",
-     "HTTP connections closed by a timeout, by kind (idle, request)"},
+     "HTTP connections closed by a timeout, by kind (idle, request, slow_reader: output pending "
+     "and the client took less than min-send-rate)"},
     {"eureka_http_directory_errors_total", "counter",
      "Requests whose directory call failed (answered 500)"},
+    {"eureka_http_output_buffered_bytes", "gauge",
+     "Response bytes copied into socket buffers and not yet written"},
+    {"eureka_http_output_pinned_bytes", "gauge",
+     "Distinct response bodies kept alive for clients that have not read them yet"},
+    {"eureka_http_output_refused_total", "counter",
+     "Responses answered 503 because max-output-bytes of unsent output was reached"},
+    {"eureka_http_accepting", "gauge",
+     "1 while new connections are accepted; 0 while paused (max-connections and the sockets "
+     "lingering after a 503 are all in use, or no file descriptor is left) or stopping"},
+};
+
+/// The gateway's current levels, read when the metrics are rendered.
+struct gateway_gauges {
+  size_t output_buffered = 0;
+  size_t output_pinned = 0;
+  bool accepting = true;
 };
 
 /// Label of requests that failed before a route was known (malformed HTTP,
 /// 431, 413, 408).
 inline constexpr std::string_view unrouted_label = "none";
 
-enum class timeout_kind { idle, request };
+enum class timeout_kind { idle, request, slow_reader };
 
 class gateway_probe {
 public:
@@ -55,8 +72,9 @@ public:
       --open_;
   }
   void connection_rejected() { ++rejected_; }
-  void timeout(timeout_kind k) { ++(k == timeout_kind::idle ? idle_timeouts_ : request_timeouts_); }
+  void timeout(timeout_kind k) { ++timeouts_[static_cast<size_t>(k)]; }
   void directory_error() { ++directory_errors_; }
+  void output_refused() { ++output_refused_; }
 
   uint64_t requests(std::string_view route, unsigned code) const;
   uint64_t total_requests() const;
@@ -65,13 +83,12 @@ public:
   uint64_t open_connections() const { return open_; }
   uint64_t accepted_connections() const { return accepted_; }
   uint64_t rejected_connections() const { return rejected_; }
-  uint64_t timeouts(timeout_kind k) const {
-    return k == timeout_kind::idle ? idle_timeouts_ : request_timeouts_;
-  }
+  uint64_t timeouts(timeout_kind k) const { return timeouts_[static_cast<size_t>(k)]; }
   uint64_t directory_errors() const { return directory_errors_; }
+  uint64_t output_refused() const { return output_refused_; }
 
   /// Prometheus text exposition format 0.0.4.
-  std::string render_prometheus() const;
+  std::string render_prometheus(const gateway_gauges& gauges) const;
 
 private:
   std::map<std::pair<std::string, unsigned>, uint64_t> requests_;
@@ -80,9 +97,9 @@ private:
   uint64_t open_ = 0;
   uint64_t accepted_ = 0;
   uint64_t rejected_ = 0;
-  uint64_t idle_timeouts_ = 0;
-  uint64_t request_timeouts_ = 0;
+  uint64_t timeouts_[3] = {};
   uint64_t directory_errors_ = 0;
+  uint64_t output_refused_ = 0;
 };
 
 } // namespace eureka::gateway

@@ -1,6 +1,9 @@
 // The gateway broker. One connection processes one request at a time: bytes
 // of pipelined requests wait in the connection's input buffer until the
-// current answer is written, so answers leave in request order.
+// current answer is queued, so answers leave in request order. Answers are
+// queued as shared bodies and handed to the socket as the client reads;
+// every write is acknowledged, so the broker knows each connection's unsent
+// bytes and never leaves CAF holding output for a client that does not read.
 #include "http_gateway/http_frontend.hpp"
 
 #include <algorithm>
@@ -24,12 +27,18 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "actors/time_anchor.hpp"
 #include "common/log.hpp"
+#include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/gateway_probe.hpp"
 #include "http_gateway/negotiation.hpp"
+#include "http_gateway/output_queue.hpp"
+#include "http_gateway/request_framing.hpp"
 #include "http_gateway/request_plan.hpp"
+#include "http_gateway/send_rate.hpp"
 #include "http_gateway/status_document.hpp"
 #include "messages/atoms.hpp"
 #include "messages/registry_stats.hpp"
@@ -39,13 +48,21 @@ namespace eureka::gateway {
 namespace {
 
 namespace http = boost::beast::http;
-using clock_type = std::chrono::steady_clock;
+using time_point = caf::actor_clock::time_point;
 using sweep_tick = caf::atom_constant<caf::atom("gwsweep")>;
+/// Stop: answer what is in progress, then close (stop_http_frontend).
+using drain_atom = caf::atom_constant<caf::atom("gwdrain")>;
+/// The shutdown grace period is over: reset whatever is still open.
+using drain_deadline = caf::atom_constant<caf::atom("gwdeadline")>;
 
-/// Answers above this many unsent bytes pause request processing on a
-/// connection until the client reads (a pipelining client that never reads
-/// must not make the node buffer without bound).
-constexpr size_t max_output_backlog = 4 * 1024 * 1024;
+/// Answers up to this size are copied to the socket at once (the common
+/// case: every write and most reads); larger ones are queued as shared
+/// segments and handed over piece by piece as the client reads.
+constexpr size_t direct_write_limit = 16 * 1024;
+/// Size of one piece, and the most bytes of queued output kept copied in
+/// the socket layer per connection.
+constexpr size_t socket_piece = 16 * 1024;
+constexpr size_t socket_high_water = 32 * 1024;
 
 /// What the broker remembers about the request in flight on a connection.
 struct request_ctx {
@@ -57,44 +74,82 @@ struct request_ctx {
 };
 
 struct connection {
+  explicit connection(body_pins* pins) : out(pins) {}
+
   /// Unique per accepted socket: replies for an earlier socket that had the
   /// same handle (fds are reused) must not be written to this one.
   uint64_t generation = 0;
   std::unique_ptr<http::request_parser<http::string_body>> parser;
+  /// Header, chunk-size lines and trailers of the current request.
+  framing_budget framing{0};
+  bool framing_checked = false;
   /// Received bytes not yet given to the parser (pipelined requests).
   std::string inbuf;
   /// A directory call for the current request is outstanding.
   bool busy = false;
-  /// Output backlog too large: wait for the client to read.
+  /// Output backlog too large: further requests wait for the client to read.
   bool write_blocked = false;
-  /// Answered with an error and draining input until `linger_deadline`.
+  /// No further requests: closed once every output byte is written.
+  bool closing = false;
+  /// After that, keep draining input for linger_time (error answers).
+  bool linger = false;
+  /// Draining input until `linger_deadline`, then closed.
   bool lingering = false;
   bool continue_sent = false;
   /// Counts towards max_connections (false for 503-rejected sockets).
   bool counted = false;
   request_ctx cur;
-  clock_type::time_point last_activity;
+  /// Output not yet handed to the socket layer (shared bodies).
+  output_queue out;
+  /// Bytes handed to the socket layer and not yet written to the socket:
+  /// writes are acknowledged, so this is exact.
+  size_t in_socket = 0;
+  /// Bytes written to the socket so far.
+  uint64_t sent = 0;
+  send_rate_guard rate;
+  time_point last_activity;
   /// When the outstanding directory call started (valid while `busy`).
-  clock_type::time_point busy_since;
-  /// Last time blocked output drained (valid while `write_blocked`): input
-  /// must not keep a connection that never reads alive.
-  clock_type::time_point write_progress;
-  std::optional<clock_type::time_point> request_started;
-  clock_type::time_point linger_deadline;
+  time_point busy_since;
+  std::optional<time_point> request_started;
+  time_point linger_deadline;
+
+  bool drained() const { return out.empty() && in_socket == 0; }
+  size_t pending() const { return out.bytes() + in_socket; }
 };
 
 struct gateway_state {
   gateway_config cfg;
   caf::actor directory;
   gateway_probe probe;
+  /// Declared before `conns`: the connections' queues unpin on destruction.
+  body_pins pins;
   std::unordered_map<caf::io::connection_handle, connection> conns;
+  /// Counted connections, and 503-rejected sockets still lingering.
   size_t active = 0;
+  size_t rejecting = 0;
+  /// Sum of every connection's in_socket.
+  size_t socket_bytes = 0;
   uint64_t next_generation = 1;
   uint16_t port = 0;
+  caf::io::accept_handle acceptor;
+  /// The listening socket exists, and is in the event loop.
+  bool listening = false;
+  bool accepting = false;
+  /// Fewer than descriptor_low_water descriptors left: not accepting.
+  bool descriptors_exhausted = false;
+  /// Descriptors open besides the connections, and the limit, as measured
+  /// by the last sweep; between sweeps the connections are counted exactly.
+  size_t other_descriptors = 0;
+  uint64_t descriptor_limit = std::numeric_limits<uint64_t>::max();
+  /// Stopping: no new connections or requests.
+  bool draining = false;
   instance_info node;
+  time_anchor clock;
   int64_t start_ms = 0;
-  clock_type::time_point started;
+  time_point started;
   uint64_t rejected_since_sweep = 0;
+  uint64_t paused_since_sweep = 0;
+  uint64_t refused_output_since_sweep = 0;
   static const char* name;
 };
 
@@ -103,10 +158,14 @@ const char* gateway_state::name = "http_gateway";
 using broker_ptr = caf::io::stateful_broker<gateway_state>*;
 using caf::io::connection_handle;
 
-int64_t wall_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+/// Time as the actor clock tells it (the test coordinator's in tests).
+time_point now(broker_ptr self) {
+  return self->clock().now();
+}
+
+/// Wall-clock milliseconds for the wire, derived from the actor clock.
+int64_t epoch_ms(broker_ptr self) {
+  return self->state.clock.to_epoch_ms(now(self));
 }
 
 std::string_view sv(boost::beast::string_view s) {
@@ -118,45 +177,167 @@ connection* find_conn(broker_ptr self, connection_handle hdl) {
   return i == self->state.conns.end() ? nullptr : &i->second;
 }
 
+gateway_gauges gauges_of(const gateway_state& st) {
+  return gateway_gauges{st.socket_bytes, st.pins.bytes(), st.accepting};
+}
+
+/// Puts the listening socket into the event loop or takes it out, as
+/// capacity, descriptors and shutdown allow. While it is out, new clients
+/// wait in the kernel's backlog instead of making the network thread spin on
+/// accept() failures (CAF 0.17 retries a failed accept at once, forever).
+void update_accepting(broker_ptr self) {
+  auto& st = self->state;
+  bool full =
+      st.active >= st.cfg.max_connections && st.rejecting >= st.cfg.max_rejecting_connections;
+  bool want = st.listening && !st.draining && !st.descriptors_exhausted && !full;
+  if (want == st.accepting || !st.listening)
+    return;
+  st.accepting = want;
+  if (want) {
+    self->trigger(st.acceptor);
+  } else {
+    self->halt(st.acceptor);
+    ++st.paused_since_sweep;
+  }
+}
+
+void check_descriptors(broker_ptr self, bool remeasure);
+
+/// Forgets a connection whose output is fully written (or that must go
+/// anyway) and closes it; CAF sends FIN once its buffer is empty.
 void close_connection(broker_ptr self, connection_handle hdl) {
   auto& st = self->state;
   auto i = st.conns.find(hdl);
   if (i == st.conns.end())
     return;
-  if (i->second.counted) {
+  auto& c = i->second;
+  if (c.counted) {
     --st.active;
     st.probe.connection_closed();
+  } else {
+    --st.rejecting;
   }
+  st.socket_bytes -= c.in_socket;
   st.conns.erase(i);
-  self->close(hdl); // unwritten data is still sent
+  self->close(hdl);
+  if (st.descriptors_exhausted)
+    check_descriptors(self, false);
+  update_accepting(self);
+  if (st.draining && st.conns.empty())
+    self->quit(caf::exit_reason::user_shutdown);
 }
 
-/// Keeps reading (and discarding) for a while before closing, so the client
-/// gets FIN instead of RST and can read the error answer.
-void start_linger(broker_ptr self, connection& c) {
-  c.lingering = true;
+/// Resets a connection that still holds unsent output: a graceful close
+/// would leave CAF waiting forever to write to a client that does not read
+/// (and the node's shutdown waiting for CAF). With SO_LINGER 0 the close
+/// sends RST and the kernel drops the buffered bytes; shutdown() makes CAF's
+/// pending write fail at once, so it lets go of the socket.
+void abort_connection(broker_ptr self, connection_handle hdl) {
+  if (find_conn(self, hdl) == nullptr)
+    return;
+  // CAF 0.17's default multiplexer names a connection by its socket
+  // (network::conn_hdl_from_socket); the socket is still ours here because
+  // the connection is still in our table.
+  auto fd = static_cast<int>(hdl.id());
+  linger lg{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  ::shutdown(fd, SHUT_RDWR);
+  close_connection(self, hdl);
+}
+
+void abort_all(broker_ptr self) {
+  std::vector<connection_handle> hdls;
+  hdls.reserve(self->state.conns.size());
+  for (auto& entry : self->state.conns)
+    hdls.push_back(entry.first);
+  for (auto hdl : hdls)
+    abort_connection(self, hdl);
+}
+
+/// Hands queued output to the socket layer, at most socket_high_water
+/// bytes at a time (the rest stays shared in the queue).
+void pump(broker_ptr self, connection_handle hdl, connection& c) {
+  auto& st = self->state;
+  bool wrote = false;
+  while (!c.out.empty() && c.in_socket < socket_high_water) {
+    auto piece = c.out.peek(socket_piece);
+    self->write(hdl, piece.size(), piece.data());
+    c.in_socket += piece.size();
+    st.socket_bytes += piece.size();
+    c.out.consume(piece.size());
+    wrote = true;
+  }
+  if (wrote)
+    self->flush(hdl);
+}
+
+/// Closes a closing connection once its output is written (after a linger
+/// period for error answers, unless the node is stopping).
+void finish_if_drained(broker_ptr self, connection_handle hdl) {
+  auto* c = find_conn(self, hdl);
+  if (c == nullptr || !c->closing || !c->drained() || c->lingering)
+    return;
+  if (c->linger && !self->state.draining) {
+    c->lingering = true;
+    c->linger_deadline = now(self) + self->state.cfg.linger_time;
+    return;
+  }
+  close_connection(self, hdl);
+}
+
+/// No further requests on this connection: input is dropped from now on.
+void stop_reading_requests(connection& c, bool linger) {
+  c.closing = true;
+  c.linger = c.linger || linger;
   c.busy = false;
   c.inbuf.clear();
   c.inbuf.shrink_to_fit();
   c.parser.reset();
   c.request_started.reset();
-  c.linger_deadline = clock_type::now() + self->state.cfg.linger_time;
+}
+
+/// A large body that is not yet held for another client and would take the
+/// unsent output of all connections beyond max_output_bytes is answered 503
+/// instead; one body is always admitted, so any payload can be served.
+http_response admit_output(gateway_state& st, http_response resp) {
+  auto n = resp.head_only ? size_t{0} : resp.body_size();
+  if (n <= direct_write_limit || st.pins.pinned(resp.body) || st.pins.bytes() == 0
+      || st.pins.bytes() + st.socket_bytes + n <= st.cfg.max_output_bytes)
+    return resp;
+  st.probe.output_refused();
+  ++st.refused_output_since_sweep;
+  auto refused = make_text(503, "server busy: too much unsent output, retry later");
+  refused.head_only = resp.head_only;
+  return refused;
+}
+
+/// Queues one answer (status line, headers, body) on the connection: small
+/// answers are copied to the socket at once, larger ones are queued shared
+/// and handed over as the client reads.
+void queue_answer(broker_ptr self, connection_handle hdl, connection& c, const http_response& resp,
+                  connection_header conn_hdr) {
+  auto& st = self->state;
+  auto head = serialize_head(resp, conn_hdr);
+  auto n = resp.head_only ? size_t{0} : resp.body_size();
+  if (c.out.empty() && head.size() + n <= direct_write_limit) {
+    self->write(hdl, head.size(), head.data());
+    if (n > 0)
+      self->write(hdl, n, resp.body->data());
+    c.in_socket += head.size() + n;
+    st.socket_bytes += head.size() + n;
+    self->flush(hdl);
+  } else {
+    c.out.push(std::make_shared<const std::string>(std::move(head)));
+    if (n > 0)
+      c.out.push(resp.body);
+    pump(self, hdl, c);
+  }
+  auto t = now(self);
+  c.rate.pending(t, c.sent);
+  c.last_activity = t;
 }
 
 enum class after { keep_alive, close, linger };
-
-void write_response(broker_ptr self, connection_handle hdl, const http_response& resp,
-                    connection_header conn_hdr) {
-  auto head = serialize_head(resp, conn_hdr);
-  self->write(hdl, head.size(), head.data());
-  size_t total = head.size();
-  if (!resp.head_only && resp.body_size() > 0) {
-    self->write(hdl, resp.body->size(), resp.body->data());
-    total += resp.body->size();
-  }
-  self->flush(hdl);
-  self->state.probe.bytes_out(total);
-}
 
 /// Sends the answer of the current request and decides the connection's fate.
 void send_response(broker_ptr self, connection_handle hdl, connection& c, http_response resp,
@@ -164,46 +345,45 @@ void send_response(broker_ptr self, connection_handle hdl, connection& c, http_r
   auto& st = self->state;
   if (c.cur.head)
     resp.head_only = true;
-  if (next == after::keep_alive && !c.cur.keep_alive)
+  if (next == after::keep_alive && (!c.cur.keep_alive || st.draining))
     next = after::close;
   auto conn_hdr = next != after::keep_alive
                       ? connection_header::close
                       : (c.cur.http10 ? connection_header::keep_alive : connection_header::none);
-  write_response(self, hdl, resp, conn_hdr);
+  resp = admit_output(st, std::move(resp));
   st.probe.request(label, resp.status);
-  c.last_activity = clock_type::now();
+  queue_answer(self, hdl, c, resp, conn_hdr);
   switch (next) {
   case after::keep_alive:
-    if (self->wr_buf(hdl).size() > max_output_backlog && !c.write_blocked) {
+    if (c.pending() > st.cfg.max_connection_output_bytes)
       c.write_blocked = true;
-      c.write_progress = clock_type::now();
-      self->ack_writes(hdl, true);
-    }
     break;
   case after::close:
-    close_connection(self, hdl);
+    stop_reading_requests(c, false);
     break;
   case after::linger:
-    start_linger(self, c);
+    stop_reading_requests(c, true);
     break;
   }
 }
 
-/// Answers a request that could not be parsed and closes the connection.
-void fail_request(broker_ptr self, connection_handle hdl, connection& c,
-                  const boost::system::error_code& ec) {
-  unsigned status = 400;
-  std::string_view text = "malformed HTTP request";
-  if (ec == http::error::header_limit) {
-    status = 431;
-    text = "request header too large";
-  } else if (ec == http::error::body_limit) {
-    status = 413;
-    text = "request body too large";
-  }
-  log::info("gateway", "connection {}: {} ({})", hdl.id(), status, ec.message());
+/// Answers a request that cannot be read (malformed, too large, badly
+/// framed) and closes the connection after a linger period.
+void fail_request(broker_ptr self, connection_handle hdl, connection& c, unsigned status,
+                  std::string_view reason, std::string_view detail) {
+  log::info("gateway", "connection {}: {} ({})", hdl.id(), status, detail);
   c.cur = request_ctx{};
-  send_response(self, hdl, c, make_text(status, text), unrouted_label, after::linger);
+  send_response(self, hdl, c, make_text(status, reason), unrouted_label, after::linger);
+}
+
+void fail_parse(broker_ptr self, connection_handle hdl, connection& c,
+                const boost::system::error_code& ec) {
+  if (ec == http::error::header_limit)
+    fail_request(self, hdl, c, 431, "request header too large", ec.message());
+  else if (ec == http::error::body_limit)
+    fail_request(self, hdl, c, 413, "request body too large", ec.message());
+  else
+    fail_request(self, hdl, c, 400, "malformed HTTP request", ec.message());
 }
 
 void process_input(broker_ptr self, connection_handle hdl);
@@ -212,16 +392,17 @@ void process_input(broker_ptr self, connection_handle hdl);
 /// dropped when that connection has since closed.
 void complete(broker_ptr self, connection_handle hdl, uint64_t gen, http_response resp) {
   auto* c = find_conn(self, hdl);
-  if (c == nullptr || c->generation != gen || !c->busy || c->lingering)
+  if (c == nullptr || c->generation != gen || !c->busy)
     return;
   c->busy = false;
   try {
     send_response(self, hdl, *c, std::move(resp), route_label(c->cur.id), after::keep_alive);
     process_input(self, hdl);
+    finish_if_drained(self, hdl);
   } catch (const std::exception& e) {
     // A fault stays within its connection; the broker keeps serving.
-    log::warn("gateway", "connection {}: {}, closing", hdl.id(), e.what());
-    close_connection(self, hdl);
+    log::warn("gateway", "connection {}: {}, closing", hdl.id(), log::esc(e.what()));
+    abort_connection(self, hdl);
   }
 }
 
@@ -300,9 +481,9 @@ struct dispatcher {
               in.environment = st.cfg.environment;
               in.peer_urls = st.cfg.peer_urls;
               in.node = st.node;
-              in.uptime_ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now()
-                                                                                   - st.started)
-                                 .count();
+              in.uptime_ms =
+                  std::chrono::duration_cast<std::chrono::milliseconds>(now(self_) - st.started)
+                      .count();
               in.stats = stats;
               complete(self_, hdl_, gen_,
                        make_response(200, content_type_of(format_), status_document(format_, in)));
@@ -333,10 +514,10 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
   v.replication = field("x-netflix-discovery-replication");
   v.eureka_accept = field("X-Eureka-Accept");
   v.body = req.body();
-  auto plan = plan_request(v, st.cfg, wall_ms());
+  auto plan = plan_request(v, st.cfg, epoch_ms(self));
   c.cur = request_ctx{plan.r.id, plan.format, req.keep_alive(), req.version() == 10, plan.r.head};
-  log::debug("gateway", "connection {}: {} {} -> {}", hdl.id(), v.method, v.target,
-             route_label(plan.r.id));
+  log::debug("gateway", "connection {}: {} {} -> {}", hdl.id(), log::esc(v.method),
+             log::esc(v.target), route_label(plan.r.id));
   if (plan.immediate) {
     send_response(self, hdl, c, std::move(*plan.immediate), route_label(plan.r.id),
                   after::keep_alive);
@@ -345,7 +526,7 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
   if (std::holds_alternative<metrics_call>(plan.call)) {
     send_response(self, hdl, c,
                   make_response(200, "text/plain; version=0.0.4; charset=utf-8",
-                                st.probe.render_prometheus()),
+                                st.probe.render_prometheus(gauges_of(st))),
                   route_label(plan.r.id), after::keep_alive);
     return;
   }
@@ -354,7 +535,7 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
     return;
   }
   c.busy = true;
-  c.busy_since = clock_type::now();
+  c.busy_since = now(self);
   std::visit(dispatcher{self, hdl, c.generation, plan.r.id, plan.format}, plan.call);
 }
 
@@ -363,8 +544,22 @@ void reset_parser(const gateway_config& cfg, connection& c) {
   c.parser->header_limit(static_cast<std::uint32_t>(
       std::min<size_t>(cfg.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
   c.parser->body_limit(static_cast<std::uint64_t>(cfg.max_body_bytes));
-  c.parser->eager(true);
+  // Header first: its framing is checked before any body byte is read.
+  c.parser->eager(false);
+  c.framing = framing_budget{cfg.max_header_bytes};
+  c.framing_checked = false;
   c.continue_sent = false;
+}
+
+framing_fields framing_of(const http::request<http::string_body>& req) {
+  framing_fields f;
+  f.version = req.version();
+  for (auto [i, end] = req.equal_range(http::field::transfer_encoding); i != end; ++i)
+    f.transfer_encoding.push_back(sv(i->value()));
+  for (auto [i, end] = req.equal_range(http::field::host); i != end; ++i)
+    f.host.push_back(sv(i->value()));
+  f.has_content_length = req.count(http::field::content_length) > 0;
+  return f;
 }
 
 /// Feeds buffered bytes to the parser and handles every complete request,
@@ -372,18 +567,29 @@ void reset_parser(const gateway_config& cfg, connection& c) {
 void process_input(broker_ptr self, connection_handle hdl) {
   for (;;) {
     auto* c = find_conn(self, hdl);
-    if (c == nullptr || c->busy || c->lingering || c->write_blocked || c->inbuf.empty())
+    if (c == nullptr || c->busy || c->closing || c->write_blocked || c->inbuf.empty())
       return;
     if (!c->parser)
       reset_parser(self->state.cfg, *c);
     if (!c->request_started)
-      c->request_started = clock_type::now();
+      c->request_started = now(self);
+    auto& parser = *c->parser;
     boost::system::error_code ec;
+    std::optional<framing_error> framing;
     size_t consumed = 0;
-    while (consumed < c->inbuf.size() && !c->parser->is_done()) {
-      auto n = c->parser->put(
+    while (consumed < c->inbuf.size() && !parser.is_done()) {
+      auto body_before = parser.get().body().size();
+      auto n = parser.put(
           boost::asio::const_buffer{c->inbuf.data() + consumed, c->inbuf.size() - consumed}, ec);
       consumed += n;
+      c->framing.consumed(n, parser.get().body().size() - body_before);
+      if (!c->framing_checked && parser.is_header_done()) {
+        c->framing_checked = true;
+        framing = check_framing(framing_of(parser.get()));
+        if (framing)
+          break;
+        parser.eager(true);
+      }
       if (ec == http::error::need_more) {
         ec = {};
         break;
@@ -392,25 +598,38 @@ void process_input(broker_ptr self, connection_handle hdl) {
         break;
     }
     c->inbuf.erase(0, consumed);
-    if (ec) {
-      fail_request(self, hdl, *c, ec);
+    if (framing) {
+      fail_request(self, hdl, *c, framing->status, framing->reason, framing->reason);
       return;
     }
-    if (!c->parser->is_done()) {
+    if (ec) {
+      fail_parse(self, hdl, *c, ec);
+      return;
+    }
+    // Chunk-size lines, extensions and trailers count against the header
+    // limit, including an incomplete one the parser is still waiting on.
+    if (parser.is_header_done() && c->framing.exceeded(parser.is_done() ? 0 : c->inbuf.size())) {
+      fail_request(self, hdl, *c, 431, "request header too large",
+                   "chunk-size lines, extensions and trailers beyond max-header-bytes");
+      return;
+    }
+    if (!parser.is_done()) {
       // Clients such as curl wait for "100 Continue" before a large body.
-      if (c->parser->is_header_done() && !c->continue_sent) {
-        auto& h = c->parser->get();
+      if (parser.is_header_done() && !c->continue_sent) {
+        auto& h = parser.get();
         auto i = h.find(http::field::expect);
         if (i != h.end() && boost::beast::iequals(i->value(), "100-continue")) {
           constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
           self->write(hdl, cont.size(), cont.data());
+          c->in_socket += cont.size();
+          self->state.socket_bytes += cont.size();
           self->flush(hdl);
           c->continue_sent = true;
         }
       }
       return;
     }
-    auto req = c->parser->release();
+    auto req = parser.release();
     c->parser.reset();
     c->request_started.reset();
     handle_request(self, hdl, *c, req);
@@ -421,13 +640,17 @@ void reject_connection(broker_ptr self, connection_handle hdl, uint64_t generati
   auto& st = self->state;
   st.probe.connection_rejected();
   ++st.rejected_since_sweep;
-  auto& c = st.conns[hdl];
+  auto [i, added] = st.conns.emplace(hdl, connection{&st.pins});
+  auto& c = i->second;
   c.generation = generation;
   c.counted = false;
-  c.last_activity = clock_type::now();
+  ++st.rejecting;
+  c.last_activity = now(self);
   self->configure_read(hdl, caf::io::receive_policy::at_most(4096));
-  write_response(self, hdl, make_text(503, "too many connections"), connection_header::close);
-  start_linger(self, c);
+  self->ack_writes(hdl, true);
+  queue_answer(self, hdl, c, make_text(503, "too many connections"), connection_header::close);
+  stop_reading_requests(c, true);
+  update_accepting(self);
 }
 
 /// Schedules the next sweep. Sent anonymously: a tick carrying the broker as
@@ -438,11 +661,41 @@ void arm_sweep(broker_ptr self) {
                          sweep_tick::value);
 }
 
+/// Whether descriptors run out or came back; accepting follows. The count
+/// is our connections plus what the last sweep measured besides them;
+/// `remeasure` (each sweep) reads /proc and the limit again, and also probes
+/// for a free descriptor in case something else took them all.
+void check_descriptors(broker_ptr self, bool remeasure) {
+  auto& st = self->state;
+  if (remeasure) {
+    auto open = count_open_descriptors();
+    st.other_descriptors = open > st.conns.size() ? open - st.conns.size() : 0;
+    st.descriptor_limit = descriptor_soft_limit();
+  }
+  auto in_use = static_cast<uint64_t>(st.other_descriptors + st.conns.size());
+  bool exhausted = in_use + descriptor_low_water >= st.descriptor_limit
+                   || (remeasure && !descriptor_available());
+  if (exhausted == st.descriptors_exhausted)
+    return;
+  st.descriptors_exhausted = exhausted;
+  if (exhausted)
+    log::warn("gateway",
+              "file descriptors running out ({} of {} in use, {} connections): not accepting "
+              "until some are free",
+              in_use, st.descriptor_limit, st.conns.size());
+  else
+    log::info("gateway", "file descriptors available again ({} of {} in use): accepting", in_use,
+              st.descriptor_limit);
+  update_accepting(self);
+}
+
 void sweep(broker_ptr self) {
   auto& st = self->state;
-  auto now = clock_type::now();
+  auto t = now(self);
+  check_descriptors(self, true);
   std::vector<connection_handle> to_close;
   std::vector<connection_handle> too_slow;
+  std::vector<connection_handle> timed_out;
   std::vector<connection_handle> unanswered;
   // The directory answers in microseconds; this only catches a lost reply
   // (e.g. a registry actor that failed), so that no connection hangs forever.
@@ -450,24 +703,34 @@ void sweep(broker_ptr self) {
   uint64_t idle = 0;
   for (auto& [hdl, c] : st.conns) {
     if (c.lingering) {
-      if (now >= c.linger_deadline)
+      if (t >= c.linger_deadline)
         to_close.push_back(hdl);
+    } else if (c.rate.too_slow(t, c.sent, st.cfg.min_send_rate, st.cfg.send_rate_window)) {
+      too_slow.push_back(hdl);
     } else if (c.busy) {
       // Waiting for the directory is not the client's fault, but not forever.
-      if (now - c.busy_since >= answer_timeout)
+      if (t - c.busy_since >= answer_timeout)
         unanswered.push_back(hdl);
-    } else if (c.write_blocked && now - c.write_progress >= st.cfg.request_timeout) {
-      log::info("gateway", "connection {}: client reads nothing, closing", hdl.id());
+    } else if (c.closing) {
+      // Output still on its way: the rate rule above decides.
+    } else if (c.request_started && t - *c.request_started >= st.cfg.request_timeout) {
+      timed_out.push_back(hdl);
+    } else if (!c.request_started && c.drained() && t - c.last_activity >= st.cfg.idle_timeout) {
       to_close.push_back(hdl);
-    } else if (c.request_started && now - *c.request_started >= st.cfg.request_timeout) {
-      too_slow.push_back(hdl);
-    } else if (!c.request_started && now - c.last_activity >= st.cfg.idle_timeout) {
-      to_close.push_back(hdl);
-      if (!c.write_blocked)
-        ++idle;
+      ++idle;
     }
   }
   for (auto hdl : too_slow) {
+    if (auto* c = find_conn(self, hdl)) {
+      st.probe.timeout(timeout_kind::slow_reader);
+      log::info("gateway",
+                "connection {}: client reads too slowly ({} bytes unsent, less than {} bytes/s "
+                "over {} ms), closing",
+                hdl.id(), c->pending(), st.cfg.min_send_rate, st.cfg.send_rate_window.count());
+      abort_connection(self, hdl);
+    }
+  }
+  for (auto hdl : timed_out) {
     if (auto* c = find_conn(self, hdl)) {
       st.probe.timeout(timeout_kind::request);
       log::info("gateway", "connection {}: request not complete after {} ms, 408", hdl.id(),
@@ -496,16 +759,78 @@ void sweep(broker_ptr self) {
               st.rejected_since_sweep, st.cfg.max_connections);
     st.rejected_since_sweep = 0;
   }
+  if (st.paused_since_sweep > 0) {
+    log::warn("gateway",
+              "paused accepting {} times ({} connections, {} rejected sockets lingering, "
+              "descriptors {}): new clients wait in the listen backlog",
+              st.paused_since_sweep, st.active, st.rejecting,
+              st.descriptors_exhausted ? "exhausted" : "available");
+    st.paused_since_sweep = 0;
+  }
+  if (st.refused_output_since_sweep > 0) {
+    log::warn("gateway",
+              "answered {} requests with 503: unsent output reached max-output-bytes ({}; "
+              "{} bytes pinned, {} in socket buffers)",
+              st.refused_output_since_sweep, st.cfg.max_output_bytes, st.pins.bytes(),
+              st.socket_bytes);
+    st.refused_output_since_sweep = 0;
+  }
+}
+
+/// Stops the front end: no new connections, idle ones closed now, answers
+/// in progress finished; whatever is left when the grace period ends is
+/// reset (drain_deadline).
+void start_draining(broker_ptr self) {
+  auto& st = self->state;
+  if (st.draining)
+    return;
+  st.draining = true;
+  if (st.listening) {
+    self->close(st.acceptor);
+    st.listening = false;
+    st.accepting = false;
+  }
+  log::info("gateway", "stopping: {} connections open, {} ms grace", st.conns.size(),
+            st.cfg.shutdown_grace.count());
+  std::vector<connection_handle> idle;
+  for (auto& [hdl, c] : st.conns) {
+    if (c.busy) {
+      // The answer is still sent (with Connection: close), then closed.
+      c.inbuf.clear();
+      c.parser.reset();
+      c.request_started.reset();
+    } else if (c.drained()) {
+      idle.push_back(hdl);
+    } else {
+      stop_reading_requests(c, false);
+      c.linger = false;
+    }
+  }
+  for (auto hdl : idle)
+    close_connection(self, hdl);
+  if (st.conns.empty()) {
+    self->quit(caf::exit_reason::user_shutdown);
+    return;
+  }
+  caf::delayed_anon_send(caf::actor_cast<caf::actor>(self), st.cfg.shutdown_grace,
+                         drain_deadline::value);
 }
 
 caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor directory) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.directory = std::move(directory);
-  st.start_ms = wall_ms();
-  st.started = clock_type::now();
+  st.clock = make_time_anchor(self->system());
+  st.start_ms = st.clock.epoch_ms;
+  st.started = st.clock.origin;
   // Unexpected messages (from anyone) are dropped, never printed (pitfall 14).
   self->set_default_handler(caf::drop);
+  // Stopped from outside: reset every connection, so that no socket with
+  // unsent output outlives the broker (CAF would wait for it forever).
+  self->set_exit_handler([=](caf::exit_msg& em) {
+    abort_all(self);
+    self->quit(em.reason);
+  });
   return {
       [=](caf::open_atom) -> caf::result<uint16_t> {
         auto& s = self->state;
@@ -514,87 +839,134 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
         auto bound = self->add_tcp_doorman(s.cfg.port, s.cfg.bind_address.c_str(), true);
         if (!bound)
           return std::move(bound.error());
+        s.acceptor = bound->first;
         s.port = bound->second;
+        s.listening = true;
+        s.accepting = true;
         s.node = make_node_instance(s.cfg, s.port, s.start_ms);
-        log::info("gateway", "listening on {}:{}", s.cfg.bind_address, s.port);
+        log::info("gateway", "listening on {}:{} (at most {} connections)", s.cfg.bind_address,
+                  s.port, s.cfg.max_connections);
+        check_descriptors(self, true);
         arm_sweep(self);
         return s.port;
       },
       [=](const caf::io::new_connection_msg& msg) {
         auto& s = self->state;
         auto generation = s.next_generation++;
-        if (s.active >= s.cfg.max_connections) {
-          reject_connection(self, msg.handle, generation);
+        if (s.draining) {
+          self->close(msg.handle);
           return;
         }
-        auto& c = s.conns[msg.handle];
-        c = connection{};
-        c.generation = generation;
-        c.counted = true;
-        c.last_activity = clock_type::now();
-        ++s.active;
-        s.probe.connection_opened();
-        self->configure_read(msg.handle, caf::io::receive_policy::at_most(8192));
-        log::debug("gateway", "connection {} from {}", msg.handle.id(),
-                   self->remote_addr(msg.handle));
+        if (s.active >= s.cfg.max_connections) {
+          reject_connection(self, msg.handle, generation);
+        } else {
+          auto [i, added] = s.conns.emplace(msg.handle, connection{&s.pins});
+          auto& c = i->second;
+          c.generation = generation;
+          c.counted = true;
+          c.last_activity = now(self);
+          ++s.active;
+          s.probe.connection_opened();
+          self->configure_read(msg.handle, caf::io::receive_policy::at_most(8192));
+          // Every write is acknowledged: the broker always knows what is
+          // still unsent, and closes only connections that hold nothing.
+          self->ack_writes(msg.handle, true);
+          log::debug("gateway", "connection {} from {}", msg.handle.id(),
+                     self->remote_addr(msg.handle));
+        }
+        // Stop before an accept() can fail for want of a descriptor: CAF
+        // would retry it at once, forever, spinning the network thread.
+        check_descriptors(self, false);
+        update_accepting(self);
       },
       [=](caf::io::new_data_msg& msg) {
         auto& s = self->state;
         s.probe.bytes_in(msg.buf.size());
         auto* c = find_conn(self, msg.handle);
-        if (c == nullptr || c->lingering)
-          return;
-        c->last_activity = clock_type::now();
+        if (c == nullptr || c->closing)
+          return; // closing or lingering: input is dropped
+        c->last_activity = now(self);
         try {
           // While an answer is pending, input only accumulates: bound it.
           if ((c->busy || c->write_blocked)
               && c->inbuf.size() + msg.buf.size() > s.cfg.max_header_bytes + s.cfg.max_body_bytes) {
             log::warn("gateway", "connection {}: too much pipelined input, closing",
                       msg.handle.id());
-            close_connection(self, msg.handle);
+            abort_connection(self, msg.handle);
             return;
           }
           c->inbuf.append(msg.buf.data(), msg.buf.size());
           process_input(self, msg.handle);
+          finish_if_drained(self, msg.handle);
         } catch (const std::exception& e) {
-          log::warn("gateway", "connection {}: {}, closing", msg.handle.id(), e.what());
-          close_connection(self, msg.handle);
+          log::warn("gateway", "connection {}: {}, closing", msg.handle.id(), log::esc(e.what()));
+          abort_connection(self, msg.handle);
         }
       },
       [=](const caf::io::data_transferred_msg& msg) {
+        auto& s = self->state;
         auto* c = find_conn(self, msg.handle);
-        if (c == nullptr || !c->write_blocked)
+        if (c == nullptr)
           return;
-        c->last_activity = clock_type::now();
-        c->write_progress = c->last_activity;
-        if (self->wr_buf(msg.handle).size() <= max_output_backlog / 2) {
-          c->write_blocked = false;
-          self->ack_writes(msg.handle, false);
-          try {
+        s.probe.bytes_out(msg.written);
+        c->sent += msg.written;
+        s.socket_bytes -= c->in_socket;
+        c->in_socket = msg.remaining;
+        s.socket_bytes += c->in_socket;
+        if (msg.written > 0)
+          c->last_activity = now(self);
+        try {
+          pump(self, msg.handle, *c);
+          if (c->drained())
+            c->rate.drained();
+          if (c->write_blocked && c->pending() <= s.cfg.max_connection_output_bytes / 2) {
+            c->write_blocked = false;
             process_input(self, msg.handle);
-          } catch (const std::exception& e) {
-            log::warn("gateway", "connection {}: {}, closing", msg.handle.id(), e.what());
-            close_connection(self, msg.handle);
           }
+          finish_if_drained(self, msg.handle);
+        } catch (const std::exception& e) {
+          log::warn("gateway", "connection {}: {}, closing", msg.handle.id(), log::esc(e.what()));
+          abort_connection(self, msg.handle);
         }
       },
       [=](const caf::io::connection_closed_msg& msg) {
+        // CAF has detached the connection but keeps writing what it holds;
+        // nothing more can be handed over, so unsent output is abandoned
+        // (a client that half-closes before reading loses the rest).
         log::debug("gateway", "connection {} closed by peer", msg.handle.id());
-        close_connection(self, msg.handle);
+        auto* c = find_conn(self, msg.handle);
+        if (c != nullptr && !c->drained())
+          abort_connection(self, msg.handle);
+        else
+          close_connection(self, msg.handle);
       },
       [=](const caf::io::acceptor_closed_msg&) {
+        if (self->state.draining)
+          return;
         log::warn("gateway", "listening socket closed, stopping");
+        abort_all(self);
         self->quit(caf::exit_reason::user_shutdown);
       },
       [=](sweep_tick) {
         try {
           sweep(self);
         } catch (const std::exception& e) {
-          log::warn("gateway", "sweep failed: {}", e.what());
+          log::warn("gateway", "sweep failed: {}", log::esc(e.what()));
         }
         arm_sweep(self);
       },
-      [=](caf::get_atom) -> std::string { return self->state.probe.render_prometheus(); },
+      [=](drain_atom) { start_draining(self); },
+      [=](drain_deadline) {
+        auto& s = self->state;
+        if (!s.conns.empty())
+          log::warn("gateway", "shutdown grace ({} ms) over: resetting {} connections",
+                    s.cfg.shutdown_grace.count(), s.conns.size());
+        abort_all(self);
+        self->quit(caf::exit_reason::user_shutdown);
+      },
+      [=](caf::get_atom) -> std::string {
+        return self->state.probe.render_prometheus(gauges_of(self->state));
+      },
   };
 }
 
@@ -657,7 +1029,8 @@ void stop_http_frontend(caf::actor_system& sys, const http_frontend_handle& fe) 
   if (!fe.broker)
     return;
   caf::scoped_actor self{sys};
-  self->send_exit(fe.broker, caf::exit_reason::user_shutdown);
+  // Bounded by the shutdown grace: the broker resets whatever is left then.
+  self->send(fe.broker, drain_atom::value);
   self->wait_for(fe.broker);
 }
 

@@ -7,10 +7,13 @@
 //   ... fe->port is the bound port (useful with cfg.port == 0) ...
 //   stop_http_frontend(sys, *fe);  // or caf::anon_send_exit(fe->broker, user_shutdown)
 //
-// Stopping closes the listening socket and every connection; replies still
-// on their way from the directory are dropped. The broker also answers
-// `caf::get_atom` with the Prometheus text of its metrics (std::string),
-// for dashboards living in the same process.
+// Stopping (stop_http_frontend) closes the listening socket and idle
+// connections at once, lets answers in progress reach their clients for at
+// most `cfg.shutdown_grace`, then resets whatever is left: a client that
+// never reads cannot hold the node up. An exit message resets every
+// connection at once. The broker also answers `caf::get_atom` with the
+// Prometheus text of its metrics (std::string), for dashboards living in the
+// same process.
 #pragma once
 
 #include <cstdint>
@@ -36,10 +39,11 @@ struct http_frontend_handle {
 caf::expected<http_frontend_handle>
 start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, caf::actor directory);
 
-/// Sends the broker an exit message (user_shutdown) and blocks until it has
-/// terminated. Waiting matters before destroying the actor_system: a broker
-/// whose exit message is still queued when the middleman stops is never
-/// cleaned up (LeakSanitizer reports it). Call from main or a test.
+/// Asks the broker to stop (see above) and blocks until it has terminated,
+/// which takes at most the shutdown grace period. Waiting matters before
+/// destroying the actor_system: a broker still running when the middleman
+/// stops is never cleaned up (LeakSanitizer reports it). Call from main or a
+/// test.
 void stop_http_frontend(caf::actor_system& sys, const http_frontend_handle& fe);
 
 } // namespace eureka::gateway

@@ -3,3 +3,5 @@ eureka_add_test(gateway_rules_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_rules_test.cpp LIBS eureka_gateway)
 eureka_add_test(gateway_http_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_http_test.cpp LIBS eureka_gateway)
+eureka_add_test(gateway_connection_rules_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_connection_rules_test.cpp LIBS eureka_gateway)

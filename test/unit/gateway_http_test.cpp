@@ -8,6 +8,7 @@
 #include <utility> // before Asio (caf-0.17-notes pitfall 4)
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,8 +25,11 @@
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 
+#include <sys/resource.h>
+
 #include "codec/gzip.hpp"
 #include "codec/instance_codec.hpp"
+#include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/http_frontend.hpp"
 #include "messages/atoms.hpp"
 #include "messages/registry_messages.hpp"
@@ -89,6 +93,15 @@ struct directory_state {
 };
 const char* directory_state::name = "fake_directory";
 
+/// Large cached payloads: the same object on every read, as the directory's
+/// cache hands it out.
+constexpr size_t big_size = 4 * 1024 * 1024;
+const shared_body& big_payload(int which) {
+  static const shared_body first = std::make_shared<const std::string>(big_size, 'a');
+  static const shared_body second = std::make_shared<const std::string>(big_size, 'b');
+  return which == 1 ? first : second;
+}
+
 read_reply ok_reply(std::string body, bool gzipped = false) {
   return read_reply{read_outcome::ok, std::make_shared<const std::string>(std::move(body)),
                     gzipped};
@@ -128,6 +141,8 @@ caf::behavior fake_directory(caf::stateful_actor<directory_state>* self,
           return read_reply{read_outcome::forbidden, nullptr, false};
         if (q.kind == read_kind::app && q.name == "NOPE")
           return read_reply{read_outcome::not_found, nullptr, false};
+        if (q.kind == read_kind::app && (q.name == "BIG" || q.name == "BIG2"))
+          return read_reply{read_outcome::ok, big_payload(q.name == "BIG" ? 1 : 2), false};
         if (q.kind == read_kind::app && q.name == "SLOW") {
           // Answered later, so that a pipelined request behind it must wait.
           auto rp = self->make_response_promise();
@@ -207,6 +222,30 @@ public:
     return done && result;
   }
 
+  /// Reads and drops whatever arrives until the peer closes or resets the
+  /// connection (true) or `limit` passes (false).
+  bool drained_until_closed(std::chrono::seconds limit = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    std::vector<char> sink(64 * 1024);
+    buf_.clear();
+    while (std::chrono::steady_clock::now() < deadline) {
+      boost::system::error_code result;
+      bool done = false;
+      sock_.async_read_some(asio::buffer(sink), [&](boost::system::error_code ec, size_t) {
+        result = ec;
+        done = true;
+      });
+      run(done, std::chrono::duration_cast<std::chrono::seconds>(deadline
+                                                                 - std::chrono::steady_clock::now())
+                    + 1s);
+      if (!done)
+        return false;
+      if (result)
+        return result != asio::error::operation_aborted;
+    }
+    return false;
+  }
+
   response request(std::string_view raw, bool head = false) {
     send(raw);
     auto r = read(head);
@@ -245,6 +284,12 @@ std::string req(std::string_view method, std::string_view target, std::string_vi
   return std::string{method} + " " + std::string{target} + " HTTP/1.1\r\nHost: t\r\n"
          + std::string{extra} + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n"
          + std::string{body};
+}
+
+std::string fmt_hex(size_t n) {
+  char buf[32];
+  auto len = std::snprintf(buf, sizeof(buf), "%zx", n);
+  return std::string(buf, static_cast<size_t>(len));
 }
 
 std::string header(const response& r, http::field f) {
@@ -664,4 +709,284 @@ BOOST_AUTO_TEST_CASE(port_in_use_is_an_error) {
   BOOST_TEST(!second);
   client c{f.frontend.port};
   BOOST_TEST(c.request(get("/eureka/apps")).result_int() == 200);
+}
+
+// -- framing (issue 6: request smuggling, unbounded chunk framing, Host) -------
+
+namespace {
+
+/// Value of an unlabelled sample in Prometheus text; -1 when absent.
+double metric(const std::string& text, std::string_view name) {
+  auto key = std::string{name} + " ";
+  for (size_t pos = 0; pos < text.size();) {
+    auto eol = text.find('\n', pos);
+    auto line = std::string_view{text}.substr(pos, eol - pos);
+    if (line.substr(0, key.size()) == key)
+      return std::stod(std::string{line.substr(key.size())});
+    if (eol == std::string::npos)
+      break;
+    pos = eol + 1;
+  }
+  return -1;
+}
+
+} // namespace
+
+// Beast reads a request whose Transfer-Encoding does not end in `chunked` as
+// bodiless; its body would then run as the next request. Refused with 400 and
+// the connection closed, so the smuggled DELETE never runs.
+BOOST_AUTO_TEST_CASE(transfer_coding_not_ending_in_chunked_is_refused) {
+  fixture f;
+  auto smuggled = req("DELETE", "/eureka/apps/A1/i1");
+  for (std::string te : {"chunked, gzip", "xchunked", "gzip", "chunked;ext=1", "gzip, chunked",
+                         "chunked, chunked"}) {
+    BOOST_TEST_CONTEXT("Transfer-Encoding: " << te) {
+      client c{f.frontend.port};
+      c.send("POST /eureka/apps/A1 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+             "Transfer-Encoding: "
+             + te + "\r\n\r\n" + smuggled);
+      auto r = c.read();
+      BOOST_REQUIRE(r);
+      BOOST_TEST(r->result_int() == (te == "gzip, chunked" ? 501 : 400));
+      BOOST_TEST(header(*r, http::field::connection) == "close");
+      BOOST_TEST(c.closed_by_peer());
+    }
+  }
+  // Split over two Transfer-Encoding fields (501: gzip before chunked), and
+  // with a Content-Length (400).
+  for (std::string fields : {"Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n",
+                             "Transfer-Encoding: gzip\r\nContent-Length: 0\r\n"}) {
+    client c{f.frontend.port};
+    c.send("POST /eureka/apps/A1 HTTP/1.1\r\nHost: t\r\n" + fields + "\r\n" + smuggled);
+    auto r = c.read();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->result_int() == (fields.find("chunked") != std::string::npos ? 501 : 400));
+    BOOST_TEST(c.closed_by_peer());
+  }
+  BOOST_TEST(f.rec->count("cancel") == 0u);
+  BOOST_TEST(f.rec->count("register") == 0u);
+  // A proper chunked body still works.
+  client ok{f.frontend.port};
+  std::string body = register_json;
+  auto r = ok.request("POST /eureka/apps/APP HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                      "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + fmt_hex(body.size()) + "\r\n" + body + "\r\n0\r\n\r\n");
+  BOOST_TEST(r.result_int() == 204);
+  BOOST_TEST(f.rec->count("register") == 1u);
+}
+
+// A chunk-size line, extension or trailer larger than the header limit is
+// answered 431 at once (not buffered until the request timeout).
+BOOST_AUTO_TEST_CASE(chunk_framing_counts_against_the_header_limit) {
+  auto cfg = test_config();
+  cfg.max_header_bytes = 1024;
+  cfg.request_timeout = 60s; // the answer must not come from the timeout
+  fixture f{cfg};
+  const std::string head = "POST /eureka/apps/APP HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                           "application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  const std::string cases[] = {
+      head + std::string(64 * 1024, '0'),                          // endless chunk size
+      head + "5;" + std::string(64 * 1024, 'e'),                   // endless extension
+      head + "1\r\n{\r\n0\r\nX-T: " + std::string(64 * 1024, 't'), // endless trailer
+      head +
+          [] { // many tiny chunks
+            std::string many;
+            for (int i = 0; i < 400; ++i)
+              many += "1;a=b\r\n \r\n";
+            return many;
+          }(),
+  };
+  for (auto& input : cases) {
+    client c{f.frontend.port};
+    c.send(input);
+    auto r = c.read(false, 10s);
+    BOOST_REQUIRE_MESSAGE(r, "no answer");
+    BOOST_TEST(r->result_int() == 431);
+    BOOST_TEST(c.closed_by_peer());
+  }
+  BOOST_TEST(f.rec->count("register") == 0u);
+  BOOST_TEST(f.metrics().find("eureka_http_timeouts_total{kind=\"request\"} 0\n")
+             != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(host_header_rules) {
+  fixture f;
+  const std::string bad[] = {
+      "GET /eureka/apps HTTP/1.1\r\n\r\n",
+      "GET /eureka/apps HTTP/1.1\r\nHost: a\r\nHost: a\r\n\r\n",
+      "GET /eureka/apps HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+      "GET /eureka/apps HTTP/1.1\r\nHost: a b\r\n\r\n",
+      "PUT /eureka/apps/A/i HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+  };
+  for (auto& input : bad) {
+    BOOST_TEST_CONTEXT(input) {
+      client c{f.frontend.port};
+      c.send(input);
+      auto r = c.read();
+      BOOST_REQUIRE(r);
+      BOOST_TEST(r->result_int() == 400);
+      BOOST_TEST(c.closed_by_peer());
+    }
+  }
+  BOOST_TEST(f.rec->count("renew") == 0u);
+  client c{f.frontend.port};
+  c.send("GET /eureka/apps HTTP/1.0\r\n\r\n"); // HTTP/1.0 may omit it
+  auto r = c.read();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->result_int() == 200);
+}
+
+// -- output (issue 6: slow readers pinned unbounded memory) ----------------------
+
+// Clients that never read share the one cached body: the node holds it once,
+// plus a bounded piece per connection in the socket layer.
+BOOST_AUTO_TEST_CASE(non_reading_clients_share_one_body) {
+  fixture f;
+  std::vector<std::unique_ptr<client>> clients;
+  for (int i = 0; i < 10; ++i) {
+    clients.push_back(std::make_unique<client>(f.frontend.port));
+    clients.back()->send(get("/eureka/apps/BIG") + get("/eureka/apps/BIG")
+                         + get("/eureka/apps/BIG"));
+  }
+  BOOST_TEST(eventually([&] { return f.rec->count("read BIG") >= 10u; }));
+  std::this_thread::sleep_for(200ms);
+  auto m = f.metrics();
+  // The body once, plus each connection's own small header block.
+  BOOST_TEST(metric(m, "eureka_http_output_pinned_bytes") >= double(big_size));
+  BOOST_TEST(metric(m, "eureka_http_output_pinned_bytes") <= double(big_size + 10 * 256));
+  BOOST_TEST(metric(m, "eureka_http_output_buffered_bytes") <= 10.0 * 48 * 1024);
+  // Pipelined requests wait while a connection's output exceeds its bound
+  // (4 MiB): the second read of each connection was not even made.
+  BOOST_TEST(f.rec->count("read BIG") <= 20u);
+  // A reading client gets the body intact.
+  client reader{f.frontend.port};
+  auto r = reader.request(get("/eureka/apps/BIG"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body() == *big_payload(1));
+  clients.clear();
+  BOOST_TEST(eventually([&] {
+    auto m2 = f.metrics();
+    return metric(m2, "eureka_http_output_pinned_bytes") == 0
+           && metric(m2, "eureka_http_output_buffered_bytes") == 0;
+  }));
+}
+
+BOOST_AUTO_TEST_CASE(slow_reader_is_disconnected) {
+  auto cfg = test_config();
+  cfg.min_send_rate = 1024 * 1024;
+  cfg.send_rate_window = 500ms;
+  fixture f{cfg};
+  client slow{f.frontend.port};
+  slow.send(get("/eureka/apps/BIG"));
+  // It never reads: cut after a window (its socket buffers are full long before).
+  BOOST_TEST(eventually([&] {
+    auto m = f.metrics();
+    return m.find("eureka_http_timeouts_total{kind=\"slow_reader\"} 1\n") != std::string::npos
+           && metric(m, "eureka_http_output_pinned_bytes") == 0
+           && metric(m, "eureka_http_connections_open") == 0;
+  }));
+  BOOST_TEST(slow.drained_until_closed(5s));
+  // A client that reads keeps its connection.
+  client fast{f.frontend.port};
+  BOOST_TEST(fast.request(get("/eureka/apps/BIG")).body().size() == big_size);
+  BOOST_TEST(fast.request(get("/eureka/apps")).result_int() == 200);
+}
+
+// Unsent output beyond max-output-bytes: a further distinct body gets 503;
+// the body already held is still served.
+BOOST_AUTO_TEST_CASE(output_budget_refuses_further_bodies) {
+  auto cfg = test_config();
+  cfg.max_output_bytes = 1024 * 1024;
+  fixture f{cfg};
+  client holder{f.frontend.port};
+  holder.send(get("/eureka/apps/BIG"));
+  BOOST_TEST(eventually(
+      [&] { return metric(f.metrics(), "eureka_http_output_pinned_bytes") >= double(big_size); }));
+  client other{f.frontend.port};
+  auto r = other.request(get("/eureka/apps/BIG2"));
+  BOOST_TEST(r.result_int() == 503);
+  BOOST_TEST(metric(f.metrics(), "eureka_http_output_refused_total") == 1);
+  BOOST_TEST(f.metrics().find("eureka_http_requests_total{route=\"app\",code=\"503\"} 1\n")
+             != std::string::npos);
+  r = other.request(get("/eureka/apps/BIG"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body().size() == big_size);
+  BOOST_TEST(other.request(get("/eureka/apps")).result_int() == 200); // small answers pass
+}
+
+// -- shutdown (issue 6: a client holding unread output hung the node's exit) ---
+
+BOOST_AUTO_TEST_CASE(stop_resets_clients_that_do_not_read) {
+  auto cfg = test_config();
+  cfg.shutdown_grace = 1s;
+  fixture f{cfg};
+  std::vector<std::unique_ptr<client>> clients;
+  for (int i = 0; i < 5; ++i) {
+    clients.push_back(std::make_unique<client>(f.frontend.port));
+    clients.back()->send(get("/eureka/apps/BIG"));
+  }
+  BOOST_TEST(eventually([&] { return f.rec->count("read BIG") == 5u; }));
+  client slow_answer{f.frontend.port};
+  slow_answer.send(get("/eureka/apps/SLOW")); // answered after 300 ms
+  client idle{f.frontend.port};
+  BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
+  std::thread stopper{[&] { stop_http_frontend(f.sys, f.frontend); }};
+  // The answer in progress is still delivered, with Connection: close.
+  auto r = slow_answer.read();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->body() == "slow");
+  BOOST_TEST(header(*r, http::field::connection) == "close");
+  BOOST_TEST(slow_answer.closed_by_peer());
+  BOOST_TEST(idle.closed_by_peer());
+  for (auto& c : clients)
+    BOOST_TEST(c->drained_until_closed(10s)); // reset after the grace period
+  stopper.join();
+  // Nothing accepts any more.
+  boost::system::error_code ec;
+  asio::io_context ioc;
+  tcp::socket s{ioc};
+  s.connect(tcp::endpoint{asio::ip::make_address("127.0.0.1"), f.frontend.port}, ec);
+  BOOST_TEST(ec.failed());
+}
+
+// -- descriptors (issue 6: EMFILE made the network thread spin) ----------------
+
+namespace {
+
+double process_cpu_seconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto secs = [](const timeval& tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
+
+} // namespace
+
+// With (almost) no descriptor left, the acceptor is taken out of the event
+// loop -- before accept() can fail: CAF 0.17 retries a failed accept at
+// once, forever, spinning the network thread -- and put back when
+// descriptors are free again; the client that waited is then served.
+BOOST_AUTO_TEST_CASE(out_of_descriptors_pauses_accepting_without_spinning) {
+  fixture f;
+  client first{f.frontend.port};
+  BOOST_TEST(first.request(get("/eureka/apps")).result_int() == 200);
+  rlimit saved{};
+  BOOST_REQUIRE(getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = count_open_descriptors() + 8;
+  BOOST_REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  BOOST_TEST(eventually([&] { return metric(f.metrics(), "eureka_http_accepting") == 0; }));
+  auto waiting = std::make_unique<client>(f.frontend.port); // waits in the listen backlog
+  waiting->send(get("/eureka/apps"));
+  auto cpu_before = process_cpu_seconds();
+  std::this_thread::sleep_for(1s);
+  auto cpu_used = process_cpu_seconds() - cpu_before;
+  BOOST_TEST(cpu_used < 0.5, "used " << cpu_used << " s of CPU in 1 s while out of descriptors");
+  BOOST_TEST(metric(f.metrics(), "eureka_http_connections_accepted_total") == 1);
+  BOOST_REQUIRE(setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  auto r = waiting->read();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->result_int() == 200);
+  BOOST_TEST(metric(f.metrics(), "eureka_http_accepting") == 1);
+  BOOST_TEST(metric(f.metrics(), "eureka_http_connections_accepted_total") == 2);
 }

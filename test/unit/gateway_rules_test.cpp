@@ -5,6 +5,7 @@
 
 #include "common/text.hpp"
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -448,6 +449,177 @@ BOOST_AUTO_TEST_CASE(write_and_read_replies) {
              == 404u);
 }
 
+// Issue 6 item 3: a lastDirtyTimestamp further ahead than the skew bound
+// wins every later conflict; it is refused from clients and peers alike.
+BOOST_AUTO_TEST_CASE(dirty_timestamps_beyond_the_skew_are_refused) {
+  constexpr int64_t now = 1700000000000;
+  const std::string max = "9223372036854775807";
+  auto body_with = [](const std::string& ts) {
+    return std::string{R"({"instance":{"instanceId":"h1:app:8080","hostName":"h1","app":"MYAPP",)"
+                       R"("ipAddr":"10.0.0.1","status":"UP","lastDirtyTimestamp":")"}
+           + ts
+           + R"(","dataCenterInfo":{"@class":)"
+             R"("com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo","name":"MyOwn"}}})";
+  };
+  auto run = [&](std::string_view method, std::string_view target, const std::string& body,
+                 bool replication, const gateway_config& cfg = gateway_config{}) {
+    request_view v;
+    v.method = method;
+    v.target = target;
+    v.body = body;
+    v.content_type = body.empty() ? "" : "application/json";
+    v.replication = replication ? "true" : "";
+    return plan_request(v, cfg, now);
+  };
+  auto refused = [](const request_plan& p, const std::string& ts) {
+    BOOST_REQUIRE(p.immediate);
+    BOOST_TEST(p.immediate->status == 400u);
+    BOOST_TEST(p.immediate->content_type == "text/plain");
+    BOOST_TEST(*p.immediate->body
+               == "lastDirtyTimestamp " + ts
+                      + " is more than 600000 ms ahead of the server's clock");
+    BOOST_CHECK(std::holds_alternative<std::monostate>(p.call));
+  };
+  const std::string limit = std::to_string(now + 600000);
+  const std::string beyond = std::to_string(now + 600001);
+  for (bool replication : {false, true}) {
+    BOOST_TEST_CONTEXT("replication " << replication) {
+      refused(run("POST", "/eureka/apps/myapp", body_with(max), replication), max);
+      refused(run("POST", "/eureka/apps/myapp", body_with(beyond), replication), beyond);
+      auto p = run("POST", "/eureka/apps/myapp", body_with(limit), replication);
+      BOOST_REQUIRE(std::get_if<register_cmd>(&p.call) != nullptr);
+      for (auto target : {"/eureka/apps/a/i?status=UP&lastDirtyTimestamp=",
+                          "/eureka/apps/a/i/status?value=OUT_OF_SERVICE&lastDirtyTimestamp=",
+                          "/eureka/apps/a/i/status?lastDirtyTimestamp="}) {
+        BOOST_TEST_CONTEXT(target) {
+          auto method = std::string_view{target}.find("/status?lastDirty") != std::string::npos
+                            ? "DELETE"
+                            : "PUT";
+          refused(run(method, target + max, {}, replication), max);
+          refused(run(method, target + beyond, {}, replication), beyond);
+          BOOST_TEST(!run(method, target + limit, {}, replication).immediate);
+          BOOST_TEST(!run(method, std::string{target} + "-5", {}, replication).immediate);
+        }
+      }
+    }
+  }
+  // The XML body is held to the same bound.
+  {
+    std::string xml = valid_xml;
+    xml.insert(xml.find("</instance>"), "<lastDirtyTimestamp>" + max + "</lastDirtyTimestamp>");
+    request_view v;
+    v.method = "POST";
+    v.target = "/eureka/apps/myapp";
+    v.body = xml;
+    v.content_type = "application/xml";
+    refused(plan_request(v, gateway_config{}, now), max);
+  }
+  // The Java reasons come first.
+  auto p = run("POST", "/eureka/apps/other", body_with(max), false);
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->body->find("Mismatched appName") == 0u);
+  // 0: no bound (Java's behaviour).
+  gateway_config unbounded;
+  unbounded.max_dirty_timestamp_skew_ms = 0;
+  p = run("POST", "/eureka/apps/myapp", body_with(max), true, unbounded);
+  auto* cmd = std::get_if<register_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_TEST(cmd->info.last_dirty_timestamp == std::numeric_limits<int64_t>::max());
+  BOOST_TEST(
+      !run("PUT", "/eureka/apps/a/i?lastDirtyTimestamp=" + max, {}, false, unbounded).immediate);
+  // A smaller bound.
+  gateway_config tight;
+  tight.max_dirty_timestamp_skew_ms = 1000;
+  BOOST_TEST(run("PUT", "/eureka/apps/a/i?lastDirtyTimestamp=" + std::to_string(now + 1001), {},
+                 false, tight)
+                 .immediate->body->find("more than 1000 ms ahead")
+             != std::string::npos);
+}
+
+// Issue 6 item 8: a path value longer than any registration may carry is a
+// clear 400, whatever the route.
+BOOST_AUTO_TEST_CASE(path_values_beyond_the_field_limits_are_400) {
+  auto app_ok = std::string(max_app_name_bytes, 'a');
+  auto app_long = std::string(max_app_name_bytes + 1, 'a');
+  auto id_ok = std::string(max_instance_id_bytes, 'i');
+  auto id_long = std::string(max_instance_id_bytes + 1, 'i');
+  auto vip_long = std::string(max_vip_address_bytes + 1, 'v');
+  auto bad = [](std::string_view method, const std::string& target, std::string_view reason) {
+    BOOST_TEST_CONTEXT(method << " " << target.substr(0, 40)) {
+      auto p = plan(method, target);
+      BOOST_REQUIRE(p.immediate);
+      BOOST_TEST(p.immediate->status == 400u);
+      BOOST_TEST(p.immediate->body->find(reason) == 0u, *p.immediate->body);
+      BOOST_CHECK(std::holds_alternative<std::monostate>(p.call));
+    }
+  };
+  const std::string app_reason = "application name too long: 257 bytes (at most 256)";
+  const std::string id_reason = "instance id too long: 1025 bytes (at most 1024)";
+  bad("GET", "/eureka/apps/" + app_long, app_reason);
+  bad("POST", "/eureka/apps/" + app_long, app_reason);
+  for (auto method : {"GET", "PUT", "DELETE"})
+    bad(method, "/eureka/v2/apps/" + app_long + "/i", app_reason);
+  for (auto method : {"GET", "PUT", "DELETE"})
+    bad(method, "/eureka/apps/a/" + id_long, id_reason);
+  bad("PUT", "/eureka/apps/a/" + id_long + "/status?value=UP", id_reason);
+  bad("DELETE", "/eureka/apps/a/" + id_long + "/status", id_reason);
+  bad("PUT", "/eureka/apps/a/" + id_long + "/metadata?k=v", id_reason);
+  bad("GET", "/eureka/instances/" + id_long, id_reason);
+  bad("GET", "/eureka/vips/" + vip_long, "VIP address too long: 1025 bytes (at most 1024)");
+  bad("GET", "/eureka/svips/" + vip_long, "VIP address too long");
+  // Sizes count decoded bytes: 1024 percent-encoded bytes are fine, 1025 not.
+  std::string encoded_ok, encoded_long = "%41";
+  for (size_t i = 0; i < max_instance_id_bytes; ++i)
+    encoded_ok += "%41";
+  encoded_long += encoded_ok;
+  auto p = plan("PUT", "/eureka/apps/" + app_ok + "/" + encoded_ok + "/status?value=UP");
+  auto* cmd = std::get_if<status_cmd>(&p.call);
+  BOOST_REQUIRE(cmd != nullptr);
+  BOOST_TEST(cmd->id == std::string(max_instance_id_bytes, 'A'));
+  bad("PUT", "/eureka/apps/a/" + encoded_long + "/status?value=UP", id_reason);
+  // At the limits every route plans normally.
+  BOOST_TEST(!plan("GET", "/eureka/apps/" + app_ok + "/" + id_ok).immediate);
+  BOOST_TEST(!plan("GET", "/eureka/instances/" + id_ok).immediate);
+  BOOST_TEST(!plan("GET", "/eureka/vips/" + std::string(max_vip_address_bytes, 'v')).immediate);
+  // HEAD: still answered without a body.
+  p = plan("HEAD", "/eureka/apps/" + app_long);
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->head_only);
+  // Wrong methods and unknown paths keep their answers.
+  BOOST_TEST(plan("POST", "/eureka/apps/a/" + id_long).immediate->status == 405u);
+  BOOST_TEST(plan("GET", "/eureka/nope/" + id_long).immediate->status == 404u);
+}
+
+// The header budget check (node configuration) relies on this bound: the
+// longest request addressing a maximal instance, every byte percent-encoded.
+BOOST_AUTO_TEST_CASE(longest_request_line_covers_maximal_instances) {
+  auto enc = [](size_t n) {
+    std::string s;
+    for (size_t i = 0; i < n; ++i)
+      s += "%3A";
+    return s;
+  };
+  for (std::string base : {"/eureka", "/eureka/", "/", "/a/much/longer/base/path"}) {
+    BOOST_TEST_CONTEXT(base) {
+      auto b = base.back() == '/' ? base.substr(0, base.size() - 1) : base;
+      std::string lines[] = {
+          "DELETE " + b + "/v2/apps/" + enc(max_app_name_bytes) + "/" + enc(max_instance_id_bytes)
+              + "/status?value=OUT_OF_SERVICE&lastDirtyTimestamp=-9223372036854775808"
+              + " HTTP/1.1\r\n",
+          "PUT " + b + "/v2/apps/" + enc(max_app_name_bytes) + "/" + enc(max_instance_id_bytes)
+              + "?status=OUT_OF_SERVICE&lastDirtyTimestamp=-9223372036854775808"
+              + "&overriddenstatus=OUT_OF_SERVICE HTTP/1.1\r\n",
+          "GET " + b + "/v2/svips/" + enc(max_vip_address_bytes) + " HTTP/1.1\r\n"};
+      for (const auto& line : lines)
+        BOOST_TEST(line.size() <= longest_request_line(base));
+      // Not wildly more than needed either.
+      BOOST_TEST(longest_request_line(base) <= lines[0].size() + 64);
+    }
+  }
+  BOOST_TEST(longest_request_line("/eureka") + ordinary_header_bytes
+             <= gateway_config{}.max_header_bytes);
+}
+
 BOOST_AUTO_TEST_CASE(java_longs) {
   int64_t x = 0;
   BOOST_TEST(text::parse_long("1700000000000", x));
@@ -471,7 +643,7 @@ BOOST_AUTO_TEST_CASE(prometheus_text) {
   probe.request("apps_delta", 403);
   probe.connection_opened();
   probe.timeout(timeout_kind::request);
-  auto text = probe.render_prometheus();
+  auto text = probe.render_prometheus({});
   BOOST_TEST(text.find("eureka_http_requests_total{route=\"apps_full\",code=\"200\"} 2\n")
              != std::string::npos);
   BOOST_TEST(text.find("eureka_http_requests_total{route=\"apps_delta\",code=\"403\"} 1\n")
