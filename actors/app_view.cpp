@@ -47,6 +47,11 @@ app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> i
   auto view = std::make_shared<app_view>();
   view->name = std::move(name);
   view->instances = std::move(instances);
+  auto by_id = [](const encoded_instance_ptr& a, const encoded_instance_ptr& b) {
+    return a->id < b->id;
+  };
+  if (!std::is_sorted(view->instances.begin(), view->instances.end(), by_id))
+    std::sort(view->instances.begin(), view->instances.end(), by_id);
   view->overrides = std::move(overrides);
   for (const auto& i : view->instances)
     view->counts.add(i->status);

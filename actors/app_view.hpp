@@ -49,11 +49,13 @@ struct app_view {
 
 using app_view_ptr = std::shared_ptr<const app_view>;
 
-/// Builds a view from encoded instances (counts derived from them).
+/// Builds a view from encoded instances ordered by id (counts derived from
+/// them); instances in another order are sorted, as find_instance relies on
+/// the order.
 app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> instances,
                            string_pairs overrides);
 
-/// The instance `id` of a view (nullptr if absent).
+/// The instance `id` of a view (nullptr if absent); a binary search.
 const encoded_instance* find_instance(const app_view& view, const std::string& id);
 
 /// Application-level documents of a view, built by the directory when a

@@ -283,12 +283,14 @@ caf::result<write_reply> delegate_registration(self_ptr self, register_cmd& cmd,
     case admission::admitted:
       break;
     case admission::too_many_applications:
-      log::warn("directory", "refused registration of {}: {} live applications is the maximum",
-                log::printable(name), st.cfg.max_applications);
+      if (st.capacity_refusals.note())
+        log::warn("directory", "refused registration of {}: {} live applications is the maximum",
+                  log::esc(name), st.cfg.max_applications);
       return write_reply{write_outcome::over_capacity, caf::none};
     case admission::too_many_instances:
-      log::warn("directory", "refused registration of {}/{}: {} instances is the maximum",
-                log::printable(name), log::printable(cmd.info.id()), st.cfg.max_instances);
+      if (st.capacity_refusals.note())
+        log::warn("directory", "refused registration of {}/{}: {} instances is the maximum",
+                  log::esc(name), log::esc(cmd.info.id()), st.cfg.max_instances);
       return write_reply{write_outcome::over_instance_capacity, caf::none};
     }
   }
@@ -370,11 +372,8 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         if (auto s = st.apps.find(cmd.info.app); s != nullptr && s->actor.address() == sender) {
           // Retired by someone else while still routed to: route elsewhere.
           auto name = cmd.info.app;
-          drop_view(self, name);
-          st.apps.erase(name);
+          forget_app(self, name);
           st.retiring.emplace(sender, name);
-          st.cache.clear();
-          st.vip_cache.clear();
           from_registry = true;
         }
         // Only our own registry actors skip the limits.
@@ -483,6 +482,10 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
             cutoff, [&](const auto& e) { st.delta_bytes -= encoded_size(*e.payload); });
         if (dropped > 0)
           st.cache.clear();
+        if (auto more = st.capacity_refusals.flush(); more > 0)
+          log::warn("directory",
+                    "... and {} more registrations refused at capacity in the last {} ms", more,
+                    st.cfg.delta_retention_timer_interval_ms);
         // Applications empty for the retention: their actors retire (an
         // application registering again gets a new one).
         for (auto& [name, hdl] : st.apps.take_empty_before(cutoff))

@@ -18,6 +18,7 @@
 #include "actors/app_slots.hpp"
 #include "actors/app_view.hpp"
 #include "actors/time_anchor.hpp"
+#include "common/log.hpp"
 #include "messages/registry_stats.hpp"
 #include "registry/recent_changes.hpp"
 #include "registry/registry_config.hpp"
@@ -39,6 +40,9 @@ struct directory_state {
   /// Retired registry actors still answering what was delegated to them
   /// before retirement; their exit is expected, not a failure.
   std::unordered_map<caf::actor_addr, std::string> retiring;
+  /// Registrations refused at capacity, rate-limited in the log (flushed by
+  /// the retention timer).
+  log::warning_burst capacity_refusals;
   /// Latest published view per application, ordered by name.
   std::map<std::string, app_view_ptr> views;
   /// Documents of the views, built on first read, dropped on update.

@@ -181,6 +181,26 @@ void write(level l, std::string_view component, fmt::format_string<Ts...> format
   std::fwrite(buf.data(), 1, buf.size(), stderr); // one write: atomic per line
 }
 
+/// Warnings any client can cause (a refused request), kept from flooding
+/// the log: the first of each period is logged in full, the rest are only
+/// counted, and a timer reports the count with flush().
+class warning_burst {
+public:
+  /// Whether this occurrence is to be logged in full.
+  bool note() { return count_++ == 0; }
+
+  /// Occurrences since the last flush that were not logged; starts a new
+  /// period.
+  uint64_t flush() {
+    auto unlogged = count_ > 1 ? count_ - 1 : 0;
+    count_ = 0;
+    return unlogged;
+  }
+
+private:
+  uint64_t count_ = 0;
+};
+
 template <class... Ts>
 void debug(std::string_view c, fmt::format_string<Ts...> f, Ts&&... xs) {
   write(level::debug, c, f, std::forward<Ts>(xs)...);

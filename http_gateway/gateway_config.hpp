@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "http_gateway/descriptor_budget.hpp"
+
 #include "registry/dirty_timestamp.hpp"
 
 namespace eureka::gateway {
@@ -41,7 +43,7 @@ struct gateway_config {
   std::chrono::milliseconds linger_time{std::chrono::milliseconds{500}};
   /// Sockets kept lingering after a 503 "too many connections" on top of
   /// max_connections (set from the descriptor budget at start).
-  size_t max_rejecting_connections = 64;
+  size_t max_rejecting_connections = gateway::max_rejecting_connections;
 
   // -- output: what slow or non-reading clients may make the node hold -------
 

@@ -28,6 +28,7 @@
 #include <ifaddrs.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "actors/time_anchor.hpp"
@@ -55,12 +56,9 @@ using drain_atom = caf::atom_constant<caf::atom("gwdrain")>;
 /// The shutdown grace period is over: reset whatever is still open.
 using drain_deadline = caf::atom_constant<caf::atom("gwdeadline")>;
 
-/// Answers up to this size are copied to the socket at once (the common
-/// case: every write and most reads); larger ones are queued as shared
-/// segments and handed over piece by piece as the client reads.
-constexpr size_t direct_write_limit = 16 * 1024;
-/// Size of one piece, and the most bytes of queued output kept copied in
-/// the socket layer per connection.
+/// Size of one piece of queued output handed to the socket layer, and the
+/// most bytes kept copied there per connection (answers that fit are copied
+/// at once: every write and most reads).
 constexpr size_t socket_piece = 16 * 1024;
 constexpr size_t socket_high_water = 32 * 1024;
 
@@ -87,8 +85,6 @@ struct connection {
   std::string inbuf;
   /// A directory call for the current request is outstanding.
   bool busy = false;
-  /// Output backlog too large: further requests wait for the client to read.
-  bool write_blocked = false;
   /// No further requests: closed once every output byte is written.
   bool closing = false;
   /// After that, keep draining input for linger_time (error answers).
@@ -117,6 +113,17 @@ struct connection {
   size_t pending() const { return out.bytes() + in_socket; }
 };
 
+/// A socket CAF detached from the broker (the client half-closed) while it
+/// still held unsent bytes of a complete answer: CAF goes on writing them,
+/// and the sweep resets the socket if it is still open at `deadline`. The
+/// inode tells whether the descriptor still names that socket (CAF closes
+/// it on this same thread once done, and the number may be reused).
+struct detached_socket {
+  int fd = -1;
+  ino_t inode = 0;
+  time_point deadline;
+};
+
 struct gateway_state {
   gateway_config cfg;
   caf::actor directory;
@@ -124,6 +131,7 @@ struct gateway_state {
   /// Declared before `conns`: the connections' queues unpin on destruction.
   body_pins pins;
   std::unordered_map<caf::io::connection_handle, connection> conns;
+  std::vector<detached_socket> detached;
   /// Counted connections, and 503-rejected sockets still lingering.
   size_t active = 0;
   size_t rejecting = 0;
@@ -135,6 +143,9 @@ struct gateway_state {
   /// The listening socket exists, and is in the event loop.
   bool listening = false;
   bool accepting = false;
+  /// Sweeps so far, and the sweep during which accepting last paused.
+  uint64_t sweeps = 0;
+  uint64_t paused_at_sweep = 0;
   /// Fewer than descriptor_low_water descriptors left: not accepting.
   bool descriptors_exhausted = false;
   /// Descriptors open besides the connections, and the limit, as measured
@@ -150,6 +161,8 @@ struct gateway_state {
   uint64_t rejected_since_sweep = 0;
   uint64_t paused_since_sweep = 0;
   uint64_t refused_output_since_sweep = 0;
+  /// Refusals worth a warning (request_plan::warning), rate-limited.
+  log::warning_burst refusals;
   static const char* name;
 };
 
@@ -181,27 +194,73 @@ gateway_gauges gauges_of(const gateway_state& st) {
   return gateway_gauges{st.socket_bytes, st.pins.bytes(), st.accepting};
 }
 
-/// Puts the listening socket into the event loop or takes it out, as
-/// capacity, descriptors and shutdown allow. While it is out, new clients
-/// wait in the kernel's backlog instead of making the network thread spin on
-/// accept() failures (CAF 0.17 retries a failed accept at once, forever).
-void update_accepting(broker_ptr self) {
+/// Unsent output of all connections: distinct bodies kept alive plus the
+/// bytes copied into socket buffers.
+size_t output_total(const gateway_state& st) {
+  return st.pins.bytes() + st.socket_bytes;
+}
+
+/// Takes the listening socket out of the event loop while descriptors run
+/// short (new clients then wait in the kernel's backlog instead of making
+/// the network thread spin: CAF 0.17 retries a failed accept() at once,
+/// forever) and puts it back once they are free. Two rules keep CAF's
+/// deferred event changes straight: a halt() and a trigger() in the same
+/// pass of the event loop cancel out or are lost (CAF applies them at the end
+/// of the pass and ignores a trigger() while a removal is pending), so
+/// accepting pauses only from the acceptor's own event or a sweep, and
+/// resumes only from a sweep at least two sweeps later (a later pass).
+void update_accepting(broker_ptr self, bool may_resume) {
   auto& st = self->state;
-  bool full =
-      st.active >= st.cfg.max_connections && st.rejecting >= st.cfg.max_rejecting_connections;
-  bool want = st.listening && !st.draining && !st.descriptors_exhausted && !full;
-  if (want == st.accepting || !st.listening)
+  if (!st.listening)
     return;
-  st.accepting = want;
-  if (want) {
-    self->trigger(st.acceptor);
-  } else {
-    self->halt(st.acceptor);
+  bool want = !st.draining && !st.descriptors_exhausted;
+  if (want == st.accepting)
+    return;
+  if (!want) {
+    st.accepting = false;
+    st.paused_at_sweep = st.sweeps;
     ++st.paused_since_sweep;
+    self->halt(st.acceptor);
+  } else if (may_resume && st.sweeps >= st.paused_at_sweep + 2) {
+    st.accepting = true;
+    self->trigger(st.acceptor);
   }
 }
 
-void check_descriptors(broker_ptr self, bool remeasure);
+void reset_socket(int fd) {
+  linger lg{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  ::shutdown(fd, SHUT_RDWR);
+}
+
+/// CAF 0.17's default multiplexer names a connection by its socket
+/// (network::conn_hdl_from_socket).
+int socket_of(connection_handle hdl) {
+  return static_cast<int>(hdl.id());
+}
+
+/// The inode of the socket behind `fd`, or 0.
+ino_t inode_of(int fd) {
+  struct stat sb {};
+  return fstat(fd, &sb) == 0 ? sb.st_ino : 0;
+}
+
+/// Resets the detached sockets whose deadline has passed (all with
+/// `everything`) if they are still open; forgets those CAF has closed.
+void reset_detached(broker_ptr self, bool everything) {
+  auto& st = self->state;
+  auto t = now(self);
+  auto gone = [&](const detached_socket& d) {
+    if (inode_of(d.fd) != d.inode)
+      return true; // closed by CAF once written (the number may be reused)
+    if (!everything && t < d.deadline)
+      return false;
+    reset_socket(d.fd);
+    return true;
+  };
+  st.detached.erase(std::remove_if(st.detached.begin(), st.detached.end(), gone),
+                    st.detached.end());
+}
 
 /// Forgets a connection whose output is fully written (or that must go
 /// anyway) and closes it; CAF sends FIN once its buffer is empty.
@@ -220,11 +279,10 @@ void close_connection(broker_ptr self, connection_handle hdl) {
   st.socket_bytes -= c.in_socket;
   st.conns.erase(i);
   self->close(hdl);
-  if (st.descriptors_exhausted)
-    check_descriptors(self, false);
-  update_accepting(self);
-  if (st.draining && st.conns.empty())
+  if (st.draining && st.conns.empty()) {
+    reset_detached(self, true);
     self->quit(caf::exit_reason::user_shutdown);
+  }
 }
 
 /// Resets a connection that still holds unsent output: a graceful close
@@ -235,40 +293,19 @@ void close_connection(broker_ptr self, connection_handle hdl) {
 void abort_connection(broker_ptr self, connection_handle hdl) {
   if (find_conn(self, hdl) == nullptr)
     return;
-  // CAF 0.17's default multiplexer names a connection by its socket
-  // (network::conn_hdl_from_socket); the socket is still ours here because
-  // the connection is still in our table.
-  auto fd = static_cast<int>(hdl.id());
-  linger lg{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-  ::shutdown(fd, SHUT_RDWR);
+  // The socket is still ours: the connection is still in our table.
+  reset_socket(socket_of(hdl));
   close_connection(self, hdl);
 }
 
 void abort_all(broker_ptr self) {
+  reset_detached(self, true);
   std::vector<connection_handle> hdls;
   hdls.reserve(self->state.conns.size());
   for (auto& entry : self->state.conns)
     hdls.push_back(entry.first);
   for (auto hdl : hdls)
     abort_connection(self, hdl);
-}
-
-/// Hands queued output to the socket layer, at most socket_high_water
-/// bytes at a time (the rest stays shared in the queue).
-void pump(broker_ptr self, connection_handle hdl, connection& c) {
-  auto& st = self->state;
-  bool wrote = false;
-  while (!c.out.empty() && c.in_socket < socket_high_water) {
-    auto piece = c.out.peek(socket_piece);
-    self->write(hdl, piece.size(), piece.data());
-    c.in_socket += piece.size();
-    st.socket_bytes += piece.size();
-    c.out.consume(piece.size());
-    wrote = true;
-  }
-  if (wrote)
-    self->flush(hdl);
 }
 
 /// Closes a closing connection once its output is written (after a linger
@@ -296,35 +333,79 @@ void stop_reading_requests(connection& c, bool linger) {
   c.request_started.reset();
 }
 
-/// A large body that is not yet held for another client and would take the
-/// unsent output of all connections beyond max_output_bytes is answered 503
-/// instead; one body is always admitted, so any payload can be served.
+/// The body of every 503 for unsent output: one shared object, so refusals
+/// pin nothing new.
+const shared_body& busy_body() {
+  static const shared_body body =
+      std::make_shared<const std::string>("server busy: too much unsent output, retry later");
+  return body;
+}
+
+/// A body not yet held for another client that would take the unsent output
+/// of all connections beyond max_output_bytes is answered 503 instead (one
+/// body is always admitted, so any payload can be served).
 http_response admit_output(gateway_state& st, http_response resp) {
   auto n = resp.head_only ? size_t{0} : resp.body_size();
-  if (n <= direct_write_limit || st.pins.pinned(resp.body) || st.pins.bytes() == 0
-      || st.pins.bytes() + st.socket_bytes + n <= st.cfg.max_output_bytes)
+  if (n == 0 || st.pins.pinned(resp.body) || st.pins.bytes() == 0
+      || output_total(st) + n <= st.cfg.max_output_bytes)
     return resp;
   st.probe.output_refused();
   ++st.refused_output_since_sweep;
-  auto refused = make_text(503, "server busy: too much unsent output, retry later");
+  http_response refused;
+  refused.status = 503;
+  refused.content_type = "text/plain";
+  refused.body = busy_body();
   refused.head_only = resp.head_only;
   return refused;
 }
 
-/// Queues one answer (status line, headers, body) on the connection: small
-/// answers are copied to the socket at once, larger ones are queued shared
-/// and handed over as the client reads.
+/// Whether the connection may start its next request: its own unsent output
+/// is within max_connection_output_bytes, and while all connections' unsent
+/// output is beyond max_output_bytes only a connection with nothing unsent
+/// may (its answer then adds at most one response). Connections that wait
+/// are looked at again as their own output drains.
+bool may_start_request(const gateway_state& st, const connection& c) {
+  auto pending = c.pending();
+  return pending == 0
+         || (pending <= st.cfg.max_connection_output_bytes
+             && output_total(st) <= st.cfg.max_output_bytes);
+}
+
+/// Copies bytes into the socket layer (CAF's write buffer) and accounts
+/// for them; the acknowledgements of the writes count them down again.
+void write_to_socket(broker_ptr self, connection_handle hdl, connection& c,
+                     std::string_view bytes) {
+  self->write(hdl, bytes.size(), bytes.data());
+  c.in_socket += bytes.size();
+  self->state.socket_bytes += bytes.size();
+}
+
+/// Hands queued output to the socket layer, at most socket_high_water
+/// bytes at a time (the rest stays shared in the queue).
+void pump(broker_ptr self, connection_handle hdl, connection& c) {
+  bool wrote = false;
+  while (!c.out.empty() && c.in_socket < socket_high_water) {
+    auto piece = c.out.peek(socket_piece);
+    write_to_socket(self, hdl, c, piece);
+    c.out.consume(piece.size());
+    wrote = true;
+  }
+  if (wrote)
+    self->flush(hdl);
+}
+
+/// Queues one answer (status line, headers, body) on the connection: while
+/// the socket layer holds little, a small answer is copied to it at once;
+/// anything else is queued (the body shared, not copied) and handed over as
+/// the client reads.
 void queue_answer(broker_ptr self, connection_handle hdl, connection& c, const http_response& resp,
                   connection_header conn_hdr) {
-  auto& st = self->state;
   auto head = serialize_head(resp, conn_hdr);
   auto n = resp.head_only ? size_t{0} : resp.body_size();
-  if (c.out.empty() && head.size() + n <= direct_write_limit) {
-    self->write(hdl, head.size(), head.data());
+  if (c.out.empty() && c.in_socket + head.size() + n <= socket_high_water) {
+    write_to_socket(self, hdl, c, head);
     if (n > 0)
-      self->write(hdl, n, resp.body->data());
-    c.in_socket += head.size() + n;
-    st.socket_bytes += head.size() + n;
+      write_to_socket(self, hdl, c, *resp.body);
     self->flush(hdl);
   } else {
     c.out.push(std::make_shared<const std::string>(std::move(head)));
@@ -355,8 +436,6 @@ void send_response(broker_ptr self, connection_handle hdl, connection& c, http_r
   queue_answer(self, hdl, c, resp, conn_hdr);
   switch (next) {
   case after::keep_alive:
-    if (c.pending() > st.cfg.max_connection_output_bytes)
-      c.write_blocked = true;
     break;
   case after::close:
     stop_reading_requests(c, false);
@@ -515,6 +594,8 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
   v.eureka_accept = field("X-Eureka-Accept");
   v.body = req.body();
   auto plan = plan_request(v, st.cfg, epoch_ms(self));
+  if (!plan.warning.empty() && st.refusals.note())
+    log::warn("gateway", "{}", plan.warning);
   c.cur = request_ctx{plan.r.id, plan.format, req.keep_alive(), req.version() == 10, plan.r.head};
   log::debug("gateway", "connection {}: {} {} -> {}", hdl.id(), log::esc(v.method),
              log::esc(v.target), route_label(plan.r.id));
@@ -567,7 +648,8 @@ framing_fields framing_of(const http::request<http::string_body>& req) {
 void process_input(broker_ptr self, connection_handle hdl) {
   for (;;) {
     auto* c = find_conn(self, hdl);
-    if (c == nullptr || c->busy || c->closing || c->write_blocked || c->inbuf.empty())
+    if (c == nullptr || c->busy || c->closing || c->inbuf.empty()
+        || !may_start_request(self->state, *c))
       return;
     if (!c->parser)
       reset_parser(self->state.cfg, *c);
@@ -619,10 +701,7 @@ void process_input(broker_ptr self, connection_handle hdl) {
         auto& h = parser.get();
         auto i = h.find(http::field::expect);
         if (i != h.end() && boost::beast::iequals(i->value(), "100-continue")) {
-          constexpr std::string_view cont = "HTTP/1.1 100 Continue\r\n\r\n";
-          self->write(hdl, cont.size(), cont.data());
-          c->in_socket += cont.size();
-          self->state.socket_bytes += cont.size();
+          write_to_socket(self, hdl, *c, "HTTP/1.1 100 Continue\r\n\r\n");
           self->flush(hdl);
           c->continue_sent = true;
         }
@@ -650,7 +729,23 @@ void reject_connection(broker_ptr self, connection_handle hdl, uint64_t generati
   self->ack_writes(hdl, true);
   queue_answer(self, hdl, c, make_text(503, "too many connections"), connection_header::close);
   stop_reading_requests(c, true);
-  update_accepting(self);
+}
+
+/// Beyond max_connections and the sockets lingering after a 503: the 503 is
+/// written and the socket closed at once. A fresh socket's send buffer is
+/// empty, so the few bytes leave at once and the close cannot hang; the
+/// client may see a reset instead if it sends more. Accepting never pauses
+/// for capacity (see update_accepting): a flood is served, just briefly.
+void refuse_at_once(broker_ptr self, connection_handle hdl) {
+  auto& st = self->state;
+  st.probe.connection_rejected();
+  ++st.rejected_since_sweep;
+  auto head = serialize_head(make_text(503, "too many connections"), connection_header::close);
+  constexpr std::string_view body = "too many connections";
+  self->write(hdl, head.size(), head.data());
+  self->write(hdl, body.size(), body.data());
+  self->flush(hdl);
+  self->close(hdl);
 }
 
 /// Schedules the next sweep. Sent anonymously: a tick carrying the broker as
@@ -675,24 +770,26 @@ void check_descriptors(broker_ptr self, bool remeasure) {
   auto in_use = static_cast<uint64_t>(st.other_descriptors + st.conns.size());
   bool exhausted = in_use + descriptor_low_water >= st.descriptor_limit
                    || (remeasure && !descriptor_available());
-  if (exhausted == st.descriptors_exhausted)
-    return;
-  st.descriptors_exhausted = exhausted;
-  if (exhausted)
-    log::warn("gateway",
-              "file descriptors running out ({} of {} in use, {} connections): not accepting "
-              "until some are free",
-              in_use, st.descriptor_limit, st.conns.size());
-  else
-    log::info("gateway", "file descriptors available again ({} of {} in use): accepting", in_use,
-              st.descriptor_limit);
-  update_accepting(self);
+  if (exhausted != st.descriptors_exhausted) {
+    st.descriptors_exhausted = exhausted;
+    if (exhausted)
+      log::warn("gateway",
+                "file descriptors running out ({} of {} in use, {} connections): not accepting "
+                "until some are free",
+                in_use, st.descriptor_limit, st.conns.size());
+    else
+      log::info("gateway", "file descriptors available again ({} of {} in use): resuming", in_use,
+                st.descriptor_limit);
+  }
+  update_accepting(self, remeasure);
 }
 
 void sweep(broker_ptr self) {
   auto& st = self->state;
   auto t = now(self);
+  ++st.sweeps;
   check_descriptors(self, true);
+  reset_detached(self, false);
   std::vector<connection_handle> to_close;
   std::vector<connection_handle> too_slow;
   std::vector<connection_handle> timed_out;
@@ -767,6 +864,9 @@ void sweep(broker_ptr self) {
               st.descriptors_exhausted ? "exhausted" : "available");
     st.paused_since_sweep = 0;
   }
+  if (auto more = st.refusals.flush(); more > 0)
+    log::warn("gateway", "... and {} more such refusals in the last {} ms", more,
+              st.cfg.sweep_interval.count());
   if (st.refused_output_since_sweep > 0) {
     log::warn("gateway",
               "answered {} requests with 503: unsent output reached max-output-bytes ({}; "
@@ -807,8 +907,9 @@ void start_draining(broker_ptr self) {
     }
   }
   for (auto hdl : idle)
-    close_connection(self, hdl);
+    close_connection(self, hdl); // the last one quits
   if (st.conns.empty()) {
+    reset_detached(self, true);
     self->quit(caf::exit_reason::user_shutdown);
     return;
   }
@@ -858,7 +959,10 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
           return;
         }
         if (s.active >= s.cfg.max_connections) {
-          reject_connection(self, msg.handle, generation);
+          if (s.rejecting < s.cfg.max_rejecting_connections)
+            reject_connection(self, msg.handle, generation);
+          else
+            refuse_at_once(self, msg.handle);
         } else {
           auto [i, added] = s.conns.emplace(msg.handle, connection{&s.pins});
           auto& c = i->second;
@@ -877,7 +981,6 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
         // Stop before an accept() can fail for want of a descriptor: CAF
         // would retry it at once, forever, spinning the network thread.
         check_descriptors(self, false);
-        update_accepting(self);
       },
       [=](caf::io::new_data_msg& msg) {
         auto& s = self->state;
@@ -888,7 +991,7 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
         c->last_activity = now(self);
         try {
           // While an answer is pending, input only accumulates: bound it.
-          if ((c->busy || c->write_blocked)
+          if ((c->busy || !may_start_request(s, *c))
               && c->inbuf.size() + msg.buf.size() > s.cfg.max_header_bytes + s.cfg.max_body_bytes) {
             log::warn("gateway", "connection {}: too much pipelined input, closing",
                       msg.handle.id());
@@ -919,10 +1022,8 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
           pump(self, msg.handle, *c);
           if (c->drained())
             c->rate.drained();
-          if (c->write_blocked && c->pending() <= s.cfg.max_connection_output_bytes / 2) {
-            c->write_blocked = false;
-            process_input(self, msg.handle);
-          }
+          // Pipelined requests that waited for this output may go on now.
+          process_input(self, msg.handle);
           finish_if_drained(self, msg.handle);
         } catch (const std::exception& e) {
           log::warn("gateway", "connection {}: {}, closing", msg.handle.id(), log::esc(e.what()));
@@ -930,15 +1031,22 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
         }
       },
       [=](const caf::io::connection_closed_msg& msg) {
-        // CAF has detached the connection but keeps writing what it holds;
-        // nothing more can be handed over, so unsent output is abandoned
-        // (a client that half-closes before reading loses the rest).
+        // The client closed (or half-closed) its side. CAF has detached the
+        // connection but goes on writing what it holds: an answer already
+        // handed over completes (watched until the send-rate window ends),
+        // one still partly queued can no longer be finished and is reset.
         log::debug("gateway", "connection {} closed by peer", msg.handle.id());
         auto* c = find_conn(self, msg.handle);
-        if (c != nullptr && !c->drained())
+        if (c != nullptr && !c->out.empty()) {
           abort_connection(self, msg.handle);
-        else
-          close_connection(self, msg.handle);
+          return;
+        }
+        if (c != nullptr && c->in_socket > 0) {
+          auto fd = socket_of(msg.handle);
+          self->state.detached.push_back(
+              detached_socket{fd, inode_of(fd), now(self) + self->state.cfg.send_rate_window});
+        }
+        close_connection(self, msg.handle);
       },
       [=](const caf::io::acceptor_closed_msg&) {
         if (self->state.draining)

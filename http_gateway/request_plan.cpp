@@ -31,19 +31,20 @@ http_response bad_value(std::string_view text) {
 
 // A lastDirtyTimestamp too far ahead of our clock would win every later
 // conflict (registry/dirty_timestamp.hpp): refused, from clients and peers
-// alike, and logged, since an honest client whose clock runs ahead by more
-// than the bound cannot register until it is fixed. False with `err` set.
-bool dirty_ts_acceptable(int64_t ts, route_id id, std::string_view app, std::string_view instance,
+// alike, with a warning for the log, since an honest client whose clock
+// runs ahead by more than the bound cannot register until it is fixed.
+// False with the answer and the warning set in `p`.
+bool dirty_ts_acceptable(int64_t ts, std::string_view app, std::string_view instance,
                          bool replication, const gateway_config& cfg, int64_t now_ms,
-                         std::optional<http_response>& err) {
+                         request_plan& p) {
   if (dirty_timestamp_acceptable(ts, now_ms, cfg.max_dirty_timestamp_skew_ms))
     return true;
-  log::warn("gateway",
-            "refused {}{} of {}/{}: lastDirtyTimestamp {} is more than {} ms ahead of this "
-            "node's clock ({})",
-            replication ? "replicated " : "", route_label(id), log::printable(app),
-            log::printable(instance), ts, cfg.max_dirty_timestamp_skew_ms, now_ms);
-  err =
+  p.warning =
+      fmt::format("refused {}{} of {}/{}: lastDirtyTimestamp {} is more than {} ms ahead "
+                  "of this node's clock ({})",
+                  replication ? "replicated " : "", route_label(p.r.id), log::printable(app),
+                  log::printable(instance), ts, cfg.max_dirty_timestamp_skew_ms, now_ms);
+  p.immediate =
       bad_value(fmt::format("lastDirtyTimestamp {} is more than {} ms ahead of the server's clock",
                             ts, cfg.max_dirty_timestamp_skew_ms));
   return false;
@@ -51,17 +52,18 @@ bool dirty_ts_acceptable(int64_t ts, route_id id, std::string_view app, std::str
 
 // Reads the optional lastDirtyTimestamp of an instance route; false (with
 // `err` set) if malformed or too far ahead.
-bool read_dirty_ts(const route& r, bool replication, const gateway_config& cfg, int64_t now_ms,
-                   caf::optional<int64_t>& out, std::optional<http_response>& err) {
+bool read_dirty_ts(bool replication, const gateway_config& cfg, int64_t now_ms,
+                   caf::optional<int64_t>& out, request_plan& p) {
+  const auto& r = p.r;
   auto* v = find_param(r.query, "lastDirtyTimestamp");
   if (v == nullptr)
     return true;
   int64_t ts = 0;
   if (!text::parse_long(*v, ts)) {
-    err = bad_value("invalid lastDirtyTimestamp");
+    p.immediate = bad_value("invalid lastDirtyTimestamp");
     return false;
   }
-  if (!dirty_ts_acceptable(ts, r.id, r.app, r.instance_id, replication, cfg, now_ms, err))
+  if (!dirty_ts_acceptable(ts, r.app, r.instance_id, replication, cfg, now_ms, p))
     return false;
   out = ts;
   return true;
@@ -145,8 +147,7 @@ void plan_register(const request_view& req, const gateway_config& cfg, int64_t n
   }
   auto replication = is_replication(req.replication);
   auto& x = decoded.info;
-  if (!dirty_ts_acceptable(x.last_dirty_timestamp, p.r.id, x.app, x.id(), replication, cfg, now_ms,
-                           p.immediate))
+  if (!dirty_ts_acceptable(x.last_dirty_timestamp, x.app, x.id(), replication, cfg, now_ms, p))
     return;
   p.call = register_cmd{std::move(decoded.info), replication};
 }
@@ -202,7 +203,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
     break;
   case route_id::renew: {
     renew_cmd cmd{r.app, r.instance_id, replication, {}, {}};
-    if (!read_dirty_ts(r, replication, cfg, now_ms, cmd.last_dirty_timestamp, p.immediate))
+    if (!read_dirty_ts(replication, cfg, now_ms, cmd.last_dirty_timestamp, p))
       break;
     // `status` is accepted but unused (as in Java); an unknown
     // `overriddenstatus` is ignored rather than failing the heartbeat.
@@ -233,7 +234,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
       p.immediate = bad_value("invalid status value");
       break;
     }
-    if (!read_dirty_ts(r, replication, cfg, now_ms, cmd.last_dirty_timestamp, p.immediate))
+    if (!read_dirty_ts(replication, cfg, now_ms, cmd.last_dirty_timestamp, p))
       break;
     p.call = std::move(cmd);
     break;

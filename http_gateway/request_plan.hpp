@@ -48,6 +48,9 @@ struct request_plan {
   directory_call call;
   /// Format of instance / status / 409 bodies for this request.
   payload_format format = payload_format::xml;
+  /// A refusal worth a warning in the node's log (already escaped); the
+  /// gateway logs these rate-limited, as any client can cause them.
+  std::string warning;
 };
 
 /// Routes and validates; never touches registry state.

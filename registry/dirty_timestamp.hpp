@@ -2,12 +2,13 @@
 // the Java server has none). Conflicts between copies of an instance are
 // decided by that timestamp alone (contract §3.2 step 2, §3.4, §3.5), so
 // without a bound one registration or status update carrying
-// 9223372036854775807 wins every later conflict: the real owner's
-// registrations keep losing and its copy is never replaced again. Refusing
-// timestamps further ahead of this node's clock than a skew bound limits
-// such a hijack to the bound. Applied to every write that carries one, from
-// clients and from peers alike (the HTTP gateway, and the peer replication
-// actor for its messages).
+// 9223372036854775807 beats every later change the real owner makes, for
+// ever. The bound keeps a forged timestamp from beating the owner's changes
+// made more than the skew later. It does not stop anyone from replacing an
+// instance with a timestamp within the bound (Java's design: the owner's
+// heartbeats then keep the replacement alive): only authentication does.
+// Applied to every write that carries one, from clients and from peers
+// alike (the HTTP gateway now; peer messages when the cluster replicates).
 #pragma once
 
 #include <cstdint>

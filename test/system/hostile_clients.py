@@ -2,8 +2,9 @@
 """The node binary against clients that do not play along (issue 6), each step bounded in time:
 
   descriptor_budget            started with 128 file descriptors, the node lowers max-connections
-                               to what it can open, says so, keeps serving a flood of connections
-                               beyond it without spinning, and serves new clients afterwards
+                               to what it can open, says so, answers connections beyond it with
+                               503 without spinning (it spun at 100 % CPU on EMFILE before), and
+                               serves new clients afterwards
   slow_readers_bounded_memory  40 clients that never read, or read 1 KB/s, three full fetches of a
                                ~2 MB registry each: RSS grows by far less than one copy per client,
                                the slow ones are disconnected by the minimum send rate, and nothing
@@ -134,8 +135,8 @@ class Scenario(StepRunner):
                 s.close()
         wait_for("a fresh client to be served", lambda: http("GET", base + "/eureka/apps")[0] == 200, 20,
                  watch=[("node", node)])
-        paused = any("paused accepting" in l for l in node.lines)
-        check(paused, "no 'paused accepting' log line")
+        check(any("max_connections" in l and "rejected" in l for l in node.lines),
+              "no 'rejected ... max_connections' log line")
         node.kill()
         check(node.proc.returncode == 0, "exit code %s" % node.proc.returncode)
         return "max-connections %d of 4096 with 128 descriptors; %d connections held, %.2fs CPU in 3s" % (
@@ -179,25 +180,28 @@ class Scenario(StepRunner):
             check(grown < 48 * 1024 * 1024,
                   "RSS grew by %.1f MB with 40 non-reading clients of a %.1f MB payload"
                   % (grown / 1e6, size / 1e6))
-            closed = sum(1 for s in socks[:30] if closed_by_peer(s, 15))
-            check(closed == 30, "only %d of 30 non-reading clients were disconnected" % closed)
+            # Nothing is read here until the node has cut all 40 (reading fast
+            # now could rescue a stalled client).
+            def slow_cut():
+                samples = parse_prometheus(http("GET", base + "/metrics")[1])
+                return metric_sum(samples, "eureka_http_timeouts_total", kind="slow_reader") or 0
+            slow = wait_for("40 slow readers cut", lambda: slow_cut() >= 40 and slow_cut(), 30)
             stop.set()
             for t in readers:
-                t.join(timeout=20)
-            samples = parse_prometheus(http("GET", base + "/metrics")[1])
-            slow = metric_sum(samples, "eureka_http_timeouts_total", kind="slow_reader") or 0
-            check(slow >= 30, "slow_reader timeouts %s" % slow)
+                t.join(timeout=5)
+            closed = sum(1 for s in socks if closed_by_peer(s, 5))
+            check(closed == 40, "only %d of 40 stalled or slow clients were disconnected" % closed)
         finally:
             stop.set()
             for s in socks:
                 s.close()
-        pinned = wait_for("pinned output to be released", lambda: metric_sum(
+        wait_for("pinned output to be released", lambda: metric_sum(
             parse_prometheus(http("GET", base + "/metrics")[1]), "eureka_http_output_pinned_bytes") == 0, 20)
         code, text = http("GET", base + "/eureka/apps", headers={"Accept": "application/json"})
         check(code == 200 and len(text) == size, "node no longer serves the registry")
         node.kill()
-        return "payload %.1f MB, RSS +%.1f MB for 40 stalled clients, %d slow readers cut (%s)" % (
-            size / 1e6, grown / 1e6, slow, pinned)
+        return "payload %.1f MB, RSS +%.1f MB for 40 stalled clients, %d slow readers cut" % (
+            size / 1e6, grown / 1e6, slow)
 
     def shutdown_with_unread_output(self):
         node, port, base = self.start_node("node-stop", ["--eureka.gateway.shutdown-grace-ms=2000"])

@@ -7,6 +7,7 @@
 
 #include <utility> // before Asio (caf-0.17-notes pitfall 4)
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -256,6 +257,12 @@ public:
   void close() {
     boost::system::error_code ec;
     sock_.close(ec);
+  }
+
+  /// Shuts down the sending side only (the client will send nothing more).
+  void half_close() {
+    boost::system::error_code ec;
+    sock_.shutdown(tcp::socket::shutdown_send, ec);
   }
 
 private:
@@ -911,7 +918,10 @@ BOOST_AUTO_TEST_CASE(output_budget_refuses_further_bodies) {
   r = other.request(get("/eureka/apps/BIG"));
   BOOST_TEST(r.result_int() == 200);
   BOOST_TEST(r.body().size() == big_size);
-  BOOST_TEST(other.request(get("/eureka/apps")).result_int() == 200); // small answers pass
+  // Any other new body waits for room too, however small; bodiless answers
+  // (heartbeats) always pass.
+  BOOST_TEST(other.request(get("/eureka/apps")).result_int() == 503);
+  BOOST_TEST(other.request(req("PUT", "/eureka/apps/A/i1")).result_int() == 200);
 }
 
 // -- shutdown (issue 6: a client holding unread output hung the node's exit) ---
@@ -989,4 +999,95 @@ BOOST_AUTO_TEST_CASE(out_of_descriptors_pauses_accepting_without_spinning) {
   BOOST_TEST(r->result_int() == 200);
   BOOST_TEST(metric(f.metrics(), "eureka_http_accepting") == 1);
   BOOST_TEST(metric(f.metrics(), "eureka_http_connections_accepted_total") == 2);
+}
+
+// -- review findings: floods, small pipelined answers, half-close ---------------
+
+// A flood far beyond max-connections and the lingering 503s never stops the
+// node from accepting (a halt and a trigger of the acceptor in one pass of
+// CAF's event loop used to leave it out of the loop for good).
+BOOST_AUTO_TEST_CASE(connection_flood_never_stops_accepting) {
+  auto cfg = test_config();
+  cfg.max_connections = 2;
+  cfg.max_rejecting_connections = 2;
+  fixture f{cfg};
+  client held1{f.frontend.port};
+  client held2{f.frontend.port};
+  BOOST_TEST(held1.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(held2.request(get("/eureka/apps")).result_int() == 200);
+  std::atomic<int> refused{0};
+  std::vector<std::thread> flood;
+  auto until = std::chrono::steady_clock::now() + 2s;
+  for (int t = 0; t < 8; ++t)
+    flood.emplace_back([&] {
+      while (std::chrono::steady_clock::now() < until) {
+        client c{f.frontend.port};
+        c.send(get("/eureka/apps"));
+        if (auto r = c.read(false, 2s); r && r->result_int() == 503)
+          ++refused;
+      }
+    });
+  for (auto& t : flood)
+    t.join();
+  BOOST_TEST(refused > 0);
+  held1.close();
+  held2.close();
+  // Served again once the slots are free.
+  BOOST_TEST(eventually([&] {
+    client c{f.frontend.port};
+    c.send(get("/eureka/apps"));
+    auto r = c.read(false, 2s);
+    return r && r->result_int() == 200;
+  }));
+  BOOST_TEST(metric(f.metrics(), "eureka_http_accepting") == 1);
+}
+
+// Small answers count too: clients pipelining many small requests without
+// reading cannot make the node hold much more than max-output-bytes in all
+// (they were copied without bound before): while all unsent output is beyond
+// it, connections with output pending start no further requests.
+BOOST_AUTO_TEST_CASE(small_pipelined_answers_are_bounded) {
+  auto cfg = test_config();
+  cfg.max_connection_output_bytes = 1024 * 1024;
+  cfg.max_output_bytes = 256 * 1024;
+  fixture f{cfg};
+  std::string burst;
+  for (int i = 0; i < 4000; ++i)
+    burst += get("/eureka/apps/APP/x");
+  std::vector<std::unique_ptr<client>> clients;
+  for (int i = 0; i < 10; ++i) {
+    clients.push_back(std::make_unique<client>(f.frontend.port));
+    clients.back()->send(burst);
+  }
+  std::this_thread::sleep_for(1s);
+  auto m = f.metrics();
+  auto held =
+      metric(m, "eureka_http_output_pinned_bytes") + metric(m, "eureka_http_output_buffered_bytes");
+  // Beyond the budget by at most one answer and one socket piece per client
+  // (the kernel's socket buffers hold the rest of what was answered).
+  BOOST_TEST(held <= 256.0 * 1024 + 10 * (48.0 * 1024 + 4096), "held " << held << " bytes");
+  BOOST_TEST(f.rec->count("instance APP x") < 40000u); // most requests still wait
+  // A client that reads is served meanwhile.
+  client reader{f.frontend.port};
+  BOOST_TEST(reader.request(get("/eureka/apps")).result_int() == 200);
+}
+
+// A client that sends its request and then shuts down its sending side still
+// gets an answer that was handed to the socket layer when its close arrived
+// (CAF stops reporting on the connection then: the rest of a larger answer
+// that is still queued can no longer be sent, and the connection is reset).
+BOOST_AUTO_TEST_CASE(half_closed_client_gets_its_answer) {
+  fixture f;
+  for (auto target : {"/metrics", "/eureka/nothing", "/eureka/apps/A/i/status"}) {
+    BOOST_TEST_CONTEXT(target) {
+      client c{f.frontend.port};
+      c.send(get(target, "Connection: close\r\n"));
+      c.half_close(); // the FIN follows the request at once
+      std::this_thread::sleep_for(50ms);
+      auto r = c.read();
+      BOOST_REQUIRE(r);
+      BOOST_TEST((r->result_int() == 200 || r->result_int() == 404 || r->result_int() == 405));
+      BOOST_TEST(c.closed_by_peer());
+    }
+  }
 }

@@ -193,4 +193,16 @@ BOOST_AUTO_TEST_CASE(values_logged_without_esc_are_still_one_clean_line) {
   BOOST_TEST(line.rfind("1970-01-01T00:00:00.000Z INFO  [test] raw=", 0) == 0);
 }
 
+// Refusals any client can cause are logged once per period, then counted.
+BOOST_AUTO_TEST_CASE(warning_bursts_log_the_first_and_count_the_rest) {
+  log::warning_burst burst;
+  BOOST_TEST(burst.flush() == 0u);
+  BOOST_TEST(burst.note());
+  BOOST_TEST(!burst.note());
+  BOOST_TEST(!burst.note());
+  BOOST_TEST(burst.flush() == 2u);
+  BOOST_TEST(burst.note()); // a new period
+  BOOST_TEST(burst.flush() == 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
