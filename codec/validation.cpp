@@ -53,6 +53,10 @@ std::string check_metadata(const string_pairs& entries, std::string_view what,
   size_t bytes = 0;
   for (const auto& [key, value] : entries) {
     bytes += key.size() + value.size();
+    // A key that is not text XML can carry (e.g. the byte %FF) would go out
+    // raw in JSON and mangled in XML; refused before it is echoed below.
+    if (auto reason = non_xml_reason(fmt::format("{} key", what), key); !reason.empty())
+      return reason;
     // Java writes such keys as broken XML, which then breaks every XML read of
     // the registry for every client; refuse them instead.
     if (!is_xml_name(detail::encode_xml_name(key)))

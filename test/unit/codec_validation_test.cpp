@@ -336,3 +336,15 @@ BOOST_AUTO_TEST_CASE(data_center_metadata_has_the_metadata_limits) {
              == "Invalid dataCenterInfo metadata value of 'k': character U+0007 cannot be "
                 "written in XML");
 }
+
+// A metadata key that is not UTF-8 text (PUT .../metadata?%FF=v) is refused
+// like a value, without echoing the raw bytes.
+BOOST_AUTO_TEST_CASE(metadata_key_that_is_not_text_is_refused) {
+  for (std::string key :
+       {std::string("\xFF"), std::string("k\xED\xA0\x80"), std::string("a\x01")}) {
+    auto reason = validate_metadata({{key, "v"}});
+    BOOST_TEST(reason.find("Invalid metadata key: character") == 0u, reason);
+    BOOST_TEST(reason.find(key) == std::string::npos);
+  }
+  BOOST_TEST(validate_metadata({{"z\xC3\xBCrich", "v"}}).empty());
+}
