@@ -638,7 +638,8 @@ framing_fields framing_of(const http::request<http::string_body>& req) {
   for (auto [i, end] = req.equal_range(http::field::transfer_encoding); i != end; ++i)
     f.transfer_encoding.push_back(sv(i->value()));
   for (auto [i, end] = req.equal_range(http::field::host); i != end; ++i)
-    f.host.push_back(sv(i->value()));
+    if (f.host_count++ == 0)
+      f.host = sv(i->value());
   f.has_content_length = req.count(http::field::content_length) > 0;
   return f;
 }
@@ -1018,10 +1019,13 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor dir
         s.socket_bytes += c->in_socket;
         if (msg.written > 0)
           c->last_activity = now(self);
+        if (c->drained()) {
+          c->rate.drained();
+          if (c->inbuf.empty() && !c->closing)
+            return; // the common case: an answer fully written, nothing waiting
+        }
         try {
           pump(self, msg.handle, *c);
-          if (c->drained())
-            c->rate.drained();
           // Pipelined requests that waited for this output may go on now.
           process_input(self, msg.handle);
           finish_if_drained(self, msg.handle);

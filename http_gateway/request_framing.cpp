@@ -67,11 +67,11 @@ std::vector<std::string_view> codings_of(const std::vector<std::string_view>& fi
 } // namespace
 
 std::optional<framing_error> check_framing(const framing_fields& f) {
-  if (f.host.size() > 1)
+  if (f.host_count > 1)
     return framing_error{400, "more than one Host header"};
-  if (f.host.empty() && f.version >= 11)
+  if (f.host_count == 0 && f.version >= 11)
     return framing_error{400, "missing Host header"};
-  if (!f.host.empty() && !valid_host(f.host.front()))
+  if (f.host_count == 1 && !valid_host(f.host))
     return framing_error{400, "invalid Host header"};
   if (f.transfer_encoding.empty())
     return std::nullopt;

@@ -23,8 +23,9 @@ struct framing_fields {
   /// Every Transfer-Encoding field value, in order.
   std::vector<std::string_view> transfer_encoding;
   bool has_content_length = false;
-  /// Every Host field value, in order.
-  std::vector<std::string_view> host;
+  /// How many Host fields, and the first one's value.
+  size_t host_count = 0;
+  std::string_view host;
 };
 
 /// Why a request cannot be framed; answered with `status` (400, or 501 for a

@@ -26,7 +26,9 @@ framing_fields fields(std::vector<std::string_view> te, bool content_length = fa
   f.version = version;
   f.transfer_encoding = std::move(te);
   f.has_content_length = content_length;
-  f.host = std::move(host);
+  f.host_count = host.size();
+  if (!host.empty())
+    f.host = host.front();
   return f;
 }
 
