@@ -41,8 +41,8 @@ inline constexpr metric_def gateway_metrics[] = {
     {"eureka_http_output_refused_total", "counter",
      "Responses answered 503 because max-output-bytes of unsent output was reached"},
     {"eureka_http_accepting", "gauge",
-     "1 while new connections are accepted; 0 while paused (max-connections and the sockets "
-     "lingering after a 503 are all in use, or no file descriptor is left) or stopping"},
+     "1 while new connections are accepted; 0 while paused (fewer than 16 file descriptors "
+     "free) or stopping"},
 };
 
 /// The gateway's current levels, read when the metrics are rendered.

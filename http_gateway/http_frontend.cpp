@@ -741,10 +741,10 @@ void refuse_at_once(broker_ptr self, connection_handle hdl) {
   auto& st = self->state;
   st.probe.connection_rejected();
   ++st.rejected_since_sweep;
-  auto head = serialize_head(make_text(503, "too many connections"), connection_header::close);
-  constexpr std::string_view body = "too many connections";
+  auto resp = make_text(503, "too many connections");
+  auto head = serialize_head(resp, connection_header::close);
   self->write(hdl, head.size(), head.data());
-  self->write(hdl, body.size(), body.data());
+  self->write(hdl, resp.body->size(), resp.body->data());
   self->flush(hdl);
   self->close(hdl);
 }
