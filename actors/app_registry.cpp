@@ -16,7 +16,7 @@ const char* app_registry_state::name = "app_registry";
 
 namespace {
 
-using self_ptr = caf::stateful_actor<app_registry_state>*;
+using self_ptr = app_registry_actor::stateful_pointer<app_registry_state>;
 
 int64_t now_ms(self_ptr self) {
   return self->state.clock.to_epoch_ms(self->clock().now());
@@ -46,6 +46,11 @@ void flush(self_ptr self) {
   update.view = make_app_view(st.table->name(), std::move(instances), st.table->overrides());
   update.registrations = st.registrations;
   self->send(st.directory, view_atom::value, std::move(update));
+  if (!st.to_replicate.empty()) {
+    if (st.replication)
+      self->send(st.replication, replicate_atom::value, std::move(st.to_replicate));
+    st.to_replicate.clear();
+  }
   for (auto& [promise, reply] : st.waiting)
     promise.deliver(std::move(reply));
   st.waiting.clear();
@@ -114,7 +119,7 @@ void retire(self_ptr self) {
                "bug): handing them back to the directory",
                log::printable(st.table->name()), st.table->size());
     for (const auto& [id, l] : st.table->leases())
-      self->send(st.directory, retire_atom::value, register_cmd{l.decorated(), true});
+      self->send(st.directory, handback_atom::value, register_cmd{l.decorated(), true, false});
   }
   log::debug("registry", "registry actor of {} retired", log::esc(st.table->name()));
   self->quit();
@@ -124,7 +129,96 @@ write_reply reply_of(bool found) {
   return write_reply{found ? write_outcome::ok : write_outcome::not_found, caf::none};
 }
 
+/// Queues a client write the table applied for the peers (contract §2.8:
+/// what ReplicationTaskProcessor fills in per action). Replicated writes
+/// are never replicated again; without a cluster nothing is kept.
+void replicate(self_ptr self, replication_action action, const std::string& id) {
+  auto& st = self->state;
+  if (!st.replication)
+    return;
+  replication_item item;
+  item.action = action;
+  item.app = st.table->name();
+  item.id = id;
+  if (action != replication_action::cancel) {
+    auto l = st.table->find(id);
+    if (l == nullptr)
+      return; // nothing applied
+    item.last_dirty_timestamp = l->holder.last_dirty_timestamp;
+    item.status = l->holder.status;
+    if (action == replication_action::register_instance)
+      item.info = l->decorated();
+  }
+  st.to_replicate.push_back(std::move(item));
+  schedule_flush(self);
+}
+
+/// Relays the renewals of the last tick: one heartbeat item per renewed
+/// instance, described by its registry copy (contract §2.8).
+void relay(self_ptr self) {
+  auto& st = self->state;
+  st.relay_scheduled = false;
+  if (!st.replication) {
+    st.to_relay.clear();
+    return;
+  }
+  std::vector<replication_item> items;
+  items.reserve(st.to_relay.size());
+  for (const auto& id : st.to_relay)
+    if (auto l = st.table->find(id)) {
+      replication_item item;
+      item.action = replication_action::heartbeat;
+      item.app = st.table->name();
+      item.id = id;
+      item.last_dirty_timestamp = l->holder.last_dirty_timestamp;
+      item.status = l->holder.status;
+      item.overridden_status = st.table->override_of(id);
+      items.push_back(std::move(item));
+    }
+  st.to_relay.clear();
+  if (!items.empty())
+    self->send(st.replication, replicate_atom::value, std::move(items));
+}
+
+void note_renewal(self_ptr self, const std::string& id) {
+  auto& st = self->state;
+  if (!st.replication)
+    return;
+  st.to_relay.insert(id);
+  if (!st.relay_scheduled) {
+    st.relay_scheduled = true;
+    self->delayed_send(self, std::chrono::milliseconds{st.cfg.heartbeat_relay_interval_ms},
+                       relay_atom::value);
+  }
+}
+
+uint64_t fnv1a(uint64_t h, std::string_view bytes) {
+  for (auto c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
 } // namespace
+
+app_digest digest_of(const app_table& table) {
+  app_digest d;
+  d.app = table.name();
+  d.count = static_cast<uint32_t>(table.size());
+  uint64_t h = 14695981039346656037ULL;
+  for (const auto& [id, l] : table.leases()) { // ordered by id
+    h = fnv1a(h, id);
+    h = fnv1a(h, std::string_view{"\0", 1});
+    auto ts = std::to_string(l.holder.last_dirty_timestamp);
+    h = fnv1a(h, ts);
+    h = fnv1a(h, to_string(l.holder.status));
+    h = fnv1a(h, to_string(l.holder.overridden_status));
+    h = fnv1a(h, std::string_view{"\n", 1});
+  }
+  d.hash = h;
+  return d;
+}
 
 } // namespace eureka
 
@@ -140,8 +234,8 @@ struct fmt::formatter<eureka::who> {
 
 namespace eureka {
 
-caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, time_anchor clock,
-                           caf::actor directory) {
+app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, registry_config cfg,
+                                               time_anchor clock, directory_actor directory) {
   auto& st = self->state;
   st.cfg = cfg;
   st.clock = clock;
@@ -153,14 +247,16 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         auto id = cmd.info.id();
         ++self->state.registrations;
         table_changes changes;
-        bool fresh = self->state.table->register_instance(std::move(cmd.info), cmd.is_replication,
-                                                          now_ms(self), changes);
+        bool fresh = self->state.table->register_instance(
+            std::move(cmd.info), cmd.is_replication, now_ms(self), changes, cmd.adopt_override);
         auto l = self->state.table->find(id);
         log::info("registry", "{} {} status={} lease={}s replication={}",
                   fresh ? "registered" : "re-registered", who{self->state.table->name(), id},
                   l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
                   cmd.is_replication);
         stage(self, std::move(changes));
+        if (!cmd.is_replication)
+          replicate(self, replication_action::register_instance, id);
         // Always a view after a registration: it tells the directory the
         // registration is no longer in flight.
         schedule_flush(self);
@@ -174,6 +270,8 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
         switch (result.outcome) {
         case renew_outcome::ok:
           self->state.renewed.insert(cmd.id);
+          if (!cmd.is_replication)
+            note_renewal(self, cmd.id);
           log::debug("registry", "renewed {}", who{cmd.app, cmd.id});
           return answer(self, write_reply{});
         case renew_outcome::conflict:
@@ -194,6 +292,9 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
           log::info("registry", "cancelled {} replication={}", who{cmd.app, cmd.id},
                     cmd.is_replication);
           stage(self, std::move(changes));
+          self->state.to_relay.erase(cmd.id);
+          if (!cmd.is_replication)
+            replicate(self, replication_action::cancel, cmd.id);
         } else {
           // Debug only: anyone can send these, and they change nothing.
           log::debug("registry", "cancel of unknown instance {}", who{cmd.app, cmd.id});
@@ -215,6 +316,11 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
           log::info("registry", "{} override of {}: status now {}", cmd.remove ? "removed" : "set",
                     who{cmd.app, cmd.id}, to_string(table.find(cmd.id)->holder.status));
         stage(self, std::move(changes));
+        if (found && !cmd.is_replication)
+          replicate(self,
+                    cmd.remove ? replication_action::delete_status_override
+                               : replication_action::status_update,
+                    cmd.id);
         return answer(self, reply_of(found));
       },
       [=](metadata_cmd& cmd) -> caf::result<write_reply> {
@@ -225,6 +331,8 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
           log::info("registry", "metadata of {} updated ({} keys)", who{cmd.app, cmd.id},
                     cmd.entries.size());
           stage(self, std::move(changes));
+          // E10 registers the merged instance again: replicated as Register.
+          replicate(self, replication_action::register_instance, cmd.id);
           return answer(self, write_reply{});
         case result::too_large:
           return answer(self, write_reply{write_outcome::rejected, caf::none});
@@ -264,7 +372,20 @@ caf::behavior app_registry(self_ptr self, std::string app, registry_config cfg, 
           log::info("registry", "evicted {} (lease expired)", who{table.name(), change.id});
         stage(self, std::move(changes));
       },
+      [=](digest_atom) -> app_digest { return digest_of(*self->state.table); },
+      [=](export_atom) -> app_export {
+        app_export out;
+        out.app = self->state.table->name();
+        out.instances.reserve(self->state.table->size());
+        for (const auto& [id, l] : self->state.table->leases())
+          out.instances.push_back(l.decorated());
+        return out;
+      },
+      [=](cluster_atom, replication_actor& replication) {
+        self->state.replication = std::move(replication);
+      },
       [=](flush_atom) { flush(self); },
+      [=](relay_atom) { relay(self); },
       [=](refresh_atom) {
         // The directory's tick, one for all applications.
         if (self->state.table->expire_overrides(now_ms(self)) > 0)

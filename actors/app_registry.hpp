@@ -2,7 +2,9 @@
 // overrides and status rules. It answers writes, keeps pre-encoded forms of
 // its instances and publishes a new app_view to the directory after every
 // change, so reads never see stale data (decisions.md §2). The directory
-// retires it (retire_atom) once its application is empty.
+// retires it (retire_atom) once its application is empty. Client writes it
+// applied go to the replication actor with each flush; client renewals are
+// relayed once per tick, coalesced per instance (decisions.md §5).
 #pragma once
 
 #include <map>
@@ -12,12 +14,12 @@
 #include <utility>
 #include <vector>
 
-#include <caf/actor.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/app_view.hpp"
 #include "actors/time_anchor.hpp"
+#include "messages/interfaces.hpp"
 #include "registry/app_table.hpp"
 
 namespace eureka {
@@ -25,7 +27,9 @@ namespace eureka {
 struct app_registry_state {
   std::unique_ptr<app_table> table;
   std::map<std::string, encoded_instance_ptr> encoded;
-  caf::actor directory;
+  directory_actor directory;
+  /// Where applied writes go to reach the peers (none without a cluster).
+  replication_actor replication;
   time_anchor clock;
   registry_config cfg;
   /// Ids renewed since their last encoding: lastRenewalTimestamp in
@@ -42,11 +46,23 @@ struct app_registry_state {
   bool flush_scheduled = false;
   /// Registrations applied so far, published with every view (app_slots).
   uint64_t registrations = 0;
+  /// Applied client writes not yet handed to the replication actor (sent
+  /// with the next flush), and ids renewed by clients since the last relay
+  /// (sent once per relay tick, whatever the number of heartbeats).
+  std::vector<replication_item> to_replicate;
+  std::unordered_set<std::string> to_relay;
+  bool relay_scheduled = false;
   static const char* name;
 };
 
 /// Spawn with (app name, config, clock anchor, directory).
-caf::behavior app_registry(caf::stateful_actor<app_registry_state>* self, std::string app,
-                           registry_config cfg, time_anchor clock, caf::actor directory);
+app_registry_actor::behavior_type
+app_registry(app_registry_actor::stateful_pointer<app_registry_state> self, std::string app,
+             registry_config cfg, time_anchor clock, directory_actor directory);
+
+/// The digest of a lease table (same instances, ids, lastDirtyTimestamps,
+/// statuses and overrides on two nodes ⇔ same digest, short of a hash
+/// collision).
+app_digest digest_of(const app_table& table);
 
 } // namespace eureka

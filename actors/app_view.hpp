@@ -1,53 +1,17 @@
-// What a registry actor publishes to the directory after each change:
-// immutable, pre-encoded forms of its instances and of the application,
-// shared by pointer so that reads only concatenate bytes.
+// Building the views a registry actor publishes (messages/registry_views.hpp)
+// and the application-level documents the directory serves from them.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <caf/allowed_unsafe_message_type.hpp>
-
-#include "messages/registry_messages.hpp"
-#include "registry/hashcode.hpp"
+#include "messages/registry_views.hpp"
 
 namespace eureka {
 
-struct encoded_instance {
-  std::string id;
-  instance_status status = instance_status::unknown;
-  /// Unwrapped JSON object.
-  std::string json;
-  /// `<instance>` at depth 2 (inside <applications><application>).
-  std::string xml_depth2;
-  /// `<instance>` at depth 1 (inside a root <application>).
-  std::string xml_depth1;
-  /// Compact (X-Eureka-Accept: compact) JSON object and `<instance>`
-  /// element; the compact XML has no indentation, so one form serves every
-  /// depth. About a third of the full forms' size.
-  std::string json_compact;
-  std::string xml_compact;
-  /// Comma-split vipAddress / secureVipAddress entries (no trimming, §1.2).
-  std::vector<std::string> vips;
-  std::vector<std::string> svips;
-};
-
-using encoded_instance_ptr = std::shared_ptr<const encoded_instance>;
-
 /// Encodes an instance snapshot in every form the read paths need.
 encoded_instance_ptr encode_instance(const instance_info& snapshot);
-
-struct app_view {
-  std::string name;
-  /// Instances ordered by id.
-  std::vector<encoded_instance_ptr> instances;
-  status_counts counts;
-  /// The override map entries of this application (id, STATUS).
-  string_pairs overrides;
-};
-
-using app_view_ptr = std::shared_ptr<const app_view>;
 
 /// Builds a view from encoded instances ordered by id (counts derived from
 /// them); instances in another order are sorted, as find_instance relies on
@@ -77,17 +41,4 @@ app_documents make_app_documents(const app_view& view);
 /// the same bytes).
 app_documents make_app_documents_compact(const app_view& view);
 
-/// A registry actor's publication: its new view plus the delta entries the
-/// change produced (already encoded, actionType set).
-struct app_view_update {
-  app_view_ptr view;
-  std::vector<encoded_instance_ptr> delta;
-  int64_t timestamp_ms = 0;
-  /// Registrations the actor has applied in all: the directory counts those
-  /// it delegated, the difference is still in flight (app_slots).
-  uint64_t registrations = 0;
-};
-
 } // namespace eureka
-
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(eureka::app_view_update)

@@ -20,7 +20,7 @@ const char* directory_state::name = "directory";
 
 namespace {
 
-using self_ptr = caf::stateful_actor<directory_state>*;
+using self_ptr = directory_actor::stateful_pointer<directory_state>;
 
 int64_t now_ms(self_ptr self) {
   return self->state.clock.to_epoch_ms(self->clock().now());
@@ -252,7 +252,8 @@ void forget_app(self_ptr self, const std::string& name) {
 /// retire message is an ordinary one, not an exit message that could
 /// overtake them: the actor first answers everything already delegated to
 /// it, then quits.
-void retire(self_ptr self, const std::string& name, const caf::actor& hdl, const char* why) {
+void retire(self_ptr self, const std::string& name, const app_registry_actor& hdl,
+            const char* why) {
   auto& st = self->state;
   drop_view(self, name);
   st.retiring.emplace(hdl.address(), name);
@@ -261,9 +262,9 @@ void retire(self_ptr self, const std::string& name, const caf::actor& hdl, const
              log::esc(name), why);
 }
 
-caf::actor app_actor(self_ptr self, const std::string& app) {
+app_registry_actor app_actor(self_ptr self, const std::string& app) {
   auto s = self->state.apps.find(app);
-  return s == nullptr ? caf::actor{} : s->actor;
+  return s == nullptr ? app_registry_actor{} : s->actor;
 }
 
 /// Whether instance `id` is in the latest view of `app`.
@@ -300,9 +301,12 @@ caf::result<write_reply> delegate_registration(self_ptr self, register_cmd& cmd,
     // application's actor leaves early.
     if (auto room = st.apps.make_room())
       retire(self, room->first, room->second, "room for a new application");
-    target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock, caf::actor{self});
-    // Sent before the registration: the actor learns it first.
+    target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock,
+                                      caf::actor_cast<directory_actor>(self));
+    // Sent before the registration: the actor learns them first.
     self->send(target, expiry_atom::value, st.lease_expiration_enabled);
+    if (st.replication)
+      self->send(target, cluster_atom::value, st.replication);
     st.apps.add(name, target, now_ms(self));
   }
   st.apps.delegated(name);
@@ -319,9 +323,79 @@ caf::result<write_reply> forward_write(self_ptr self, Cmd& cmd) {
   return caf::delegated<write_reply>{};
 }
 
+/// Collects one answer per registry actor asked, then delivers them all,
+/// ordered by application name. A registry actor that retired since it was
+/// asked (its mailbox bounced the request) held nothing: it is skipped.
+template <class Part, class Whole>
+struct gathering {
+  caf::typed_response_promise<Whole> promise;
+  Whole parts;
+  size_t pending = 0;
+
+  void add(Part part) {
+    parts.push_back(std::move(part));
+    done_one();
+  }
+
+  void done_one() {
+    if (--pending > 0)
+      return;
+    std::sort(parts.begin(), parts.end(),
+              [](const Part& a, const Part& b) { return a.app < b.app; });
+    promise.deliver(std::move(parts));
+  }
+};
+
+template <class Part, class Whole, class Atom>
+caf::result<Whole> gather(self_ptr self, std::vector<app_registry_actor> targets, Atom atom,
+                          bool (*keep)(const Part&)) {
+  if (targets.empty())
+    return Whole{};
+  auto g = std::make_shared<gathering<Part, Whole>>();
+  g->promise = self->template make_response_promise<Whole>();
+  g->pending = targets.size();
+  for (auto& target : targets)
+    self->request(target, caf::infinite, atom)
+        .then(
+            [g, keep](Part& part) {
+              if (keep(part))
+                g->add(std::move(part));
+              else
+                g->done_one();
+            },
+            [g](caf::error&) { g->done_one(); });
+  return g->promise;
+}
+
+caf::result<registry_digest> gather_digests(self_ptr self) {
+  std::vector<app_registry_actor> targets;
+  self->state.apps.for_each(
+      [&](const std::string&, const auto& slot) { targets.push_back(slot.actor); });
+  return gather<app_digest, registry_digest>(self, std::move(targets), digest_atom::value,
+                                             [](const app_digest& d) { return d.count > 0; });
+}
+
+/// The instances of `names` (every application when empty).
+caf::result<registry_export> gather_exports(self_ptr self, std::vector<std::string> names) {
+  std::vector<app_registry_actor> targets;
+  if (names.empty()) {
+    self->state.apps.for_each(
+        [&](const std::string&, const auto& slot) { targets.push_back(slot.actor); });
+  } else {
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    for (const auto& name : names)
+      if (auto target = app_actor(self, name))
+        targets.push_back(target);
+  }
+  return gather<app_export, registry_export>(
+      self, std::move(targets), export_atom::value,
+      [](const app_export& e) { return !e.instances.empty(); });
+}
+
 } // namespace
 
-caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
+directory_actor::behavior_type directory(self_ptr self, registry_config cfg, time_anchor clock) {
   auto& state = self->state;
   state.cfg = cfg;
   state.clock = clock;
@@ -329,8 +403,8 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
   // Until the first eviction pass says otherwise (Java: no renewals yet).
   state.lease_expiration_enabled = !cfg.enable_self_preservation;
   self->set_default_handler(caf::drop);
-  state.apps = app_slots<caf::actor>{static_cast<size_t>(cfg.max_applications),
-                                     static_cast<size_t>(cfg.max_instances)};
+  state.apps = app_slots<app_registry_actor>{static_cast<size_t>(cfg.max_applications),
+                                             static_cast<size_t>(cfg.max_instances)};
   // Registry actors are linked: they stop with the directory, and a
   // registry actor that fails is reported loudly and forgotten. A retired
   // one is expected to stop.
@@ -365,7 +439,7 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
       [=](register_cmd& cmd) { return delegate_registration(self, cmd, true); },
       // An instance handed back by a retired registry actor (a bookkeeping
       // bug it has logged): registered again rather than lost.
-      [=](retire_atom, register_cmd& cmd) {
+      [=](handback_atom, register_cmd& cmd) {
         auto& st = self->state;
         auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
         bool from_registry = st.retiring.count(sender) > 0;
@@ -376,8 +450,10 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
           st.retiring.emplace(sender, name);
           from_registry = true;
         }
-        // Only our own registry actors skip the limits.
-        return delegate_registration(self, cmd, !from_registry);
+        // Only our own registry actors skip the limits. Nobody waits for
+        // the answer: a refusal (a stranger's hand-back) is logged.
+        auto result = delegate_registration(self, cmd, !from_registry);
+        (void)result;
       },
       [=](renew_cmd& cmd) { return forward_write(self, cmd); },
       [=](cancel_cmd& cmd) { return forward_write(self, cmd); },
@@ -457,7 +533,7 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
         stats.instances = static_cast<uint32_t>(st.totals.total());
         return stats;
       },
-      [=](stats_atom, const registry_stats& figures) {
+      [=](figures_atom, const registry_stats& figures) {
         auto& st = self->state;
         st.eviction_figures = figures;
         if (figures.lease_expiration_enabled != st.lease_expiration_enabled) {
@@ -467,12 +543,24 @@ caf::behavior directory(self_ptr self, registry_config cfg, time_anchor clock) {
           });
         }
       },
-      [=](apps_atom) -> std::vector<caf::actor> {
-        std::vector<caf::actor> out;
+      [=](apps_atom) -> std::vector<app_registry_actor> {
+        std::vector<app_registry_actor> out;
         out.reserve(self->state.apps.size());
         self->state.apps.for_each(
             [&](const std::string&, const auto& slot) { out.push_back(slot.actor); });
         return out;
+      },
+      // -- cluster ---------------------------------------------------------------
+      [=](digest_atom) -> caf::result<registry_digest> { return gather_digests(self); },
+      [=](export_atom, std::vector<std::string>& names) -> caf::result<registry_export> {
+        return gather_exports(self, std::move(names));
+      },
+      [=](cluster_atom, replication_actor& replication) {
+        auto& st = self->state;
+        st.replication = std::move(replication);
+        st.apps.for_each([&](const std::string&, const auto& slot) {
+          self->send(slot.actor, cluster_atom::value, st.replication);
+        });
       },
       // -- timers ----------------------------------------------------------------
       [=](retain_atom) {

@@ -11,14 +11,14 @@
 #include <string>
 #include <unordered_map>
 
-#include <caf/actor.hpp>
 #include <caf/actor_addr.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/app_slots.hpp"
 #include "actors/app_view.hpp"
 #include "actors/time_anchor.hpp"
 #include "common/log.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/registry_stats.hpp"
 #include "registry/recent_changes.hpp"
 #include "registry/registry_config.hpp"
@@ -36,7 +36,7 @@ struct directory_state {
   time_anchor clock;
   /// The registry actor of each application, with what the capacity limits
   /// and retirement need to know about it.
-  app_slots<caf::actor> apps{0, 0};
+  app_slots<app_registry_actor> apps{0, 0};
   /// Retired registry actors still answering what was delegated to them
   /// before retirement; their exit is expected, not a failure.
   std::unordered_map<caf::actor_addr, std::string> retiring;
@@ -65,12 +65,15 @@ struct directory_state {
   std::unordered_map<std::string, std::pair<read_query, cached_payload>> read_only;
   int64_t delta_version = 0;
   registry_stats eviction_figures;
+  /// The replication actor every registry actor publishes to (none until
+  /// the node wires the cluster).
+  replication_actor replication;
   static const char* name;
 };
 
 /// Spawn with (config, clock anchor).
-caf::behavior directory(caf::stateful_actor<directory_state>* self, registry_config cfg,
-                        time_anchor clock);
+directory_actor::behavior_type directory(directory_actor::stateful_pointer<directory_state> self,
+                                         registry_config cfg, time_anchor clock);
 
 /// Most cache entries kept per cache before it is reset (VIP names come
 /// from requests: the bound keeps memory bounded).

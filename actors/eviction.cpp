@@ -7,8 +7,6 @@
 #include <caf/all.hpp>
 
 #include "common/log.hpp"
-#include "messages/atoms.hpp"
-#include "messages/registry_messages.hpp"
 #include "registry/self_preservation.hpp"
 
 namespace eureka {
@@ -17,7 +15,7 @@ const char* eviction_state::name = "eviction";
 
 namespace {
 
-using self_ptr = caf::stateful_actor<eviction_state>*;
+using self_ptr = eviction_actor::stateful_pointer<eviction_state>;
 
 int64_t now_ms(self_ptr self) {
   return self->state.clock.to_epoch_ms(self->clock().now());
@@ -58,7 +56,7 @@ void finish_pass(self_ptr self) {
       std::uniform_int_distribution<size_t> pick(i, st.expired.size() - 1);
       std::swap(st.expired[i], st.expired[pick(st.rng)]);
     }
-    std::map<caf::actor, std::vector<std::string>> by_app;
+    std::map<app_registry_actor, std::vector<std::string>> by_app;
     for (size_t i = 0; i < n; ++i)
       by_app[st.expired[i].first].push_back(std::move(st.expired[i].second));
     for (auto& [hdl, ids] : by_app)
@@ -66,7 +64,7 @@ void finish_pass(self_ptr self) {
     st.figures.evictions_total += n;
   }
   st.expired.clear();
-  self->send(st.directory, stats_atom::value, st.figures);
+  self->send(st.directory, figures_atom::value, st.figures);
 }
 
 void start_pass(self_ptr self) {
@@ -82,7 +80,7 @@ void start_pass(self_ptr self) {
   st.sweeping = true;
   self->request(st.directory, caf::infinite, apps_atom::value)
       .then(
-          [=](const std::vector<caf::actor>& apps) {
+          [=](const std::vector<app_registry_actor>& apps) {
             auto& s = self->state;
             s.pending = apps.size();
             s.lease_count = 0;
@@ -120,8 +118,8 @@ void start_pass(self_ptr self) {
 
 } // namespace
 
-caf::behavior eviction(self_ptr self, registry_config cfg, time_anchor clock, caf::actor directory,
-                       uint64_t seed) {
+eviction_actor::behavior_type eviction(self_ptr self, registry_config cfg, time_anchor clock,
+                                       directory_actor directory, uint64_t seed) {
   auto& st = self->state;
   st.cfg = cfg;
   st.clock = clock;
@@ -131,11 +129,11 @@ caf::behavior eviction(self_ptr self, registry_config cfg, time_anchor clock, ca
   auto period = std::chrono::milliseconds(cfg.eviction_interval_ms);
   // The first pass runs one interval after start: a node that just started
   // has not yet seen a full renewal interval (decisions.md §4).
-  self->delayed_send(self, period, sweep_atom::value);
+  self->delayed_send(self, period, pass_atom::value);
   return {
-      [=](sweep_atom) {
+      [=](pass_atom) {
         start_pass(self);
-        self->delayed_send(self, period, sweep_atom::value);
+        self->delayed_send(self, period, pass_atom::value);
       },
   };
 }

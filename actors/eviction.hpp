@@ -10,11 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include <caf/actor.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
 #include "actors/time_anchor.hpp"
-#include "messages/registry_stats.hpp"
+#include "messages/interfaces.hpp"
 #include "registry/registry_config.hpp"
 
 namespace eureka {
@@ -22,7 +21,7 @@ namespace eureka {
 struct eviction_state {
   registry_config cfg;
   time_anchor clock;
-  caf::actor directory;
+  directory_actor directory;
   std::mt19937_64 rng;
   int64_t last_run_ms = 0;
   /// Compensation of the pass in progress (contract §3.8).
@@ -30,7 +29,7 @@ struct eviction_state {
   /// One pass at a time: replies of the pass in progress.
   bool sweeping = false;
   size_t pending = 0;
-  std::vector<std::pair<caf::actor, std::string>> expired;
+  std::vector<std::pair<app_registry_actor, std::string>> expired;
   uint64_t lease_count = 0;
   int64_t renews_last_minute = 0;
   /// Published figures (also used to log self-preservation transitions).
@@ -40,7 +39,8 @@ struct eviction_state {
 };
 
 /// Spawn with (config, clock anchor, directory, random seed).
-caf::behavior eviction(caf::stateful_actor<eviction_state>* self, registry_config cfg,
-                       time_anchor clock, caf::actor directory, uint64_t seed);
+eviction_actor::behavior_type eviction(eviction_actor::stateful_pointer<eviction_state> self,
+                                       registry_config cfg, time_anchor clock,
+                                       directory_actor directory, uint64_t seed);
 
 } // namespace eureka

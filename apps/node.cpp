@@ -93,7 +93,9 @@ caf::error node::start() {
         });
         return {[](caf::unit_t) {}};
       },
-      std::vector<caf::actor>{directory_, eviction_, gateway_}, on_failure_);
+      std::vector<caf::actor>{caf::actor_cast<caf::actor>(directory_),
+                              caf::actor_cast<caf::actor>(eviction_), gateway_},
+      on_failure_);
   log::info("node",
             "serving the Eureka API on {}:{} under {} (self-preservation {}, "
             "eviction every {} ms, lease expiry {})",
@@ -116,11 +118,14 @@ void node::stop() {
     gateway::stop_http_frontend(sys_, gateway::http_frontend_handle{gateway_, port_});
     gateway_ = caf::actor{};
   }
-  for (auto* hdl : {&eviction_, &directory_})
-    if (*hdl) {
-      caf::anon_send_exit(*hdl, caf::exit_reason::user_shutdown);
-      *hdl = caf::actor{};
-    }
+  if (eviction_) {
+    caf::anon_send_exit(eviction_, caf::exit_reason::user_shutdown);
+    eviction_ = eviction_actor{};
+  }
+  if (directory_) {
+    caf::anon_send_exit(directory_, caf::exit_reason::user_shutdown);
+    directory_ = directory_actor{};
+  }
 }
 
 } // namespace eureka

@@ -11,6 +11,7 @@
 #include <caf/error.hpp>
 
 #include "apps/node_config.hpp"
+#include "messages/interfaces.hpp"
 
 namespace eureka {
 
@@ -39,13 +40,13 @@ public:
   /// The bound HTTP port (valid after start()).
   uint16_t port() const { return port_; }
 
-  caf::actor directory() const { return directory_; }
+  directory_actor directory() const { return directory_; }
 
 private:
   caf::actor_system& sys_;
   node_config cfg_;
-  caf::actor directory_;
-  caf::actor eviction_;
+  directory_actor directory_;
+  eviction_actor eviction_;
   caf::actor gateway_;
   /// Monitors the three above; stopped first by stop().
   caf::actor watchdog_;

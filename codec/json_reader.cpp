@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "codec/instance_codec.hpp"
+#include "codec/json_reader.hpp"
 #include "codec/text.hpp"
 #include "common/text.hpp"
 
@@ -389,17 +390,38 @@ private:
   std::string& error_;
 };
 
-simdjson::dom::parser& thread_parser() {
+} // namespace
+
+namespace detail {
+
+simdjson::dom::parser& json_parser() {
   thread_local simdjson::dom::parser parser;
   return parser;
 }
 
-} // namespace
+bool read_json_text(element e, std::string_view field, std::string& out, std::string& error) {
+  return reader(error).text(e, field, out);
+}
+
+bool read_json_int64(element e, std::string_view field, int64_t& out, std::string& error) {
+  return reader(error).int64(e, field, out);
+}
+
+bool read_json_instance(element e, int64_t now_ms, instance_info& out, std::string& error) {
+  object obj;
+  if (e.get_object().get(obj) != simdjson::SUCCESS) {
+    error = "expected an instance object";
+    return false;
+  }
+  return reader(error).instance(obj, now_ms, out);
+}
+
+} // namespace detail
 
 decode_result decode_instance_json(std::string_view body, int64_t now_ms) {
   return detail::guarded_decode([&](decode_result& result) {
     element doc;
-    auto err = thread_parser().parse(body.data(), body.size(), true).get(doc);
+    auto err = detail::json_parser().parse(body.data(), body.size(), true).get(doc);
     if (err != simdjson::SUCCESS) {
       result.error = "invalid JSON: ";
       result.error += simdjson::error_message(err);

@@ -41,7 +41,7 @@
 #include "http_gateway/request_plan.hpp"
 #include "http_gateway/send_rate.hpp"
 #include "http_gateway/status_document.hpp"
-#include "messages/atoms.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/registry_stats.hpp"
 
 namespace eureka::gateway {
@@ -126,7 +126,7 @@ struct detached_socket {
 
 struct gateway_state {
   gateway_config cfg;
-  caf::actor directory;
+  directory_actor directory;
   gateway_probe probe;
   /// Declared before `conns`: the connections' queues unpin on destruction.
   body_pins pins;
@@ -918,7 +918,7 @@ void start_draining(broker_ptr self) {
                          drain_deadline::value);
 }
 
-caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, caf::actor directory) {
+caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_actor directory) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.directory = std::move(directory);
@@ -1109,7 +1109,7 @@ std::string detect_ip(const std::string& bind_address) {
 } // namespace
 
 caf::expected<http_frontend_handle>
-start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, caf::actor directory) {
+start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, directory_actor directory) {
   auto effective = cfg;
   if (effective.node_hostname.empty()) {
     char name[256] = {};

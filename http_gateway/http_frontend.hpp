@@ -23,6 +23,7 @@
 #include <caf/fwd.hpp>
 
 #include "http_gateway/gateway_config.hpp"
+#include "messages/interfaces.hpp"
 
 namespace eureka::gateway {
 
@@ -37,7 +38,7 @@ struct http_frontend_handle {
 /// SO_REUSEADDR. Blocks the caller until the socket is bound (call it from
 /// main or a test, not from an actor). Requires the io::middleman module.
 caf::expected<http_frontend_handle>
-start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, caf::actor directory);
+start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, directory_actor directory);
 
 /// Asks the broker to stop (see above) and blocks until it has terminated,
 /// which takes at most the shutdown grace period. Waiting matters before

@@ -1,28 +1,67 @@
 // Atoms of caf-eureka, declared once. CAF 0.17 limits atom text to 10 chars.
+// Each atom has one meaning: a request and a one-way message never share
+// one (messages/interfaces.hpp lists who sends what to whom).
 #pragma once
 
 #include <caf/atom.hpp>
 
 namespace eureka {
 
-using register_atom = caf::atom_constant<caf::atom("register")>;
-using renew_atom = caf::atom_constant<caf::atom("renew")>;
-using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
-using status_atom = caf::atom_constant<caf::atom("status")>;
-using unstatus_atom = caf::atom_constant<caf::atom("unstatus")>;
-using metadata_atom = caf::atom_constant<caf::atom("metadata")>;
-using read_atom = caf::atom_constant<caf::atom("read")>;
-using instance_atom = caf::atom_constant<caf::atom("instance")>;
+// -- registry actors ----------------------------------------------------------
+
+/// Request (eviction → registry actor, with the compensation in ms): expired
+/// leases and figures (sweep_report).
 using sweep_atom = caf::atom_constant<caf::atom("sweep")>;
+/// One-way (eviction → registry actor): evict these ids.
 using evict_atom = caf::atom_constant<caf::atom("evict")>;
+/// One-way (registry actor → itself): publish the pending changes.
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+/// One-way (registry actor → itself): relay the renewals of the last tick.
+using relay_atom = caf::atom_constant<caf::atom("relay")>;
+/// One-way (directory → registry actor): lease expiration on or off.
+using expiry_atom = caf::atom_constant<caf::atom("expiry")>;
+/// One-way (directory → registry actor): nothing is routed here any more;
+/// answer what is queued, then quit.
+using retire_atom = caf::atom_constant<caf::atom("retire")>;
+/// One-way (registry actor → directory): an instance handed back by a
+/// registry actor told to retire while it still held instances.
+using handback_atom = caf::atom_constant<caf::atom("handback")>;
+
+// -- directory ----------------------------------------------------------------
+
+/// One-way (registry actor → directory): a new view of an application.
 using view_atom = caf::atom_constant<caf::atom("view")>;
+/// Request: the registry figures (registry_stats).
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
+/// One-way (eviction → directory): the figures of the last eviction pass.
+using figures_atom = caf::atom_constant<caf::atom("figures")>;
+/// Request: the status override map (E17).
 using overrides_atom = caf::atom_constant<caf::atom("overrides")>;
+/// Request: the registry actors routed to.
+using apps_atom = caf::atom_constant<caf::atom("apps")>;
+/// One-way timers of the directory (and its tick to every registry actor):
+/// response-cache refresh, and delta retention.
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using retain_atom = caf::atom_constant<caf::atom("retain")>;
-using expiry_atom = caf::atom_constant<caf::atom("expiry")>;
-using flush_atom = caf::atom_constant<caf::atom("flush")>;
-using apps_atom = caf::atom_constant<caf::atom("apps")>;
-using retire_atom = caf::atom_constant<caf::atom("retire")>;
+
+// -- eviction -----------------------------------------------------------------
+
+/// One-way (eviction → itself): start an eviction pass.
+using pass_atom = caf::atom_constant<caf::atom("pass")>;
+
+// -- cluster ------------------------------------------------------------------
+
+/// Request: a digest of applications (registry_digest / app_digest).
+using digest_atom = caf::atom_constant<caf::atom("digest")>;
+/// Request: instances of applications (registry_export / app_export).
+using export_atom = caf::atom_constant<caf::atom("export")>;
+/// One-way (registry actor → replication): applied writes to replicate.
+using replicate_atom = caf::atom_constant<caf::atom("replicate")>;
+/// One-way (node → directory): the replication actor to publish to.
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
+/// Request: whether the node is ready (start-up sync done) (sync_status).
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+/// Request: Prometheus text of an actor's figures.
+using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
 
 } // namespace eureka

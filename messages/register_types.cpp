@@ -1,5 +1,6 @@
 #include <caf/actor_system_config.hpp>
 
+#include "messages/cluster_messages.hpp"
 #include "messages/registry_messages.hpp"
 #include "messages/registry_stats.hpp"
 
@@ -17,6 +18,15 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<instance_query>("eureka.instance_query");
   cfg.add_message_type<sweep_report>("eureka.sweep_report");
   cfg.add_message_type<registry_stats>("eureka.registry_stats");
+  cfg.add_message_type<replication_item>("eureka.replication_item");
+  cfg.add_message_type<replication_result>("eureka.replication_result");
+  cfg.add_message_type<replication_batch>("eureka.replication_batch");
+  cfg.add_message_type<replication_ack>("eureka.replication_ack");
+  cfg.add_message_type<peer_hello>("eureka.peer_hello");
+  cfg.add_message_type<peer_welcome>("eureka.peer_welcome");
+  cfg.add_message_type<app_digest>("eureka.app_digest");
+  cfg.add_message_type<app_export>("eureka.app_export");
+  cfg.add_message_type<sync_status>("eureka.sync_status");
 }
 
 } // namespace eureka

@@ -24,11 +24,14 @@ namespace eureka {
 struct register_cmd {
   instance_info info;
   bool is_replication = false;
+  /// A peer's newer copy taken after its 409: its override is adopted
+  /// (app_table::register_instance).
+  bool adopt_override = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_cmd& x) {
-  return f(caf::meta::type_name("eureka.register_cmd"), x.info, x.is_replication);
+  return f(caf::meta::type_name("eureka.register_cmd"), x.info, x.is_replication, x.adopt_override);
 }
 
 /// PUT apps/{app}/{id}: heartbeat.

@@ -16,6 +16,13 @@ const lease* app_table::find(const std::string& id) const {
   return i == leases_.end() ? nullptr : &i->second;
 }
 
+caf::optional<instance_status> app_table::override_of(const std::string& id) const {
+  auto i = overrides_.find(id);
+  if (i == overrides_.end())
+    return caf::none;
+  return i->second.status;
+}
+
 const instance_status* app_table::lookup_override(const std::string& id, int64_t now_ms) {
   auto i = overrides_.find(id);
   if (i == overrides_.end())
@@ -29,8 +36,10 @@ void app_table::emit(const lease& l, bool in_delta, table_changes& changes) cons
 }
 
 bool app_table::register_instance(instance_info info, bool is_replication, int64_t now_ms,
-                                  table_changes& changes) {
+                                  table_changes& changes, bool adopt_override) {
   auto id = info.id();
+  if (adopt_override && info.overridden_status != instance_status::unknown)
+    overrides_[id] = override_entry{info.overridden_status, now_ms};
   auto duration_ms = granted_duration_ms(info);
   auto existing_it = leases_.find(id);
   const lease* existing = existing_it == leases_.end() ? nullptr : &existing_it->second;

@@ -77,8 +77,11 @@ public:
   const std::string& name() const { return name_; }
 
   /// POST apps/{app}. Returns true when the id had no lease before.
+  /// `adopt_override`: a peer's newer copy taken after its 409 (contract
+  /// §5.2): its overridden status, unless UNKNOWN, replaces ours first
+  /// (storeOverriddenStatusIfRequired), then it registers as a replication.
   bool register_instance(instance_info info, bool is_replication, int64_t now_ms,
-                         table_changes& changes);
+                         table_changes& changes, bool adopt_override = false);
 
   /// PUT apps/{app}/{id}, including the lastDirtyTimestamp reconciliation
   /// of InstanceResource.renewLease.
@@ -134,6 +137,10 @@ public:
 
   /// The override map (id → status), for the status-overrides dump.
   string_pairs overrides() const;
+
+  /// The override of `id`, if any (without touching its expiry: replication
+  /// reads it to describe a heartbeat, which is not an access).
+  caf::optional<instance_status> override_of(const std::string& id) const;
 
 private:
   struct override_entry {

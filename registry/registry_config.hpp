@@ -35,6 +35,9 @@ struct registry_config {
   /// Most bytes of encoded instances held by the delta queue; beyond it the
   /// oldest changes leave early (clients then reconcile by a full fetch).
   int64_t max_delta_queue_bytes = int64_t{256} << 20;
+  /// Period at which a registry actor relays its renewals to the
+  /// replication actor, coalesced per instance (eureka.cluster.heartbeat-tick-ms).
+  int64_t heartbeat_relay_interval_ms = 1000;
 };
 
 } // namespace eureka

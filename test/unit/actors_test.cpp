@@ -14,8 +14,7 @@
 #include "actors/directory.hpp"
 #include "actors/eviction.hpp"
 #include "common/log.hpp"
-#include "messages/atoms.hpp"
-#include "messages/registry_messages.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/registry_stats.hpp"
 
 using namespace eureka;
@@ -39,8 +38,8 @@ struct fixture {
       dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
   caf::scoped_actor self{sys, true};
   registry_config reg;
-  caf::actor dir;
-  caf::actor evictor;
+  directory_actor dir;
+  eviction_actor evictor;
 
   void start(uint64_t seed = 42) {
     log::set_level(log::level::warn);
@@ -51,9 +50,10 @@ struct fixture {
   }
 
   ~fixture() {
-    for (auto& a : {dir, evictor})
-      if (a)
-        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    if (dir)
+      caf::anon_send_exit(dir, caf::exit_reason::user_shutdown);
+    if (evictor)
+      caf::anon_send_exit(evictor, caf::exit_reason::user_shutdown);
     sched.run();
   }
 
@@ -73,8 +73,8 @@ struct fixture {
     }
   }
 
-  template <class Reply, class... Ts>
-  Reply ask(const caf::actor& dest, Ts&&... xs) {
+  template <class Reply, class Handle, class... Ts>
+  Reply ask(const Handle& dest, Ts&&... xs) {
     auto handle = self->request(dest, caf::infinite, std::forward<Ts>(xs)...);
     sched.run();
     Reply result{};
@@ -139,12 +139,12 @@ struct fixture {
   registry_stats stats() { return ask<registry_stats>(dir, stats_atom::value); }
 
   /// The registry actors the directory routes to (what eviction sweeps).
-  std::vector<caf::actor> app_actors() {
-    return ask<std::vector<caf::actor>>(dir, apps_atom::value);
+  std::vector<app_registry_actor> app_actors() {
+    return ask<std::vector<app_registry_actor>>(dir, apps_atom::value);
   }
 
   /// Whether `a` still answers a request (a stopped actor's mailbox bounces it).
-  bool alive(const caf::actor& a) {
+  bool alive(const app_registry_actor& a) {
     auto handle = self->request(a, caf::infinite, sweep_atom::value, int64_t{0});
     sched.run();
     bool answered = false;
@@ -153,7 +153,8 @@ struct fixture {
   }
 
   /// Runs only `a` until it has nothing left to do (other actors wait).
-  void run_only(const caf::actor& a) {
+  template <class Handle>
+  void run_only(const Handle& a) {
     auto job = dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(a));
     sched.run_jobs_filtered([&](caf::resumable* r) { return r == job; });
   }
@@ -695,7 +696,7 @@ BOOST_AUTO_TEST_CASE(eviction_pass_over_a_retired_actor_completes) {
   do_register(make("i-1", "APP", 5));
   BOOST_REQUIRE_EQUAL(app_actors().size(), 2u);
   advance(9500ms); // GONE empty for the retention; the retain tick is at 10 s
-  caf::anon_send(evictor, sweep_atom::value);
+  caf::anon_send(evictor, pass_atom::value);
   run_only(evictor); // asks the directory for the actors
   run_only(dir);     // which lists both
   sched.clock().advance_time(500ms);
@@ -709,7 +710,7 @@ BOOST_AUTO_TEST_CASE(eviction_pass_over_a_retired_actor_completes) {
   // And the next pass runs (no pass left hanging).
   do_register(make("i-2", "APP", 5));
   advance(6s);
-  caf::anon_send(evictor, sweep_atom::value);
+  caf::anon_send(evictor, pass_atom::value);
   sched.run();
   BOOST_TEST(stats().evictions_total == 2u);
 }

@@ -32,8 +32,7 @@
 #include "codec/instance_codec.hpp"
 #include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/http_frontend.hpp"
-#include "messages/atoms.hpp"
-#include "messages/registry_messages.hpp"
+#include "messages/interfaces.hpp"
 #include "messages/registry_stats.hpp"
 
 using namespace std::chrono_literals;
@@ -89,7 +88,7 @@ instance_info sample_instance() {
 }
 
 struct directory_state {
-  std::vector<std::pair<caf::response_promise, read_reply>> delayed;
+  std::vector<std::pair<caf::typed_response_promise<read_reply>, read_reply>> delayed;
   static const char* name;
 };
 const char* directory_state::name = "fake_directory";
@@ -108,8 +107,13 @@ read_reply ok_reply(std::string body, bool gzipped = false) {
                     gzipped};
 }
 
-caf::behavior fake_directory(caf::stateful_actor<directory_state>* self,
-                             std::shared_ptr<recorder> rec) {
+/// The directory's interface plus the fake's own timer (the compiler checks
+/// the fake against the real interface).
+using fake_directory_actor = directory_actor::extend<caf::reacts_to<caf::tick_atom>>;
+
+fake_directory_actor::behavior_type
+fake_directory(fake_directory_actor::stateful_pointer<directory_state> self,
+               std::shared_ptr<recorder> rec) {
   return {
       [=](register_cmd& c) {
         rec->add("register " + c.info.app + (c.is_replication ? " repl" : ""));
@@ -146,7 +150,7 @@ caf::behavior fake_directory(caf::stateful_actor<directory_state>* self,
           return read_reply{read_outcome::ok, big_payload(q.name == "BIG" ? 1 : 2), false};
         if (q.kind == read_kind::app && q.name == "SLOW") {
           // Answered later, so that a pipelined request behind it must wait.
-          auto rp = self->make_response_promise();
+          auto rp = self->make_response_promise<read_reply>();
           self->state.delayed.emplace_back(rp, ok_reply("slow"));
           self->delayed_send(self, 300ms, caf::tick_atom::value);
           return caf::delegated<read_reply>{};
@@ -173,6 +177,16 @@ caf::behavior fake_directory(caf::stateful_actor<directory_state>* self,
         s.instances = 2;
         return s;
       },
+      // The rest of the interface: never called by the gateway.
+      [=](handback_atom, register_cmd&) { rec->add("unexpected handback"); },
+      [=](view_atom, app_view_update&) { rec->add("unexpected view"); },
+      [=](figures_atom, const registry_stats&) { rec->add("unexpected figures"); },
+      [=](apps_atom) { return std::vector<app_registry_actor>{}; },
+      [=](digest_atom) { return registry_digest{}; },
+      [=](export_atom, std::vector<std::string>&) { return registry_export{}; },
+      [=](cluster_atom, replication_actor&) { rec->add("unexpected cluster"); },
+      [=](retain_atom) {},
+      [=](refresh_atom) {},
       [=](caf::tick_atom) {
         for (auto& [rp, reply] : self->state.delayed)
           rp.deliver(reply);
@@ -366,7 +380,7 @@ struct fixture {
   system_config cfg;
   caf::actor_system sys;
   std::shared_ptr<recorder> rec;
-  caf::actor directory;
+  fake_directory_actor directory;
   http_frontend_handle frontend;
 };
 

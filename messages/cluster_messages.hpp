@@ -1,0 +1,171 @@
+// The messages of replication between nodes, declared once with their
+// inspect functions. The same items travel over BASP between caf-eureka
+// nodes and, encoded as JSON, in `peerreplication/batch` calls with Java
+// servers (codec/replication_codec.hpp), so both paths apply one set of
+// rules (contract §1.5 E14, §2.8, §5.2).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+#include <caf/optional.hpp>
+
+#include "registry/instance_info.hpp"
+
+namespace eureka {
+
+/// PeerAwareInstanceRegistryImpl.Action (the wire names are Java's).
+enum class replication_action : uint8_t {
+  register_instance,
+  heartbeat,
+  cancel,
+  status_update,
+  delete_status_override,
+};
+
+/// `Register`, `Heartbeat`, `Cancel`, `StatusUpdate`, `DeleteStatusOverride`.
+std::string_view to_string(replication_action a);
+
+/// Exact, case-sensitive wire name (Jackson's enum lookup); false otherwise.
+bool parse_replication_action(std::string_view text, replication_action& out);
+
+/// One replicated action (Java's ReplicationInstance, contract §2.8): what
+/// the node that applied a write tells its peers. Which fields are set
+/// depends on the action, as in ReplicationTaskProcessor.
+struct replication_item {
+  replication_action action = replication_action::register_instance;
+  std::string app;
+  std::string id;
+  caf::optional<int64_t> last_dirty_timestamp;
+  caf::optional<instance_status> status;
+  caf::optional<instance_status> overridden_status;
+  /// Register: the full instance.
+  caf::optional<instance_info> info;
+};
+
+bool operator==(const replication_item& a, const replication_item& b);
+inline bool operator!=(const replication_item& a, const replication_item& b) {
+  return !(a == b);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replication_item& x) {
+  return f(caf::meta::type_name("eureka.replication_item"), x.action, x.app, x.id,
+           x.last_dirty_timestamp, x.status, x.overridden_status, x.info);
+}
+
+/// The outcome of one item (Java's ReplicationInstanceResponse): an HTTP
+/// status code, and for a 409 the receiver's newer copy.
+struct replication_result {
+  int32_t status_code = 0;
+  caf::optional<instance_info> entity;
+};
+
+bool operator==(const replication_result& a, const replication_result& b);
+inline bool operator!=(const replication_result& a, const replication_result& b) {
+  return !(a == b);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replication_result& x) {
+  return f(caf::meta::type_name("eureka.replication_result"), x.status_code, x.entity);
+}
+
+/// A batch sent over BASP; answered by a replication_ack with one result
+/// per item, in order.
+struct replication_batch {
+  uint64_t seq = 0;
+  std::vector<replication_item> items;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replication_batch& x) {
+  return f(caf::meta::type_name("eureka.replication_batch"), x.seq, x.items);
+}
+
+struct replication_ack {
+  uint64_t seq = 0;
+  std::vector<replication_result> results;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replication_ack& x) {
+  return f(caf::meta::type_name("eureka.replication_ack"), x.seq, x.results);
+}
+
+/// Version of the node-to-node protocol; a peer speaking another one is
+/// refused (both sides log it).
+inline constexpr uint32_t cluster_protocol_version = 1;
+
+/// The first message on a BASP link: who is calling. A caf-eureka node
+/// accepts replication only from peers that said hello with its cluster
+/// name.
+struct peer_hello {
+  std::string cluster;
+  std::string node_id;
+  /// The caller's Eureka URL (for logs and the status page).
+  std::string http_url;
+  uint32_t protocol = cluster_protocol_version;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_hello& x) {
+  return f(caf::meta::type_name("eureka.peer_hello"), x.cluster, x.node_id, x.http_url, x.protocol);
+}
+
+struct peer_welcome {
+  std::string cluster;
+  std::string node_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_welcome& x) {
+  return f(caf::meta::type_name("eureka.peer_welcome"), x.cluster, x.node_id);
+}
+
+/// One application's digest: two nodes holding the same instances (id,
+/// lastDirtyTimestamp, status, overridden status) have the same digest.
+struct app_digest {
+  std::string app;
+  uint32_t count = 0;
+  uint64_t hash = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, app_digest& x) {
+  return f(caf::meta::type_name("eureka.app_digest"), x.app, x.count, x.hash);
+}
+
+/// Every non-empty application's digest, ordered by name.
+using registry_digest = std::vector<app_digest>;
+
+/// One application's instances as its registry actor holds them (decorated,
+/// with their lease durations), for start-up sync and catch-up.
+struct app_export {
+  std::string app;
+  std::vector<instance_info> instances;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, app_export& x) {
+  return f(caf::meta::type_name("eureka.app_export"), x.app, x.instances);
+}
+
+using registry_export = std::vector<app_export>;
+
+/// A node's readiness (GET /ready): ready once its start-up sync is done,
+/// or its bound has passed; `detail` says which, for people.
+struct sync_status {
+  bool ready = false;
+  std::string detail;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sync_status& x) {
+  return f(caf::meta::type_name("eureka.sync_status"), x.ready, x.detail);
+}
+
+} // namespace eureka
