@@ -48,7 +48,7 @@ void flush(self_ptr self) {
   self->send(st.directory, view_atom::value, std::move(update));
   if (!st.to_replicate.empty()) {
     if (st.replication)
-      self->send(st.replication, replicate_atom::value, std::move(st.to_replicate));
+      self->send(st.replication, replicate_atom::value, std::move(st.to_replicate), uint64_t{0});
     st.to_replicate.clear();
   }
   for (auto& [promise, reply] : st.waiting)
@@ -162,6 +162,7 @@ void relay(self_ptr self) {
     st.to_relay.clear();
     return;
   }
+  auto renewals = std::exchange(st.renewals_to_relay, 0);
   std::vector<replication_item> items;
   items.reserve(st.to_relay.size());
   for (const auto& id : st.to_relay)
@@ -177,7 +178,7 @@ void relay(self_ptr self) {
     }
   st.to_relay.clear();
   if (!items.empty())
-    self->send(st.replication, replicate_atom::value, std::move(items));
+    self->send(st.replication, replicate_atom::value, std::move(items), renewals);
 }
 
 void note_renewal(self_ptr self, const std::string& id) {
@@ -185,6 +186,7 @@ void note_renewal(self_ptr self, const std::string& id) {
   if (!st.replication)
     return;
   st.to_relay.insert(id);
+  ++st.renewals_to_relay;
   if (!st.relay_scheduled) {
     st.relay_scheduled = true;
     self->delayed_send(self, std::chrono::milliseconds{st.cfg.heartbeat_relay_interval_ms},
@@ -246,14 +248,26 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
       [=](register_cmd& cmd) -> caf::result<write_reply> {
         auto id = cmd.info.id();
         ++self->state.registrations;
+        if (cmd.is_replication
+            && self->state.table->cancelled_after(id, cmd.info.lease.registration_timestamp)) {
+          // A peer's copy older than a cancel made here: answered like any
+          // replicated registration (Java: always 200), but not applied.
+          log::info("registry", "ignored a replicated registration of {}: cancelled here since",
+                    who{self->state.table->name(), id});
+          schedule_flush(self); // the directory learns it is no longer in flight
+          return answer(self, write_reply{});
+        }
         table_changes changes;
         bool fresh = self->state.table->register_instance(
             std::move(cmd.info), cmd.is_replication, now_ms(self), changes, cmd.adopt_override);
         auto l = self->state.table->find(id);
-        log::info("registry", "{} {} status={} lease={}s replication={}",
-                  fresh ? "registered" : "re-registered", who{self->state.table->name(), id},
-                  l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
-                  cmd.is_replication);
+        // Replicated registrations (a peer's, a start-up sync's: thousands at
+        // once) at debug level; the node that took the client's is at info.
+        log::write(cmd.is_replication ? log::level::debug : log::level::info, "registry",
+                   "{} {} status={} lease={}s replication={}",
+                   fresh ? "registered" : "re-registered", who{self->state.table->name(), id},
+                   l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
+                   cmd.is_replication);
         stage(self, std::move(changes));
         if (!cmd.is_replication)
           replicate(self, replication_action::register_instance, id);
@@ -287,10 +301,10 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
       },
       [=](cancel_cmd& cmd) -> caf::result<write_reply> {
         table_changes changes;
-        bool found = self->state.table->cancel(cmd.id, now_ms(self), changes);
+        bool found = self->state.table->cancel(cmd.id, now_ms(self), changes, cmd.cancelled_at);
         if (found) {
-          log::info("registry", "cancelled {} replication={}", who{cmd.app, cmd.id},
-                    cmd.is_replication);
+          log::write(cmd.is_replication ? log::level::debug : log::level::info, "registry",
+                     "cancelled {} replication={}", who{cmd.app, cmd.id}, cmd.is_replication);
           stage(self, std::move(changes));
           self->state.to_relay.erase(cmd.id);
           if (!cmd.is_replication)
@@ -379,6 +393,8 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         out.instances.reserve(self->state.table->size());
         for (const auto& [id, l] : self->state.table->leases())
           out.instances.push_back(l.decorated());
+        for (const auto& [id, at] : self->state.table->tombstones())
+          out.cancelled.push_back(tombstone{id, at});
         return out;
       },
       [=](cluster_atom, replication_actor& replication) {
@@ -390,6 +406,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         // The directory's tick, one for all applications.
         if (self->state.table->expire_overrides(now_ms(self)) > 0)
           schedule_flush(self); // the override dump changed
+        self->state.table->expire_tombstones(now_ms(self));
         refresh_encodings(self);
       },
       [=](expiry_atom, bool lease_expiration_enabled) {

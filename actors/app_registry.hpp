@@ -51,6 +51,8 @@ struct app_registry_state {
   /// (sent once per relay tick, whatever the number of heartbeats).
   std::vector<replication_item> to_replicate;
   std::unordered_set<std::string> to_relay;
+  /// Client renewals behind `to_relay` (coalesced into one item each).
+  uint64_t renewals_to_relay = 0;
   bool relay_scheduled = false;
   static const char* name;
 };

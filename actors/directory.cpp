@@ -390,7 +390,7 @@ caf::result<registry_export> gather_exports(self_ptr self, std::vector<std::stri
   }
   return gather<app_export, registry_export>(
       self, std::move(targets), export_atom::value,
-      [](const app_export& e) { return !e.instances.empty(); });
+      [](const app_export& e) { return !e.instances.empty() || !e.cancelled.empty(); });
 }
 
 } // namespace

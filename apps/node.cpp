@@ -1,5 +1,7 @@
 #include "apps/node.hpp"
 
+#include <unistd.h>
+
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -9,6 +11,10 @@
 
 #include "actors/directory.hpp"
 #include "actors/eviction.hpp"
+#include "cluster/peer_frontend.hpp"
+#include "cluster/peer_url.hpp"
+#include "cluster/replication.hpp"
+#include "cluster/self_registration.hpp"
 #include "common/log.hpp"
 #include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/http_frontend.hpp"
@@ -20,8 +26,10 @@ void configure_actor_system(caf::actor_system_config& sys_cfg, const node_config
   register_message_types(sys_cfg);
   sys_cfg.load<caf::io::middleman>();
   sys_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.scheduler_threads));
-  // BASP is not used yet; when peers come, heartbeats must be on (pitfall 12).
+  // BASP heartbeats detect a hung peer (caf-0.17-notes pitfall 12): without
+  // them a SIGSTOPped peer is never noticed.
   sys_cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
+  sys_cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
 }
 
 node::node(caf::actor_system& sys, node_config cfg, std::function<void()> on_failure)
@@ -62,16 +70,99 @@ bool fit_connections_to_descriptors(gateway::gateway_config& cfg) {
   return true;
 }
 
+/// This node's host name and IP, when not configured: the peers, the status
+/// page and the node's own registration all use the same ones.
+void detect_identity(gateway::gateway_config& cfg) {
+  if (cfg.node_hostname.empty()) {
+    char name[256] = {};
+    if (gethostname(name, sizeof(name) - 1) == 0 && name[0] != '\0')
+      cfg.node_hostname = name;
+    else
+      cfg.node_hostname = "localhost";
+  }
+  if (cfg.node_ip.empty()) {
+    auto me = cluster::detect_local_identity(cfg.node_hostname, "", cfg.bind_address, cfg.port);
+    cfg.node_ip = "127.0.0.1";
+    for (const auto& a : me.addresses)
+      if (a.find(':') == std::string::npos && a.rfind("127.", 0) != 0) {
+        cfg.node_ip = a;
+        break;
+      }
+  }
+}
+
+/// The peers of this node: the configured URLs minus its own (host or
+/// address and port, as Java's isThisMyUrl but port-aware).
+std::vector<cluster::peer_url> peers_of(const node_config& cfg) {
+  std::vector<cluster::peer_url> out;
+  auto me = cluster::detect_local_identity(cfg.gateway.node_hostname, cfg.gateway.node_ip,
+                                           cfg.gateway.bind_address, cfg.gateway.port);
+  for (const auto& text : cfg.cluster.peer_urls) {
+    std::string error;
+    auto url = cluster::parse_peer_url(text, error);
+    if (!url) {
+      log::error("node", "ignored peer URL {}: {}", log::esc(text), log::esc(error));
+      continue;
+    }
+    if (cfg.gateway.port != 0 && cluster::is_self(*url, me, cluster::resolve_host(url->host))) {
+      log::info("node", "peer URL {} is this node; skipped", log::esc(url->text));
+      continue;
+    }
+    out.push_back(std::move(*url));
+  }
+  return out;
+}
+
 } // namespace
+
+caf::error node::start_cluster(const time_anchor& anchor) {
+  if (cfg_.cluster.peer_urls.empty())
+    return caf::none;
+  auto node_id = caf::to_string(sys_.node());
+  cluster::peer_frontend_config fcfg{cfg_.cluster.name, node_id,
+                                     cfg_.gateway.max_dirty_timestamp_skew_ms};
+  peer_frontend_ = sys_.spawn(cluster::peer_frontend, fcfg, anchor, directory_);
+  auto bound = sys_.middleman().publish(peer_frontend_, cfg_.cluster.port,
+                                        cfg_.cluster.bind_address.c_str(), true);
+  if (!bound) {
+    log::error("node", "cannot listen for peers on {}:{}: {}", cfg_.cluster.bind_address,
+               cfg_.cluster.port, sys_.render(bound.error()));
+    return std::move(bound.error());
+  }
+  cluster_port_ = *bound;
+  auto host = !cfg_.cluster.advertised_host.empty() ? cfg_.cluster.advertised_host
+              : !cfg_.gateway.node_hostname.empty() ? cfg_.gateway.node_hostname
+                                                    : std::string{"localhost"};
+  cluster::replication_settings rs;
+  rs.cfg = cfg_.cluster;
+  rs.node_id = node_id;
+  rs.http_url =
+      fmt::format("http://{}:{}{}/", host, cfg_.gateway.port, cfg_.gateway.base_paths.front());
+  rs.peers = peers_of(cfg_);
+  rs.max_instances = static_cast<size_t>(cfg_.registry.max_instances);
+  replication_ = sys_.spawn(cluster::replication, std::move(rs), anchor, directory_);
+  caf::anon_send(directory_, cluster_atom::value, replication_);
+  cfg_.gateway.cluster = gateway::cluster_identity{node_id, cfg_.cluster.name, host, cluster_port_};
+  log::info("node", "cluster {}: node {} listening for peers on {}:{}", log::esc(cfg_.cluster.name),
+            node_id, cfg_.cluster.bind_address, cluster_port_);
+  return caf::none;
+}
 
 caf::error node::start() {
   if (!fit_connections_to_descriptors(cfg_.gateway))
     return caf::make_error(caf::sec::cannot_open_port, "too few file descriptors");
+  detect_identity(cfg_.gateway);
   auto anchor = make_time_anchor(sys_);
+  // Registry actors relay renewals at the cluster's heartbeat tick.
+  cfg_.registry.heartbeat_relay_interval_ms = cfg_.cluster.heartbeat_tick_ms;
   directory_ = sys_.spawn(eureka::directory, cfg_.registry, anchor);
   auto seed = static_cast<uint64_t>(anchor.epoch_ms);
   eviction_ = sys_.spawn(eureka::eviction, cfg_.registry, anchor, directory_, seed);
-  auto fe = gateway::start_http_frontend(sys_, cfg_.gateway, directory_);
+  if (auto err = start_cluster(anchor)) {
+    stop();
+    return err;
+  }
+  auto fe = gateway::start_http_frontend(sys_, cfg_.gateway, directory_, replication_);
   if (!fe) {
     auto err = std::move(fe.error());
     stop();
@@ -79,10 +170,28 @@ caf::error node::start() {
   }
   gateway_ = fe->broker;
   port_ = fe->port;
+  if (cfg_.cluster.register_with_eureka) {
+    cluster::self_identity me;
+    me.app = cfg_.cluster.self_app_name;
+    me.host_name = cfg_.gateway.node_hostname;
+    me.ip = cfg_.gateway.node_ip;
+    me.port = port_;
+    me.base_path = cfg_.gateway.base_paths.front();
+    me.cluster = cfg_.cluster.name;
+    me.node_id = cfg_.gateway.cluster.node_id;
+    self_instance_id_ = cluster::self_instance(me, 0).id();
+    self_registration_ = cluster::spawn_self_registration(sys_, std::move(me), anchor, directory_);
+  }
+  std::vector<caf::actor> watched{caf::actor_cast<caf::actor>(directory_),
+                                  caf::actor_cast<caf::actor>(eviction_), gateway_};
+  if (replication_)
+    watched.push_back(caf::actor_cast<caf::actor>(replication_));
+  if (peer_frontend_)
+    watched.push_back(caf::actor_cast<caf::actor>(peer_frontend_));
   watchdog_ = sys_.spawn(
-      [](caf::event_based_actor* self, std::vector<caf::actor> watched,
+      [](caf::event_based_actor* self, std::vector<caf::actor> targets,
          std::function<void()> on_failure) -> caf::behavior {
-        for (auto& hdl : watched)
+        for (auto& hdl : targets)
           self->monitor(hdl);
         self->set_down_handler([=](caf::down_msg& dm) {
           log::error("node", "a core actor stopped while running ({}); the node cannot serve",
@@ -93,9 +202,7 @@ caf::error node::start() {
         });
         return {[](caf::unit_t) {}};
       },
-      std::vector<caf::actor>{caf::actor_cast<caf::actor>(directory_),
-                              caf::actor_cast<caf::actor>(eviction_), gateway_},
-      on_failure_);
+      watched, on_failure_);
   log::info("node",
             "serving the Eureka API on {}:{} under {} (self-preservation {}, "
             "eviction every {} ms, lease expiry {})",
@@ -114,9 +221,33 @@ void node::stop() {
     caf::anon_send_exit(watchdog_, caf::exit_reason::user_shutdown);
     watchdog_ = caf::actor{};
   }
+  if (self_registration_) {
+    // A clean stop cancels the node's own registration (replicated to the
+    // peers like any client's cancel), as a Java server's client does.
+    caf::anon_send_exit(self_registration_, caf::exit_reason::user_shutdown);
+    self_registration_ = cluster::self_registration_actor{};
+    if (directory_) {
+      caf::scoped_actor blocking{sys_};
+      blocking
+          ->request(directory_, std::chrono::seconds{2},
+                    cancel_cmd{cfg_.cluster.self_app_name, self_instance_id_, false, caf::none})
+          .receive([](write_reply&) {}, [](caf::error&) {});
+    }
+  }
   if (gateway_) {
     gateway::stop_http_frontend(sys_, gateway::http_frontend_handle{gateway_, port_});
     gateway_ = caf::actor{};
+  }
+  if (replication_) {
+    caf::anon_send_exit(replication_, caf::exit_reason::user_shutdown);
+    replication_ = replication_actor{};
+  }
+  if (peer_frontend_) {
+    if (cluster_port_ != 0)
+      sys_.middleman().unpublish(peer_frontend_, cluster_port_);
+    caf::anon_send_exit(peer_frontend_, caf::exit_reason::user_shutdown);
+    peer_frontend_ = peer_frontend_actor{};
+    cluster_port_ = 0;
   }
   if (eviction_) {
     caf::anon_send_exit(eviction_, caf::exit_reason::user_shutdown);

@@ -1,5 +1,6 @@
 // A caf-eureka node: the actors and the gateway of one process, started in
-// dependency order and stopped in reverse (directory → eviction → gateway).
+// dependency order and stopped in reverse (directory → eviction → cluster:
+// peer frontend on the BASP port and replication → gateway).
 #pragma once
 
 #include <cstdint>
@@ -10,7 +11,9 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/error.hpp>
 
+#include "actors/time_anchor.hpp"
 #include "apps/node_config.hpp"
+#include "cluster/self_registration.hpp"
 #include "messages/interfaces.hpp"
 
 namespace eureka {
@@ -40,13 +43,28 @@ public:
   /// The bound HTTP port (valid after start()).
   uint16_t port() const { return port_; }
 
+  /// The bound cluster (BASP) port; 0 when the node has no peers configured.
+  uint16_t cluster_port() const { return cluster_port_; }
+
   directory_actor directory() const { return directory_; }
 
 private:
+  /// With peers configured: publishes the peer frontend on the cluster
+  /// port and spawns the replication actor (wired to the directory).
+  caf::error start_cluster(const time_anchor& anchor);
+
   caf::actor_system& sys_;
   node_config cfg_;
   directory_actor directory_;
   eviction_actor eviction_;
+  /// The cluster (only with peers configured): the published entry point of
+  /// peers and the owner of the outbound replication.
+  peer_frontend_actor peer_frontend_;
+  replication_actor replication_;
+  uint16_t cluster_port_ = 0;
+  /// The node's own registration (eureka.client.register-with-eureka).
+  cluster::self_registration_actor self_registration_;
+  std::string self_instance_id_;
   caf::actor gateway_;
   /// Monitors the three above; stopped first by stop().
   caf::actor watchdog_;

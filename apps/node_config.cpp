@@ -1,5 +1,6 @@
 #include "apps/node_config.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -9,9 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "cluster/peer_url.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "http_gateway/router.hpp"
+#include "registry/instance_info.hpp"
 
 namespace eureka {
 
@@ -93,6 +96,31 @@ std::string check_log_level(std::string_view v) {
                                       : fmt::format("'{}' is not one of debug, info, warn, "
                                                     "error, off",
                                                     v);
+}
+
+std::string check_cluster_name(std::string_view v) {
+  if (v.empty())
+    return "the cluster name must not be empty";
+  for (char c : v)
+    if (static_cast<unsigned char>(c) <= 0x20 || static_cast<unsigned char>(c) == 0x7f)
+      return fmt::format("'{}' has a blank or control character", log::printable(v));
+  return {};
+}
+
+std::string check_ip_address(std::string_view v) {
+  return cluster::canonical_address(v) ? std::string{}
+                                       : fmt::format("'{}' is not an IP address", v);
+}
+
+/// Empty (the node's host name), a host name or an IP address.
+std::string check_host(std::string_view v) {
+  if (v.empty() || cluster::canonical_address(v))
+    return {};
+  for (char c : v)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+          || c == '.' || c == '_'))
+      return fmt::format("'{}' is not a host name or IP address", log::printable(v));
+  return {};
 }
 
 std::vector<std::string> split_list(std::string_view v) {
@@ -260,6 +288,79 @@ std::vector<option_spec> build_options() {
       "Most a lastDirtyTimestamp may be ahead of this node's clock (400 beyond; 0: no bound)",
       [](node_config& c) -> int64_t& { return c.gateway.max_dirty_timestamp_skew_ms; }, 0,
       std::numeric_limits<int32_t>::max()));
+  // -- cluster -----------------------------------------------------------------
+  o.push_back({"eureka.client.service-url.default-zone",
+               "Comma-separated Eureka URLs of the cluster's nodes (http://, https://), the same "
+               "list on every node; this node's own URL is recognised and skipped",
+               [](node_config& c, std::string_view v) -> std::string {
+                 // Validated here so a typo stops the node at start; kept as
+                 // given (the cluster parses them again, de-duplicated).
+                 if (auto parsed = cluster::parse_peer_list(v); !parsed.error.empty())
+                   return parsed.error;
+                 c.cluster.peer_urls = split_list(v);
+                 return {};
+               },
+               [](const node_config& c) { return join(c.cluster.peer_urls); }});
+  o.push_back(make_string(
+      "eureka.cluster.name", "Cluster name; a caf-eureka peer with another name is refused",
+      [](node_config& c) -> std::string& { return c.cluster.name; }, check_cluster_name));
+  o.push_back(make_string(
+      "eureka.cluster.bind-address", "Address the cluster (BASP) port binds to",
+      [](node_config& c) -> std::string& { return c.cluster.bind_address; }, check_ip_address));
+  o.push_back(make_int<uint16_t>(
+      "eureka.cluster.port", "Cluster (BASP) port peers connect to (0: an ephemeral port)",
+      [](node_config& c) -> uint16_t& { return c.cluster.port; }, 0, 65535));
+  o.push_back(make_string(
+      "eureka.cluster.advertised-host",
+      "Host name or IP peers use to reach the cluster port (empty: this node's host name)",
+      [](node_config& c) -> std::string& { return c.cluster.advertised_host; }, check_host));
+  o.push_back(make_int<size_t>(
+      "eureka.cluster.max-batch-items", "Most replicated actions in one batch to a peer",
+      [](node_config& c) -> size_t& { return c.cluster.max_batch_items; }, 1, 10000));
+  o.push_back(make_int<int64_t>(
+      "eureka.cluster.heartbeat-tick-ms",
+      "Renewals are relayed to each peer once per tick, coalesced per instance",
+      [](node_config& c) -> int64_t& { return c.cluster.heartbeat_tick_ms; }, 10, 30000));
+  o.push_back(make_int<size_t>(
+      "eureka.cluster.max-peer-queue-bytes",
+      "Actions queued for one peer; beyond, the queue is dropped and the peer caught up by "
+      "registry digest when it answers again",
+      [](node_config& c) -> size_t& { return c.cluster.max_peer_queue_bytes; }, 64u << 10,
+      size_t{1} << 40));
+  o.push_back(make_int<int64_t>(
+      "eureka.cluster.ack-timeout-ms",
+      "A batch not acknowledged within this is a failure (link re-established, peer caught up)",
+      [](node_config& c) -> int64_t& { return c.cluster.ack_timeout_ms; }, 100,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back(make_int<int64_t>(
+      "eureka.cluster.retry-min-ms", "First back-off before retrying a peer that is down",
+      [](node_config& c) -> int64_t& { return c.cluster.retry_min_ms; }, 10,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back(make_int<int64_t>(
+      "eureka.cluster.retry-max-ms",
+      "Longest back-off before retrying a peer that is down (at least retry-min-ms)",
+      [](node_config& c) -> int64_t& { return c.cluster.retry_max_ms; }, 10,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back(make_int<int64_t>(
+      "eureka.server.wait-time-in-ms-when-sync-empty",
+      "Longest a starting node waits for its start-up sync from a peer before it reports ready "
+      "anyway (0: no wait)",
+      [](node_config& c) -> int64_t& { return c.cluster.wait_time_in_ms_when_sync_empty; }, 0,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back(make_bool("eureka.client.register-with-eureka",
+                        "Register this node in the registry under eureka.instance.appname",
+                        [](node_config& c) -> bool& { return c.cluster.register_with_eureka; }));
+  o.push_back({"eureka.instance.appname",
+               "Application name this node registers under (stored upper case)",
+               [](node_config& c, std::string_view v) -> std::string {
+                 if (text::trim(v).empty())
+                   return "the application name must not be empty";
+                 if (v.size() > max_app_name_bytes)
+                   return too_long_reason("appname", v.size(), max_app_name_bytes);
+                 c.cluster.self_app_name = to_upper_ascii(v);
+                 return {};
+               },
+               [](const node_config& c) { return c.cluster.self_app_name; }});
   // -- process -----------------------------------------------------------------
   o.push_back(make_string(
       "logging.level", "debug, info, warn, error or off",
@@ -270,10 +371,24 @@ std::vector<option_spec> build_options() {
   return o;
 }
 
+/// Keys with other accepted spellings: Spring writes defaultZone in camel
+/// case (a map key, which relaxed binding does not turn into kebab case).
+const std::vector<std::pair<std::string_view, std::vector<std::string>>>& alias_table() {
+  static const std::vector<std::pair<std::string_view, std::vector<std::string>>> table = {
+      {"eureka.client.service-url.default-zone",
+       {"eureka.client.service-url.defaultZone", "eureka.client.serviceUrl.defaultZone"}},
+  };
+  return table;
+}
+
 const option_spec* find_option(std::string_view key) {
   for (const auto& o : node_options())
     if (o.key == key)
       return &o;
+  for (const auto& [canonical, aliases] : alias_table())
+    for (const auto& alias : aliases)
+      if (alias == key)
+        return find_option(canonical);
   return nullptr;
 }
 
@@ -326,7 +441,22 @@ std::string check_header_budget(const node_config& c) {
   return {};
 }
 
+std::string check_cluster(const node_config& c) {
+  if (c.cluster.retry_min_ms > c.cluster.retry_max_ms)
+    return fmt::format("eureka.cluster.retry-min-ms ({}) must not exceed "
+                       "eureka.cluster.retry-max-ms ({})",
+                       c.cluster.retry_min_ms, c.cluster.retry_max_ms);
+  return {};
+}
+
 } // namespace
+
+std::vector<std::string> key_aliases(std::string_view key) {
+  for (const auto& [canonical, aliases] : alias_table())
+    if (canonical == key)
+      return aliases;
+  return {};
+}
 
 const std::vector<option_spec>& node_options() {
   static const std::vector<option_spec> options = build_options();
@@ -385,17 +515,31 @@ config_load_result load_node_config(const std::vector<std::string>& args,
   if (!config_file.empty())
     if (r.error = load_file(r.config, config_file); !r.error.empty())
       return r;
-  for (const auto& opt : node_options())
-    for (const auto& name : env_names(opt.key))
+  for (const auto& opt : node_options()) {
+    auto names = env_names(opt.key);
+    for (const auto& alias : key_aliases(opt.key))
+      for (auto& name : env_names(alias))
+        if (std::find(names.begin(), names.end(), name) == names.end())
+          names.push_back(std::move(name));
+    for (const auto& name : names)
       if (auto v = getenv_fn(name.c_str()); v != nullptr) {
         if (r.error = apply(r.config, opt.key, v, "environment " + name); !r.error.empty())
           return r;
         break;
       }
+  }
   for (const auto& [key, value] : cli)
     if (r.error = apply(r.config, key, value, "command line"); !r.error.empty())
       return r;
-  r.error = check_header_budget(r.config);
+  if (r.error = check_header_budget(r.config); !r.error.empty())
+    return r;
+  if (r.error = check_cluster(r.config); !r.error.empty())
+    return r;
+  // The status page lists the peers (registered-replicas) from the one key
+  // that configures them, normalised: never with their credentials.
+  r.config.gateway.peer_urls.clear();
+  for (const auto& url : cluster::parse_peer_list(join(r.config.cluster.peer_urls)).urls)
+    r.config.gateway.peer_urls.push_back(url.text);
   return r;
 }
 
@@ -408,9 +552,12 @@ std::string help_text() {
          "dashes removed or turned into '_', e.g. EUREKA_SERVER_ENABLESELFPRESERVATION)\n"
          "or in a .properties file (--config-file or CAF_EUREKA_CONFIG_FILE).\n"
          "Precedence: command line > environment > file > default.\n\nKeys (default):\n";
-  for (const auto& opt : node_options())
+  for (const auto& opt : node_options()) {
     out << fmt::format("  {:<56} {}\n  {:<56}   default: {}\n", opt.key, opt.description, "",
                        opt.render(defaults));
+    for (const auto& alias : key_aliases(opt.key))
+      out << fmt::format("  {:<56}   also: {}\n", "", alias);
+  }
   return out.str();
 }
 

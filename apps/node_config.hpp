@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cluster/cluster_config.hpp"
 #include "http_gateway/gateway_config.hpp"
 #include "registry/registry_config.hpp"
 
@@ -18,6 +19,7 @@ namespace eureka {
 struct node_config {
   registry_config registry;
   gateway::gateway_config gateway;
+  cluster::cluster_config cluster;
   /// debug, info, warn, error or off.
   std::string log_level = "info";
   /// CAF scheduler threads for the actors; 2 suits a 2-core machine (the
@@ -37,6 +39,12 @@ struct option_spec {
 
 /// Every key the node understands, in the order --help lists them.
 const std::vector<option_spec>& node_options();
+
+/// Other spellings accepted for a key, on the command line and in the file
+/// (Spring's camelCase `eureka.client.service-url.defaultZone`); the
+/// environment forms come from env_names() of the key and of each alias.
+/// Empty for most keys.
+std::vector<std::string> key_aliases(std::string_view key);
 
 /// Environment variable names for a key: Spring's canonical form
 /// (EUREKA_SERVER_ENABLESELFPRESERVATION) and the one keeping word breaks

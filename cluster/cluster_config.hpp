@@ -27,11 +27,11 @@ struct cluster_config {
 
   // -- replication -----------------------------------------------------------
 
-  /// Most actions in one batch sent to a peer.
+  /// Most actions in one batch sent to a peer. A batch goes out at once
+  /// while fewer than max_batches_in_flight (4) are unacknowledged, so an
+  /// idle peer gets each action at once and a loaded one larger batches:
+  /// the delay under load is bounded by the peer's round trip.
   size_t max_batch_items = 250;
-  /// Longest an action waits while a batch fills under load (an idle peer
-  /// gets each action at once).
-  int64_t max_batch_delay_ms = 20;
   /// Renewals are relayed to peers once per tick, coalesced per instance.
   int64_t heartbeat_tick_ms = 1000;
   /// Bytes of actions queued for one peer; beyond, the queue is dropped and

@@ -262,6 +262,7 @@ replication_list_result decode_replication_list(std::string_view body, int64_t n
     // simdjson counts up to 0xFFFFFF elements in O(1), then walks the array.
     size_t n = list.size();
     if (n > max_items) {
+      result.too_many_items = true;
       result.error = "replicationList has " + std::to_string(n) + " items (at most "
                      + std::to_string(max_items) + ")";
       return;

@@ -49,6 +49,9 @@ struct replication_list_result {
   /// false: the document itself is malformed (the gateway answers 400, as
   /// Java's body reader does).
   bool ok = false;
+  /// Set (with ok false) when the list holds more than `max_items` items: a
+  /// well-formed batch refused for its size, not a malformed document.
+  bool too_many_items = false;
   std::string error;
   std::vector<decoded_replication_item> items;
 };

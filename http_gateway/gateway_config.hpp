@@ -14,6 +14,19 @@
 
 namespace eureka::gateway {
 
+/// Who this node is in its cluster, as GET {base}/cluster/node tells peers
+/// (codec/node_identity.hpp). An empty `node_id` means no cluster listener:
+/// the endpoint then answers 404, like an unknown path, so that no node
+/// mistakes this one for a caf-eureka peer.
+struct cluster_identity {
+  std::string node_id;
+  /// eureka.cluster.name.
+  std::string cluster;
+  /// Where peers reach this node's BASP listener (the port actually bound).
+  std::string basp_host;
+  uint16_t basp_port = 0;
+};
+
 struct gateway_config {
   /// Address the listening socket binds to.
   std::string bind_address = "0.0.0.0";
@@ -30,6 +43,10 @@ struct gateway_config {
   /// A lastDirtyTimestamp further ahead of this node's clock is refused with
   /// 400 (registry/dirty_timestamp.hpp); 0: no bound, as in Java.
   int64_t max_dirty_timestamp_skew_ms = default_max_dirty_timestamp_skew_ms;
+  /// Items of one E14 `peerreplication/batch` (each is a registry write);
+  /// a larger batch is refused whole with 400. Java senders cut batches at
+  /// 250 items.
+  size_t max_replication_batch_items = 1000;
   /// Open connections; the next one gets 503 and is closed.
   size_t max_connections = 4096;
   /// A keep-alive connection idle this long is closed silently.
@@ -74,6 +91,8 @@ struct gateway_config {
   std::string environment = "test";
   /// Service URLs of the peer nodes (registered-replicas).
   std::vector<std::string> peer_urls;
+  /// This node in its cluster (GET {base}/cluster/node).
+  cluster_identity cluster;
 };
 
 } // namespace eureka::gateway

@@ -43,6 +43,9 @@ inline constexpr metric_def gateway_metrics[] = {
     {"eureka_http_accepting", "gauge",
      "1 while new connections are accepted; 0 while paused (fewer than 16 file descriptors "
      "free) or stopping"},
+    {"eureka_http_replication_errors_total", "counter",
+     "Requests whose call to the node's replication actor failed (GET /ready answered 503, "
+     "GET /metrics served without the replication figures)"},
 };
 
 /// The gateway's current levels, read when the metrics are rendered.
@@ -75,6 +78,7 @@ public:
   void timeout(timeout_kind k) { ++timeouts_[static_cast<size_t>(k)]; }
   void directory_error() { ++directory_errors_; }
   void output_refused() { ++output_refused_; }
+  void replication_error() { ++replication_errors_; }
 
   uint64_t requests(std::string_view route, unsigned code) const;
   uint64_t total_requests() const;
@@ -86,6 +90,7 @@ public:
   uint64_t timeouts(timeout_kind k) const { return timeouts_[static_cast<size_t>(k)]; }
   uint64_t directory_errors() const { return directory_errors_; }
   uint64_t output_refused() const { return output_refused_; }
+  uint64_t replication_errors() const { return replication_errors_; }
 
   /// Prometheus text exposition format 0.0.4.
   std::string render_prometheus(const gateway_gauges& gauges) const;
@@ -100,6 +105,7 @@ private:
   uint64_t timeouts_[3] = {};
   uint64_t directory_errors_ = 0;
   uint64_t output_refused_ = 0;
+  uint64_t replication_errors_ = 0;
 };
 
 } // namespace eureka::gateway

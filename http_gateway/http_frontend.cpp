@@ -127,6 +127,8 @@ struct detached_socket {
 struct gateway_state {
   gateway_config cfg;
   directory_actor directory;
+  /// The node's replication actor, if it has one (GET /ready, /metrics).
+  replication_actor replication;
   gateway_probe probe;
   /// Declared before `conns`: the connections' queues unpin on destruction.
   body_pins pins;
@@ -493,6 +495,26 @@ auto on_directory_error(broker_ptr self, connection_handle hdl, uint64_t gen) {
   };
 }
 
+/// GET /metrics: the gateway's figures, then the replication actor's.
+http_response metrics_response(gateway_state& st, std::string_view appended) {
+  auto text = st.probe.render_prometheus(gauges_of(st));
+  text.append(appended.data(), appended.size());
+  return make_response(200, "text/plain; version=0.0.4; charset=utf-8", std::move(text));
+}
+
+/// E14 in progress: one result per item, filled as the directory answers.
+struct batch_progress {
+  std::vector<replication_result> results;
+  size_t pending = 0;
+};
+
+void log_item(connection_handle hdl, size_t i, const planned_item& x,
+              const replication_result& result) {
+  log::debug("gateway", "connection {}: replication item {}: {} {}/{} -> {}{}{}", hdl.id(), i,
+             to_string(x.action), log::esc(x.app), log::esc(x.id), result.status_code,
+             x.note.empty() ? "" : ", ", log::esc(x.note));
+}
+
 /// Sends the directory call of one request; the answer arrives through
 /// complete(). The `infinite` timeout is deliberate: finite request
 /// timeouts cost an actor-clock registration each (caf-0.17-notes §3.5).
@@ -570,8 +592,89 @@ struct dispatcher {
             on_directory_error(self, hdl, gen));
   }
 
+  // Only with a replication actor (handle_request answers without one).
+  void operator()(metrics_call&) {
+    auto self_ = self;
+    auto hdl_ = hdl;
+    auto gen_ = gen;
+    self->request(self->state.replication, caf::infinite, metrics_atom::value)
+        .then(
+            [=](std::string& text) {
+              complete(self_, hdl_, gen_, metrics_response(self_->state, text));
+            },
+            [=](caf::error& err) {
+              // The gateway's own figures still serve.
+              self_->state.probe.replication_error();
+              log::warn("gateway", "replication metrics unavailable: {}",
+                        self_->system().render(err));
+              complete(self_, hdl_, gen_, metrics_response(self_->state, {}));
+            });
+  }
+
+  // Only with a replication actor (handle_request answers without one).
+  void operator()(ready_call&) {
+    auto self_ = self;
+    auto hdl_ = hdl;
+    auto gen_ = gen;
+    self->request(self->state.replication, caf::infinite, ready_atom::value)
+        .then([=](sync_status& s) { complete(self_, hdl_, gen_, respond_ready(s)); },
+              [=](caf::error& err) {
+                self_->state.probe.replication_error();
+                auto detail = "replication actor did not answer: " + self_->system().render(err);
+                log::warn("gateway", "GET /ready: {}", detail);
+                complete(self_, hdl_, gen_, respond_ready(sync_status{false, detail}));
+              });
+  }
+
+  /// E14: every command sent at once, in item order (the directory, and the
+  /// registry actor of each application, receive them in that order); the
+  /// answer goes out when the last result is in. handle_request answers a
+  /// batch without commands itself.
+  void operator()(replication_batch_call& call) {
+    auto progress = std::make_shared<batch_progress>();
+    progress->results.resize(call.items.size());
+    for (size_t i = 0; i < call.items.size(); ++i) {
+      if (auto* known = std::get_if<replication_result>(&call.items[i].step)) {
+        progress->results[i] = *known;
+        log_item(hdl, i, call.items[i], *known);
+      } else {
+        ++progress->pending;
+      }
+    }
+    for (size_t i = 0; i < call.items.size(); ++i) {
+      auto* cmd = std::get_if<cluster::replicated_command>(&call.items[i].step);
+      if (cmd == nullptr)
+        continue;
+      auto self_ = self;
+      auto hdl_ = hdl;
+      auto gen_ = gen;
+      auto item = std::make_shared<const planned_item>(planned_item{call.items[i].action,
+                                                                    std::move(call.items[i].app),
+                                                                    std::move(call.items[i].id),
+                                                                    replication_result{},
+                                                                    {}});
+      auto done = [=](replication_result result) {
+        log_item(hdl_, i, *item, result);
+        progress->results[i] = std::move(result);
+        if (--progress->pending == 0)
+          complete(self_, hdl_, gen_, respond_replication_batch(progress->results));
+      };
+      std::visit(
+          [&](auto& x) {
+            self->request(self->state.directory, caf::infinite, std::move(x))
+                .then([=](write_reply& r) { done(cluster::result_of(item->action, r)); },
+                      [=](caf::error& err) {
+                        self_->state.probe.directory_error();
+                        log::warn("gateway", "directory call failed for a replicated item: {}",
+                                  self_->system().render(err));
+                        done(cluster::failed_item());
+                      });
+          },
+          *cmd);
+    }
+  }
+
   // Answered by the broker itself; handled before dispatching.
-  void operator()(metrics_call&) {}
   void operator()(std::monostate&) {}
 };
 
@@ -604,12 +707,33 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
                   after::keep_alive);
     return;
   }
-  if (std::holds_alternative<metrics_call>(plan.call)) {
-    send_response(self, hdl, c,
-                  make_response(200, "text/plain; version=0.0.4; charset=utf-8",
-                                st.probe.render_prometheus(gauges_of(st))),
-                  route_label(plan.r.id), after::keep_alive);
+  // Answered at once: the node's own endpoints without a replication
+  // actor, and a batch whose items are all answered without the registry.
+  if (std::holds_alternative<metrics_call>(plan.call) && !st.replication) {
+    send_response(self, hdl, c, metrics_response(st, {}), route_label(plan.r.id),
+                  after::keep_alive);
     return;
+  }
+  if (std::holds_alternative<ready_call>(plan.call) && !st.replication) {
+    send_response(self, hdl, c, respond_ready(sync_status{true, {}}), route_label(plan.r.id),
+                  after::keep_alive);
+    return;
+  }
+  if (auto* batch = std::get_if<replication_batch_call>(&plan.call)) {
+    auto commands = batch->commands();
+    log::info("gateway", "connection {}: replication batch of {} items ({} to the registry)",
+              hdl.id(), batch->items.size(), commands);
+    if (commands == 0) {
+      std::vector<replication_result> results;
+      results.reserve(batch->items.size());
+      for (size_t i = 0; i < batch->items.size(); ++i) {
+        results.push_back(std::get<replication_result>(batch->items[i].step));
+        log_item(hdl, i, batch->items[i], results.back());
+      }
+      send_response(self, hdl, c, respond_replication_batch(results), route_label(plan.r.id),
+                    after::keep_alive);
+      return;
+    }
   }
   if (std::holds_alternative<std::monostate>(plan.call)) {
     send_response(self, hdl, c, make_empty(500), route_label(plan.r.id), after::keep_alive);
@@ -918,10 +1042,12 @@ void start_draining(broker_ptr self) {
                          drain_deadline::value);
 }
 
-caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_actor directory) {
+caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_actor directory,
+                             replication_actor replication) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.directory = std::move(directory);
+  st.replication = std::move(replication);
   st.clock = make_time_anchor(self->system());
   st.start_ms = st.clock.epoch_ms;
   st.started = st.clock.origin;
@@ -1108,8 +1234,10 @@ std::string detect_ip(const std::string& bind_address) {
 
 } // namespace
 
-caf::expected<http_frontend_handle>
-start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, directory_actor directory) {
+caf::expected<http_frontend_handle> start_http_frontend(caf::actor_system& sys,
+                                                        const gateway_config& cfg,
+                                                        directory_actor directory,
+                                                        replication_actor replication) {
   auto effective = cfg;
   if (effective.node_hostname.empty()) {
     char name[256] = {};
@@ -1120,8 +1248,8 @@ start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, directory
   }
   if (effective.node_ip.empty())
     effective.node_ip = detect_ip(effective.bind_address);
-  auto broker =
-      sys.middleman().spawn_broker(gateway_broker, std::move(effective), std::move(directory));
+  auto broker = sys.middleman().spawn_broker(gateway_broker, std::move(effective),
+                                             std::move(directory), std::move(replication));
   caf::scoped_actor blocking{sys};
   std::optional<uint16_t> port;
   caf::error failure;

@@ -3,7 +3,7 @@
 // actor. It never owns registry state and never blocks.
 //
 // Usage:
-//   auto fe = start_http_frontend(sys, cfg, directory);   // binds, or fails
+//   auto fe = start_http_frontend(sys, cfg, directory, replication);  // binds, or fails
 //   ... fe->port is the bound port (useful with cfg.port == 0) ...
 //   stop_http_frontend(sys, *fe);  // or caf::anon_send_exit(fe->broker, user_shutdown)
 //
@@ -37,8 +37,13 @@ struct http_frontend_handle {
 /// Spawns the gateway broker and binds `cfg.bind_address:cfg.port` with
 /// SO_REUSEADDR. Blocks the caller until the socket is bound (call it from
 /// main or a test, not from an actor). Requires the io::middleman module.
-caf::expected<http_frontend_handle>
-start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, directory_actor directory);
+/// `replication`, the node's replication actor if it has one, answers
+/// GET /ready and adds its figures to GET /metrics; without one the node
+/// is always ready.
+caf::expected<http_frontend_handle> start_http_frontend(caf::actor_system& sys,
+                                                        const gateway_config& cfg,
+                                                        directory_actor directory,
+                                                        replication_actor replication = {});
 
 /// Asks the broker to stop (see above) and blocks until it has terminated,
 /// which takes at most the shutdown grace period. Waiting matters before

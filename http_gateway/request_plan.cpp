@@ -1,6 +1,7 @@
 #include "http_gateway/request_plan.hpp"
 
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <unordered_set>
 #include <utility>
@@ -9,6 +10,8 @@
 
 #include "codec/gzip.hpp"
 #include "codec/instance_codec.hpp"
+#include "codec/node_identity.hpp"
+#include "codec/replication_codec.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "http_gateway/negotiation.hpp"
@@ -34,19 +37,27 @@ http_response bad_value(std::string_view text) {
 // alike, with a warning for the log, since an honest client whose clock
 // runs ahead by more than the bound cannot register until it is fixed.
 // False with the answer and the warning set in `p`.
+std::string skew_warning(std::string_view what, int64_t ts, std::string_view app,
+                         std::string_view instance, bool replication, const gateway_config& cfg,
+                         int64_t now_ms) {
+  return fmt::format("refused {}{} of {}/{}: lastDirtyTimestamp {} is more than {} ms ahead "
+                     "of this node's clock ({})",
+                     replication ? "replicated " : "", what, log::printable(app),
+                     log::printable(instance), ts, cfg.max_dirty_timestamp_skew_ms, now_ms);
+}
+
+std::string skew_reason(int64_t ts, const gateway_config& cfg) {
+  return fmt::format("lastDirtyTimestamp {} is more than {} ms ahead of the server's clock", ts,
+                     cfg.max_dirty_timestamp_skew_ms);
+}
+
 bool dirty_ts_acceptable(int64_t ts, std::string_view app, std::string_view instance,
                          bool replication, const gateway_config& cfg, int64_t now_ms,
                          request_plan& p) {
   if (dirty_timestamp_acceptable(ts, now_ms, cfg.max_dirty_timestamp_skew_ms))
     return true;
-  p.warning =
-      fmt::format("refused {}{} of {}/{}: lastDirtyTimestamp {} is more than {} ms ahead "
-                  "of this node's clock ({})",
-                  replication ? "replicated " : "", route_label(p.r.id), log::printable(app),
-                  log::printable(instance), ts, cfg.max_dirty_timestamp_skew_ms, now_ms);
-  p.immediate =
-      bad_value(fmt::format("lastDirtyTimestamp {} is more than {} ms ahead of the server's clock",
-                            ts, cfg.max_dirty_timestamp_skew_ms));
+  p.warning = skew_warning(route_label(p.r.id), ts, app, instance, replication, cfg, now_ms);
+  p.immediate = bad_value(skew_reason(ts, cfg));
   return false;
 }
 
@@ -108,6 +119,33 @@ http_response unparsable_body(std::string_view content_type) {
   return make_response(400, echoed, "<error><message>cannot parse request body</message></error>");
 }
 
+/// The body of a request as text to decode: gzip inflated (within
+/// max_body_bytes, as the body as received), ISO-8859-1 re-encoded as UTF-8;
+/// `storage` holds what was produced. nullopt with the answer set in `p`
+/// for an unknown coding (415) or a body that does not inflate (400).
+std::optional<std::string_view> body_text(const request_view& req, const body_media& media,
+                                          const gateway_config& cfg, std::string& storage,
+                                          request_plan& p) {
+  std::string_view body = req.body;
+  auto encoding = lower_trimmed(req.content_encoding);
+  if (encoding == "gzip" || encoding == "x-gzip") {
+    if (!codec::gzip_decompress(req.body, storage, cfg.max_body_bytes)) {
+      p.immediate = make_text(400, "cannot inflate gzip request body (malformed or too large)");
+      return std::nullopt;
+    }
+    body = storage;
+  } else if (!encoding.empty() && encoding != "identity") {
+    p.immediate = make_empty(415);
+    return std::nullopt;
+  }
+  if (media.latin1) {
+    auto converted = latin1_to_utf8(body);
+    storage = std::move(converted);
+    body = storage;
+  }
+  return body;
+}
+
 void plan_register(const request_view& req, const gateway_config& cfg, int64_t now_ms,
                    request_plan& p) {
   auto media = registration_media(req.content_type);
@@ -115,24 +153,11 @@ void plan_register(const request_view& req, const gateway_config& cfg, int64_t n
     p.immediate = make_empty(415);
     return;
   }
-  std::string inflated;
-  std::string_view body = req.body;
-  auto encoding = lower_trimmed(req.content_encoding);
-  if (encoding == "gzip" || encoding == "x-gzip") {
-    if (!codec::gzip_decompress(req.body, inflated, cfg.max_body_bytes)) {
-      p.immediate = make_text(400, "cannot inflate gzip request body (malformed or too large)");
-      return;
-    }
-    body = inflated;
-  } else if (!encoding.empty() && encoding != "identity") {
-    p.immediate = make_empty(415);
+  std::string storage;
+  auto text = body_text(req, media, cfg, storage, p);
+  if (!text)
     return;
-  }
-  std::string converted;
-  if (media.latin1) {
-    converted = latin1_to_utf8(body);
-    body = converted;
-  }
+  auto body = *text;
   auto decoded = media.format == body_format::json ? codec::decode_instance_json(body, now_ms)
                                                    : codec::decode_instance_xml(body, now_ms);
   if (!decoded.ok) {
@@ -152,7 +177,120 @@ void plan_register(const request_view& req, const gateway_config& cfg, int64_t n
   p.call = register_cmd{std::move(decoded.info), replication};
 }
 
+/// The lastDirtyTimestamp an item's command decides conflicts with: the
+/// instance's for Register, the item's for Heartbeat, StatusUpdate and
+/// DeleteStatusOverride; none for Cancel (it reads none).
+std::optional<int64_t> deciding_timestamp(const replication_item& item) {
+  switch (item.action) {
+  case replication_action::register_instance:
+    if (item.info)
+      return item.info->last_dirty_timestamp;
+    return std::nullopt;
+  case replication_action::heartbeat:
+  case replication_action::status_update:
+  case replication_action::delete_status_override:
+    if (item.last_dirty_timestamp)
+      return *item.last_dirty_timestamp;
+    return std::nullopt;
+  case replication_action::cancel:
+    break;
+  }
+  return std::nullopt;
+}
+
+/// One item of E14 (contract §1.5): its answer, or its command.
+/// `skewed` is set for an item refused for its lastDirtyTimestamp, and
+/// `warning` (when still empty) says why.
+planned_item plan_replication_item(codec::decoded_replication_item& item, const gateway_config& cfg,
+                                   int64_t now_ms, bool& skewed, std::string& warning) {
+  planned_item x;
+  x.action = item.action;
+  x.app = item.app;
+  x.id = item.id;
+  if (!item.valid) {
+    x.step = cluster::failed_item(); // Java's dispatch throws: 500
+    x.note = item.error;
+    return x;
+  }
+  if (item.action == replication_action::register_instance && item.info) {
+    // addInstance validates as E4 does and answers 400, but the batch
+    // answers the item 200 whatever it returned; nothing is applied.
+    if (auto reason = codec::validate_registration(*item.info, item.app); !reason.empty()) {
+      x.step = replication_result{200, caf::none};
+      x.note = "not applied: " + reason;
+      return x;
+    }
+  }
+  if (auto ts = deciding_timestamp(item);
+      ts && !dirty_timestamp_acceptable(*ts, now_ms, cfg.max_dirty_timestamp_skew_ms)) {
+    // Refused as from a client (registry/dirty_timestamp.hpp); 500, as an
+    // item that could not be executed: the sender logs it and goes on.
+    x.step = cluster::failed_item();
+    x.note = skew_reason(*ts, cfg);
+    skewed = true;
+    if (warning.empty())
+      warning = skew_warning(fmt::format("peerreplication/batch {}", to_string(item.action)), *ts,
+                             item.app, item.id, true, cfg, now_ms);
+    return x;
+  }
+  auto cmd = cluster::command_of(std::move(item));
+  if (!cmd) {
+    x.step = cluster::failed_item();
+    x.note = "a field the action needs is missing";
+    return x;
+  }
+  x.step = std::move(*cmd);
+  return x;
+}
+
+/// E14 (contract §1.5, §2.8): the document decoded, every item planned.
+void plan_replication_batch(const request_view& req, const gateway_config& cfg, int64_t now_ms,
+                            request_plan& p) {
+  // Java peers send JSON (contract §2.8); an XML ReplicationList is not
+  // read here.
+  auto media = registration_media(req.content_type);
+  if (media.format != body_format::json) {
+    p.immediate = make_empty(415);
+    return;
+  }
+  std::string storage;
+  auto body = body_text(req, media, cfg, storage, p);
+  if (!body)
+    return;
+  auto list = codec::decode_replication_list(*body, now_ms, cfg.max_replication_batch_items);
+  if (!list.ok) {
+    if (list.too_many_items) {
+      p.warning = fmt::format("refused peerreplication/batch: {} "
+                              "(eureka.gateway.max-replication-batch-items)",
+                              list.error);
+      p.immediate = make_text(400, "replication batch too large: " + list.error);
+    } else {
+      p.immediate = unparsable_body(req.content_type); // Java's body reader
+    }
+    return;
+  }
+  replication_batch_call call;
+  call.items.reserve(list.items.size());
+  size_t skewed = 0;
+  for (auto& item : list.items) {
+    bool refused = false;
+    call.items.push_back(plan_replication_item(item, cfg, now_ms, refused, p.warning));
+    skewed += refused ? 1 : 0;
+  }
+  if (skewed > 1)
+    p.warning += fmt::format(" (and {} more items of this batch)", skewed - 1);
+  p.call = std::move(call);
+}
+
 } // namespace
+
+size_t replication_batch_call::commands() const {
+  size_t n = 0;
+  for (auto& x : items)
+    if (std::holds_alternative<cluster::replicated_command>(x.step))
+      ++n;
+  return n;
+}
 
 request_plan plan_request(const request_view& req, const gateway_config& cfg, int64_t now_ms) {
   request_plan p;
@@ -216,7 +354,7 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
     break;
   }
   case route_id::cancel:
-    p.call = cancel_cmd{r.app, r.instance_id, replication};
+    p.call = cancel_cmd{r.app, r.instance_id, replication, caf::none};
     break;
   case route_id::status_update:
   case route_id::status_delete: {
@@ -260,6 +398,23 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
     break;
   case route_id::metrics:
     p.call = metrics_call{};
+    break;
+  case route_id::replication_batch:
+    plan_replication_batch(req, cfg, now_ms, p);
+    break;
+  case route_id::cluster_node:
+    // Without a cluster listener, as an unknown path: a peer asking takes
+    // this node for a Java server rather than for a caf-eureka peer.
+    if (cfg.cluster.node_id.empty())
+      p.immediate = make_empty(404);
+    else
+      p.immediate = make_response(200, "application/json", cluster_node_document(cfg.cluster));
+    break;
+  case route_id::ready:
+    p.call = ready_call{};
+    break;
+  case route_id::health:
+    p.immediate = make_text(200, "ok\n");
     break;
   }
   if (p.immediate && r.head)
@@ -320,6 +475,31 @@ http_response respond_read(const read_reply& reply, payload_format format) {
     return make_empty(403);
   }
   return make_empty(500);
+}
+
+http_response respond_replication_batch(const std::vector<replication_result>& results) {
+  return make_response(200, "application/json", codec::encode_replication_response(results));
+}
+
+http_response respond_ready(const sync_status& status) {
+  std::string body = status.ready ? "ready\n" : "not ready\n";
+  if (!status.detail.empty())
+    body += status.detail + "\n";
+  return make_text(status.ready ? 200 : 503, body);
+}
+
+std::string_view node_version() {
+  return EUREKA_PROJECT_VERSION;
+}
+
+std::string cluster_node_document(const cluster_identity& self) {
+  peer_discovery d;
+  d.node_id = self.node_id;
+  d.cluster = self.cluster;
+  d.basp_host = self.basp_host;
+  d.basp_port = self.basp_port;
+  d.protocol = cluster_protocol_version;
+  return codec::encode_node_identity(node_version(), d);
 }
 
 } // namespace eureka::gateway

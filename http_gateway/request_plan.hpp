@@ -8,10 +8,13 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
+#include "cluster/replication_rules.hpp"
 #include "http_gateway/gateway_config.hpp"
 #include "http_gateway/http_response.hpp"
 #include "http_gateway/router.hpp"
+#include "messages/cluster_messages.hpp"
 #include "messages/registry_messages.hpp"
 
 namespace eureka::gateway {
@@ -34,12 +37,39 @@ struct request_view {
 struct overrides_call {};
 /// E15: ask the directory for (stats_atom), then build the status document.
 struct stats_call {};
-/// GET /metrics: answered by the broker from its probe.
+/// GET /metrics: answered by the broker from its probe, followed by what
+/// the replication actor answers to (metrics_atom) when there is one.
 struct metrics_call {};
+/// GET /ready: the replication actor's (ready_atom); ready when the node has
+/// no replication actor.
+struct ready_call {};
 
-using directory_call =
-    std::variant<std::monostate, register_cmd, renew_cmd, cancel_cmd, status_cmd, metadata_cmd,
-                 read_query, instance_query, overrides_call, stats_call, metrics_call>;
+/// E14: one item of a batch as planned.
+struct planned_item {
+  replication_action action = replication_action::register_instance;
+  /// What the item names (for the debug log; untrusted, escape it).
+  std::string app;
+  std::string id;
+  /// Its answer when known without the registry (invalid, refused), or the
+  /// command that executes it (answered by cluster::result_of).
+  std::variant<replication_result, cluster::replicated_command> step;
+  /// Why the item was answered without the registry (for the debug log).
+  std::string note;
+};
+
+/// E14: every item of a batch, in order. The broker sends every command to
+/// the directory at once (CAF delivers one sender's messages in order, so
+/// they are applied in item order) and answers once every result is in.
+struct replication_batch_call {
+  std::vector<planned_item> items;
+
+  /// Items that go to the directory.
+  size_t commands() const;
+};
+
+using directory_call = std::variant<std::monostate, register_cmd, renew_cmd, cancel_cmd, status_cmd,
+                                    metadata_cmd, read_query, instance_query, overrides_call,
+                                    stats_call, metrics_call, ready_call, replication_batch_call>;
 
 struct request_plan {
   route r;
@@ -61,5 +91,18 @@ http_response respond_write(route_id id, const write_reply& reply, payload_forma
 
 /// Maps a read_reply (cache-backed or instance read) to a response.
 http_response respond_read(const read_reply& reply, payload_format format);
+
+/// E14: 200 with the ReplicationListResponse, one result per item in order.
+/// JSON whatever the Accept header (the Java sender asks for JSON).
+http_response respond_replication_batch(const std::vector<replication_result>& results);
+
+/// GET /ready: 200 "ready\n" or 503 "not ready\n", then the detail line.
+http_response respond_ready(const sync_status& status);
+
+/// The JSON document of GET {base}/cluster/node for an identity with a node id.
+std::string cluster_node_document(const cluster_identity& self);
+
+/// The version this node reports to peers (the project's).
+std::string_view node_version();
 
 } // namespace eureka::gateway

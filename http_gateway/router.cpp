@@ -1,6 +1,7 @@
 #include "http_gateway/router.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/text.hpp"
 #include "registry/instance_info.hpp"
@@ -35,12 +36,20 @@ std::string_view route_label(route_id id) {
     return "vip";
   case route_id::svip:
     return "svip";
+  case route_id::replication_batch:
+    return "replication_batch";
   case route_id::server_status:
     return "status";
   case route_id::status_overrides:
     return "status_overrides";
+  case route_id::cluster_node:
+    return "cluster_node";
   case route_id::metrics:
     return "metrics";
+  case route_id::ready:
+    return "ready";
+  case route_id::health:
+    return "health";
   case route_id::not_found:
     return "not_found";
   case route_id::method_not_allowed:
@@ -179,6 +188,14 @@ void match_segments(std::string_view method, std::vector<std::string>& s, route&
   } else if (head == "serverinfo" && n == 2 && s[1] == "statusoverrides") {
     if (!m.on("GET", route_id::status_overrides))
       m.otherwise({true, false, false, false});
+  } else if (head == "peerreplication" && n == 2 && s[1] == "batch") {
+    // The Java sender posts to "peerreplication/batch/" (the trailing slash
+    // is dropped before matching).
+    if (!m.on("POST", route_id::replication_batch))
+      m.otherwise({false, true, false, false});
+  } else if (head == "cluster" && n == 2 && s[1] == "node") {
+    if (!m.on("GET", route_id::cluster_node))
+      m.otherwise({true, false, false, false});
   } else if (head == "asg" && n == 3 && s[2] == "status") {
     // E16: only Java's AWS registry supports ASG status; elsewhere (Spring
     // Cloud included) ASGResource answers 400 with no entity.
@@ -306,9 +323,23 @@ route route_request(std::string_view method, std::string_view target,
     query = target.substr(q + 1);
   }
   route r;
-  if (path == "/metrics" || path == "/metrics/") {
+  // The node's own endpoints, outside the base paths.
+  auto own = [&](std::string_view name) { // "/name" or "/name/"
+    auto p = path;
+    if (p.size() > 1 && p.back() == '/')
+      p.remove_suffix(1);
+    return p.size() == name.size() + 1 && p.front() == '/' && p.substr(1) == name;
+  };
+  std::optional<route_id> own_route;
+  if (own("metrics"))
+    own_route = route_id::metrics;
+  else if (own("ready"))
+    own_route = route_id::ready;
+  else if (own("health"))
+    own_route = route_id::health;
+  if (own_route) {
     matcher m{method, r};
-    if (!m.on("GET", route_id::metrics))
+    if (!m.on("GET", *own_route))
       m.otherwise({true, false, false, false});
   } else {
     for (auto& raw_base : bases) {

@@ -25,9 +25,13 @@ enum class route_id {
   instance_by_id,     // E11 GET instances/{id}
   vip,                // E12 GET vips/{vip}
   svip,               // E13 GET svips/{svip}
+  replication_batch,  // E14 POST peerreplication/batch
   server_status,      // E15 GET status
   status_overrides,   // E17 GET serverinfo/statusoverrides
+  cluster_node,       // GET cluster/node (ours: this node, for peers)
   metrics,            // GET /metrics (Prometheus, outside the base paths)
+  ready,              // GET /ready (start-up sync done; outside the base paths)
+  health,             // GET /health (the process answers; outside the base paths)
   not_found,          // no such path: 404
   method_not_allowed, // known path, wrong method: 405 + Allow
   bad_request,        // malformed %-escape in path or query: 400

@@ -61,7 +61,22 @@ using replicate_atom = caf::atom_constant<caf::atom("replicate")>;
 using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
 /// Request: whether the node is ready (start-up sync done) (sync_status).
 using ready_atom = caf::atom_constant<caf::atom("ready")>;
+/// Request (→ replication): every peer and its link (peer_status).
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
 /// Request: Prometheus text of an actor's figures.
 using metrics_atom = caf::atom_constant<caf::atom("metrics")>;
+/// Requests to a peer's HTTP worker: what the peer is (GET {base}cluster/
+/// node), its full registry (GET {base}apps/), and a replication batch
+/// (POST {base}peerreplication/batch/).
+using discover_atom = caf::atom_constant<caf::atom("discover")>;
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+using batch_atom = caf::atom_constant<caf::atom("batch")>;
+/// One-way timers of the replication actor: the heartbeat tick, another
+/// attempt to reach a peer, and the bound of the start-up sync.
+using beat_atom = caf::atom_constant<caf::atom("beat")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+/// One-way timer of a node's own registration (register-with-eureka): renew.
+using selfrenew_atom = caf::atom_constant<caf::atom("selfrenew")>;
 
 } // namespace eureka

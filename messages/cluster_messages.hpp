@@ -142,16 +142,29 @@ typename Inspector::result_type inspect(Inspector& f, app_digest& x) {
 /// Every non-empty application's digest, ordered by name.
 using registry_digest = std::vector<app_digest>;
 
+/// An instance cancelled on a node, and when (for catch-ups).
+struct tombstone {
+  std::string id;
+  int64_t at_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tombstone& x) {
+  return f(caf::meta::type_name("eureka.tombstone"), x.id, x.at_ms);
+}
+
 /// One application's instances as its registry actor holds them (decorated,
-/// with their lease durations), for start-up sync and catch-up.
+/// with their lease durations), plus its recent cancels, for start-up sync
+/// and catch-up.
 struct app_export {
   std::string app;
   std::vector<instance_info> instances;
+  std::vector<tombstone> cancelled;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, app_export& x) {
-  return f(caf::meta::type_name("eureka.app_export"), x.app, x.instances);
+  return f(caf::meta::type_name("eureka.app_export"), x.app, x.instances, x.cancelled);
 }
 
 using registry_export = std::vector<app_export>;
@@ -166,6 +179,72 @@ struct sync_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, sync_status& x) {
   return f(caf::meta::type_name("eureka.sync_status"), x.ready, x.detail);
+}
+
+/// One peer as the replication actor sees it (status page, console).
+struct peer_status {
+  /// The peer's URL, normalised, without user information.
+  std::string url;
+  /// "caf-eureka", "java", "foreign" (another cluster) or "unknown" (not
+  /// reached yet); this node's own URL is not listed.
+  std::string kind;
+  bool link_up = false;
+  std::string node_id;
+  uint64_t queued_bytes = 0;
+  int64_t last_ack_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_status& x) {
+  return f(caf::meta::type_name("eureka.peer_status"), x.url, x.kind, x.link_up, x.node_id,
+           x.queued_bytes, x.last_ack_ms);
+}
+
+/// What a peer's URL answered to GET {base}cluster/node (local: from the
+/// HTTP worker to the replication actor).
+struct peer_discovery {
+  /// The peer answered HTTP at all.
+  bool reachable = false;
+  /// It answered as a caf-eureka node (else: a Java Eureka server).
+  bool caf = false;
+  std::string node_id;
+  std::string cluster;
+  std::string basp_host;
+  uint16_t basp_port = 0;
+  uint32_t protocol = 0;
+  /// Why it is unreachable, for the log.
+  std::string error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_discovery& x) {
+  return f(caf::meta::type_name("eureka.peer_discovery"), x.reachable, x.caf, x.node_id, x.cluster,
+           x.basp_host, x.basp_port, x.protocol, x.error);
+}
+
+/// An HTTP exchange with a peer (local): `ok` when an answer arrived.
+struct peer_http_reply {
+  bool ok = false;
+  int32_t status = 0;
+  std::string body;
+  std::string error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_http_reply& x) {
+  return f(caf::meta::type_name("eureka.peer_http_reply"), x.ok, x.status, x.body, x.error);
+}
+
+/// A Java peer's full registry (local): decoded instances, or why not.
+struct fetched_registry {
+  bool ok = false;
+  std::vector<instance_info> instances;
+  std::string error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, fetched_registry& x) {
+  return f(caf::meta::type_name("eureka.fetched_registry"), x.ok, x.instances, x.error);
 }
 
 } // namespace eureka

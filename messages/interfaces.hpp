@@ -25,9 +25,11 @@ namespace eureka {
 /// The replication actor as registry actors and the gateway see it (its
 /// timers and link events extend it in cluster/).
 using replication_actor = caf::typed_actor<
-    // Applied writes and coalesced renewals of one application.
-    caf::reacts_to<replicate_atom, std::vector<replication_item>>,
+    // Applied writes and coalesced renewals of one application, with the
+    // number of client renewals those heartbeat items stand for.
+    caf::reacts_to<replicate_atom, std::vector<replication_item>, uint64_t>,
     caf::replies_to<ready_atom>::with<sync_status>,
+    caf::replies_to<peers_atom>::with<std::vector<peer_status>>,
     caf::replies_to<metrics_atom>::with<std::string>>;
 
 /// The registry actor of one application.

@@ -25,6 +25,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<peer_hello>("eureka.peer_hello");
   cfg.add_message_type<peer_welcome>("eureka.peer_welcome");
   cfg.add_message_type<app_digest>("eureka.app_digest");
+  cfg.add_message_type<tombstone>("eureka.tombstone");
   cfg.add_message_type<app_export>("eureka.app_export");
   cfg.add_message_type<sync_status>("eureka.sync_status");
 }

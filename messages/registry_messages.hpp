@@ -55,11 +55,15 @@ struct cancel_cmd {
   std::string app;
   std::string id;
   bool is_replication = false;
+  /// A cancel re-sent by a peer catching this node up: when it happened
+  /// (app_table::cancel).
+  caf::optional<int64_t> cancelled_at;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cancel_cmd& x) {
-  return f(caf::meta::type_name("eureka.cancel_cmd"), x.app, x.id, x.is_replication);
+  return f(caf::meta::type_name("eureka.cancel_cmd"), x.app, x.id, x.is_replication,
+           x.cancelled_at);
 }
 
 /// PUT apps/{app}/{id}/status?value=S (set) and DELETE .../status[?value=S]

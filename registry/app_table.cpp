@@ -68,6 +68,7 @@ bool app_table::register_instance(instance_info info, bool is_replication, int64
   info.last_updated_timestamp = now_ms;
   fresh.holder = std::move(info);
   bool was_new = existing == nullptr;
+  tombstones_.erase(id);
   auto& slot = leases_[id];
   slot = std::move(fresh);
   emit(slot, true, changes);
@@ -121,9 +122,13 @@ renew_result app_table::renew(const std::string& id, bool is_replication,
   return {renew_outcome::ok, caf::none};
 }
 
-bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& changes) {
-  overrides_.erase(id); // always, even without a lease (internalCancel)
+bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& changes,
+                       const caf::optional<int64_t>& cancelled_at) {
   auto i = leases_.find(id);
+  if (cancelled_at && i != leases_.end() && i->second.registration_timestamp > *cancelled_at)
+    return false;       // registered again here since that cancel
+  overrides_.erase(id); // always, even without a lease (internalCancel)
+  tombstones_[id] = cancelled_at ? *cancelled_at : now_ms;
   if (i == leases_.end())
     return false;
   auto& l = i->second;
@@ -208,8 +213,30 @@ size_t app_table::evict(const std::vector<std::string>& ids, int64_t now_ms, int
   size_t n = 0;
   for (const auto& id : ids) {
     auto l = find(id);
-    if (l != nullptr && l->is_expired(now_ms, extra_ms) && cancel(id, now_ms, changes))
+    if (l != nullptr && l->is_expired(now_ms, extra_ms) && cancel(id, now_ms, changes)) {
+      tombstones_.erase(id); // an eviction is no one's intent to leave
       ++n;
+    }
+  }
+  return n;
+}
+
+bool app_table::cancelled_after(const std::string& id, int64_t registered_ms) const {
+  if (registered_ms <= 0)
+    return false;
+  auto i = tombstones_.find(id);
+  return i != tombstones_.end() && i->second >= registered_ms;
+}
+
+size_t app_table::expire_tombstones(int64_t now_ms) {
+  size_t n = 0;
+  for (auto i = tombstones_.begin(); i != tombstones_.end();) {
+    if (now_ms - i->second > cfg_.tombstone_retention_ms) {
+      i = tombstones_.erase(i);
+      ++n;
+    } else {
+      ++i;
+    }
   }
   return n;
 }

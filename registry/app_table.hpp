@@ -91,7 +91,24 @@ public:
                      table_changes& changes);
 
   /// DELETE apps/{app}/{id} (and eviction). False when there was no lease.
-  bool cancel(const std::string& id, int64_t now_ms, table_changes& changes);
+  /// `cancelled_at`: a cancel a peer re-sends while catching this node up
+  /// (ours, not Java's): it applies only to a lease registered no later than
+  /// that time, so a registration made here since is kept.
+  bool cancel(const std::string& id, int64_t now_ms, table_changes& changes,
+              const caf::optional<int64_t>& cancelled_at = caf::none);
+
+  /// Whether `id` was cancelled here (by a client or a peer, not evicted)
+  /// after `registered_ms`: a replicated copy registered before that is
+  /// stale (a peer catching us up, or a heartbeat's re-registration racing
+  /// the cancel) and must not bring the instance back. 0 is "unknown" (Java
+  /// peers send no registration time): never stale.
+  bool cancelled_after(const std::string& id, int64_t registered_ms) const;
+
+  /// Cancels kept for cancelled_after (id → time), for catch-ups.
+  const std::unordered_map<std::string, int64_t>& tombstones() const { return tombstones_; }
+
+  /// Forgets cancels older than the configured tombstone retention.
+  size_t expire_tombstones(int64_t now_ms);
 
   /// PUT .../status?value=S. False when there is no lease.
   bool set_override(const std::string& id, instance_status value,
@@ -164,6 +181,9 @@ private:
   registry_config cfg_;
   std::map<std::string, lease> leases_;
   std::unordered_map<std::string, override_entry> overrides_;
+  /// Recent cancels (id → time); evictions leave none (each node evicts on
+  /// its own, and a peer still renewing the instance is right).
+  std::unordered_map<std::string, int64_t> tombstones_;
   renewal_rate renewals_;
 };
 

@@ -38,6 +38,9 @@ struct registry_config {
   /// Period at which a registry actor relays its renewals to the
   /// replication actor, coalesced per instance (eureka.cluster.heartbeat-tick-ms).
   int64_t heartbeat_relay_interval_ms = 1000;
+  /// How long a cancel is remembered, so that a stale copy a peer still
+  /// holds cannot bring the instance back (app_table::cancelled_after).
+  int64_t tombstone_retention_ms = 600000;
 };
 
 } // namespace eureka

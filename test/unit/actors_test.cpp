@@ -111,7 +111,7 @@ struct fixture {
   }
 
   write_outcome do_cancel(const std::string& app, const std::string& id) {
-    return ask<write_reply>(dir, cancel_cmd{app, id, false}).outcome;
+    return ask<write_reply>(dir, cancel_cmd{app, id, false, caf::none}).outcome;
   }
 
   read_reply read(read_kind kind, std::string name = "",

@@ -32,6 +32,7 @@
 #include "codec/instance_codec.hpp"
 #include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/http_frontend.hpp"
+#include "http_gateway/request_plan.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/registry_stats.hpp"
 
@@ -69,6 +70,10 @@ struct recorder {
       if (c == x)
         return true;
     return false;
+  }
+  std::vector<std::string> snapshot() {
+    std::lock_guard<std::mutex> guard{mtx};
+    return calls;
   }
 };
 
@@ -119,21 +124,23 @@ fake_directory(fake_directory_actor::stateful_pointer<directory_state> self,
         rec->add("register " + c.info.app + (c.is_replication ? " repl" : ""));
         return write_reply{};
       },
-      [=](renew_cmd& c) {
+      [=](renew_cmd& c) -> caf::result<write_reply> {
         rec->add("renew " + c.app + " " + c.id + (c.is_replication ? " repl" : ""));
         if (c.id == "unknown")
           return write_reply{write_outcome::not_found, {}};
         if (c.id == "conflict")
           return write_reply{write_outcome::conflict, sample_instance()};
+        if (c.id == "failing")
+          return caf::make_error(caf::sec::runtime_error);
         return write_reply{};
       },
       [=](cancel_cmd& c) {
-        rec->add("cancel " + c.id);
+        rec->add("cancel " + c.id + (c.is_replication ? " repl" : ""));
         return write_reply{c.id == "unknown" ? write_outcome::not_found : write_outcome::ok, {}};
       },
       [=](status_cmd& c) {
         rec->add(std::string{c.remove ? "unstatus " : "status "} + c.id + " "
-                 + std::string{to_string(c.value)});
+                 + std::string{to_string(c.value)} + (c.is_replication ? " repl" : ""));
         return write_reply{};
       },
       [=](metadata_cmd& c) {
@@ -191,6 +198,45 @@ fake_directory(fake_directory_actor::stateful_pointer<directory_state> self,
         for (auto& [rp, reply] : self->state.delayed)
           rp.deliver(reply);
         self->state.delayed.clear();
+      },
+  };
+}
+
+// -- fake replication actor -----------------------------------------------------
+
+struct replication_state {
+  bool ready = false;
+  static const char* name;
+};
+const char* replication_state::name = "fake_replication";
+
+/// The replication interface plus a switch for the test (answered, so that
+/// the test knows it took effect).
+using fake_replication_actor =
+    replication_actor::extend<caf::replies_to<caf::put_atom, bool>::with<bool>>;
+
+const std::string replication_metrics = "# HELP eureka_replication_peers Peers.\n"
+                                        "# TYPE eureka_replication_peers gauge\n"
+                                        "eureka_replication_peers 2\n";
+
+/// (Spawned with an argument: CAF 0.17's spawn without one trips UBSan,
+/// caf-0.17-notes pitfall 19.)
+fake_replication_actor::behavior_type
+fake_replication(fake_replication_actor::stateful_pointer<replication_state> self,
+                 std::shared_ptr<recorder> rec) {
+  return {
+      [=](replicate_atom, std::vector<replication_item>&, uint64_t) {
+        rec->add("unexpected replicate");
+      },
+      [=](ready_atom) {
+        return self->state.ready ? sync_status{true, "synced 3 instances from http://a/eureka/"}
+                                 : sync_status{false, "syncing from http://a/eureka/"};
+      },
+      [=](metrics_atom) { return replication_metrics; },
+      [=](peers_atom) { return std::vector<peer_status>{}; },
+      [=](caf::put_atom, bool ready) {
+        self->state.ready = ready;
+        return true;
       },
   };
 }
@@ -349,12 +395,16 @@ struct system_config : caf::actor_system_config {
   }
 };
 
-/// An actor system with a fake directory and the gateway on an ephemeral port.
+/// An actor system with a fake directory (and, if asked, a fake replication
+/// actor) and the gateway on an ephemeral port.
 struct fixture {
-  explicit fixture(gateway_config gcfg = test_config()) : sys(cfg) {
+  explicit fixture(gateway_config gcfg = test_config(), bool with_replication = false) : sys(cfg) {
     rec = std::make_shared<recorder>();
     directory = sys.spawn(fake_directory, rec);
-    auto fe = start_http_frontend(sys, gcfg, directory);
+    if (with_replication)
+      replication = sys.spawn(fake_replication, rec);
+    auto fe =
+        start_http_frontend(sys, gcfg, directory, caf::actor_cast<replication_actor>(replication));
     if (!fe)
       BOOST_FAIL("start_http_frontend: " << sys.render(fe.error()));
     frontend = *fe;
@@ -367,6 +417,23 @@ struct fixture {
     caf::scoped_actor self{sys};
     self->send_exit(directory, caf::exit_reason::user_shutdown);
     self->wait_for(directory);
+    stop_replication();
+  }
+
+  void stop_replication() {
+    if (!replication)
+      return;
+    caf::scoped_actor self{sys};
+    self->send_exit(replication, caf::exit_reason::user_shutdown);
+    self->wait_for(replication);
+  }
+
+  void set_ready(bool ready) {
+    caf::scoped_actor self{sys};
+    bool done = false;
+    self->request(replication, 10s, caf::put_atom::value, ready)
+        .receive([&](bool) { done = true; }, [](caf::error&) {});
+    BOOST_REQUIRE(done);
   }
 
   std::string metrics() {
@@ -381,6 +448,7 @@ struct fixture {
   caf::actor_system sys;
   std::shared_ptr<recorder> rec;
   fake_directory_actor directory;
+  fake_replication_actor replication;
   http_frontend_handle frontend;
 };
 
@@ -1104,4 +1172,192 @@ BOOST_AUTO_TEST_CASE(half_closed_client_gets_its_answer) {
       BOOST_TEST(c.closed_by_peer());
     }
   }
+}
+
+// -- cluster endpoints (issue 7) -------------------------------------------------
+
+namespace {
+
+std::string batch_item(std::string_view app, std::string_view id, std::string_view action,
+                       std::string_view extra = "") {
+  return R"({"appName":")" + std::string{app} + R"(","id":")" + std::string{id} + "\","
+         + std::string{extra} + R"("action":")" + std::string{action} + "\"}";
+}
+
+const char* batch_instance =
+    R"({"instanceId":"h9:order:8080","hostName":"h9","app":"ORDER","ipAddr":"10.0.0.9",)"
+    R"("status":"UP","lastDirtyTimestamp":"1700000000100","port":{"$":8080,"@enabled":"true"},)"
+    R"("dataCenterInfo":{"@class":"com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo",)"
+    R"("name":"MyOwn"}})";
+
+/// A batch as a Java peer sends it (no replication header), every action,
+/// with a conflict, unknown instances, a malformed item and a failing one.
+std::string sample_batch() {
+  std::vector<std::string> items{
+      batch_item("ORDER", "h9:order:8080", "Register",
+                 std::string{R"("status":"UP","instanceInfo":)"} + batch_instance + ","),
+      batch_item("APP", "conflict", "Heartbeat", R"("lastDirtyTimestamp":1,"status":"UP",)"),
+      batch_item("APP", "unknown", "Heartbeat", R"("lastDirtyTimestamp":1,"status":"UP",)"),
+      batch_item("APP", "unknown", "Cancel"),
+      batch_item("APP", "x", "Bogus"),
+      batch_item("APP", "i", "StatusUpdate",
+                 R"("lastDirtyTimestamp":1,"status":"OUT_OF_SERVICE",)"),
+      batch_item("APP", "failing", "Heartbeat"),
+      batch_item("APP", "i", "DeleteStatusOverride", R"("lastDirtyTimestamp":2,"status":"UP",)"),
+      batch_item("APP", "h1", "Heartbeat"),
+  };
+  std::string body = R"({"replicationList":[)";
+  for (size_t i = 0; i < items.size(); ++i)
+    body += (i ? "," : "") + items[i];
+  return body + "]}";
+}
+
+std::string batch_request(std::string_view body, std::string_view extra = "") {
+  return req("POST", "/eureka/peerreplication/batch/",
+             "Content-Type: application/json\r\nAccept: application/json\r\n" + std::string{extra},
+             body);
+}
+
+} // namespace
+
+// E14 over a socket: one answer per item, in order, the 409 carrying our
+// copy; the commands reach the directory in item order, as replications.
+BOOST_AUTO_TEST_CASE(replication_batch_answers_every_item_in_order) {
+  fixture f;
+  client c{f.frontend.port};
+  // Pipelined behind the batch: answered after it, on the same connection.
+  c.send(batch_request(sample_batch()) + get("/eureka/apps/", "Accept: application/json\r\n"));
+  auto r = c.read();
+  BOOST_REQUIRE(r);
+  BOOST_TEST(r->result_int() == 200);
+  BOOST_TEST(header(*r, http::field::content_type) == "application/json");
+  std::string expected = R"({"responseList":[{"statusCode":200},{"statusCode":409,)"
+                         R"("responseEntity":)";
+  codec::append_instance_json(expected, sample_instance());
+  expected += R"(},{"statusCode":404},{"statusCode":404},{"statusCode":500},{"statusCode":200},)"
+              R"({"statusCode":500},{"statusCode":200},{"statusCode":200}]})";
+  BOOST_TEST(r->body() == expected);
+  auto next = c.read();
+  BOOST_REQUIRE(next);
+  BOOST_TEST(next->body() == apps_json);
+  std::vector<std::string> writes;
+  for (auto& call : f.rec->snapshot())
+    if (call.rfind("read", 0) != 0)
+      writes.push_back(call);
+  std::vector<std::string> in_order{"register ORDER repl",          "renew APP conflict repl",
+                                    "renew APP unknown repl",       "cancel unknown repl",
+                                    "status i OUT_OF_SERVICE repl", "renew APP failing repl",
+                                    "unstatus i UP repl",           "renew APP h1 repl"};
+  BOOST_TEST(writes == in_order, boost::test_tools::per_element());
+  // The failing item counts as a directory error; the batch as one request.
+  auto m = f.metrics();
+  BOOST_TEST(m.find("eureka_http_directory_errors_total 1\n") != std::string::npos);
+  BOOST_TEST(m.find("eureka_http_requests_total{route=\"replication_batch\",code=\"200\"} 1\n")
+             != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(replication_batch_refusals_and_gzip) {
+  auto cfg = test_config();
+  cfg.max_replication_batch_items = 3;
+  fixture f{cfg};
+  client c{f.frontend.port};
+  // Items answered without the registry only: answered at once.
+  auto r =
+      c.request(batch_request(R"({"replicationList":[)" + batch_item("A", "x", "Bogus") + "]}"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body() == R"({"responseList":[{"statusCode":500}]})");
+  r = c.request(batch_request(R"({"replicationList":[]})"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body() == R"({"responseList":[]})");
+  // Too many items, a malformed document: the whole batch is refused.
+  r = c.request(batch_request(sample_batch()));
+  BOOST_TEST(r.result_int() == 400);
+  BOOST_TEST(r.body() == "replication batch too large: replicationList has 9 items (at most 3)");
+  r = c.request(batch_request("{\"replicationList\":"));
+  BOOST_TEST(r.result_int() == 400);
+  BOOST_TEST(r.body() == R"({"error": "cannot parse request body"})");
+  BOOST_TEST(f.rec->snapshot().empty());
+  // gzip, as a Java peer's compressing client sends it.
+  r = c.request(batch_request(
+      codec::gzip_compress(R"({"replicationList":[)" + batch_item("APP", "h1", "Cancel") + "]}"),
+      "Content-Encoding: gzip\r\n"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body() == R"({"responseList":[{"statusCode":200}]})");
+  BOOST_TEST(f.rec->contains("cancel h1 repl"));
+  r = c.request(req("GET", "/eureka/peerreplication/batch"));
+  BOOST_TEST(r.result_int() == 405);
+  BOOST_TEST(header(r, http::field::allow) == "POST");
+}
+
+BOOST_AUTO_TEST_CASE(ready_follows_the_replication_actor) {
+  fixture f{test_config(), true};
+  client c{f.frontend.port};
+  auto r = c.request(get("/ready"));
+  BOOST_TEST(r.result_int() == 503);
+  BOOST_TEST(header(r, http::field::content_type) == "text/plain");
+  BOOST_TEST(r.body() == "not ready\nsyncing from http://a/eureka/\n");
+  f.set_ready(true);
+  r = c.request(get("/ready"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body() == "ready\nsynced 3 instances from http://a/eureka/\n");
+  r = c.request("HEAD /ready HTTP/1.1\r\nHost: t\r\n\r\n", true);
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body().empty());
+  // The replication actor's figures follow the gateway's.
+  r = c.request(get("/metrics"));
+  BOOST_TEST(r.result_int() == 200);
+  auto appended = r.body().find(replication_metrics);
+  BOOST_TEST(r.body().rfind("# HELP eureka_http_requests_total ", 0) == 0u);
+  BOOST_TEST(r.body().find("eureka_http_replication_errors_total 0\n") < appended);
+  BOOST_TEST(appended != std::string::npos);
+  BOOST_TEST(appended + replication_metrics.size() == r.body().size());
+  // Gone: not ready, and /metrics serves the gateway's part alone.
+  f.stop_replication();
+  r = c.request(get("/ready"));
+  BOOST_TEST(r.result_int() == 503);
+  BOOST_TEST(r.body().rfind("not ready\nreplication actor did not answer", 0) == 0u, r.body());
+  r = c.request(get("/metrics"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body().find("eureka_replication_peers") == std::string::npos);
+  BOOST_TEST(r.body().find("eureka_http_replication_errors_total 2\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(ready_and_health_without_replication) {
+  fixture f;
+  client c{f.frontend.port};
+  auto r = c.request(get("/ready"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(r.body() == "ready\n");
+  r = c.request(get("/health"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(header(r, http::field::content_type) == "text/plain");
+  BOOST_TEST(r.body() == "ok\n");
+  r = c.request("HEAD /health HTTP/1.1\r\nHost: t\r\n\r\n", true);
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(header(r, http::field::content_length) == "3");
+  r = c.request(get("/metrics"));
+  BOOST_TEST(r.body().find("eureka_http_requests_total{route=\"ready\",code=\"200\"} 1\n")
+             != std::string::npos);
+  BOOST_TEST(r.body().find("eureka_http_replication_errors_total 0\n") != std::string::npos);
+  BOOST_TEST(c.request(get("/eureka/ready")).result_int() == 404);
+}
+
+BOOST_AUTO_TEST_CASE(cluster_node_with_and_without_identity) {
+  {
+    fixture f;
+    client c{f.frontend.port};
+    auto r = c.request(get("/eureka/cluster/node"));
+    BOOST_TEST(r.result_int() == 404);
+    BOOST_TEST(r.body().empty());
+  }
+  auto cfg = test_config();
+  cfg.cluster = cluster_identity{"node-1", "prod", "10.0.0.7", 8771};
+  fixture f{cfg};
+  client c{f.frontend.port};
+  auto r = c.request(get("/eureka/v2/cluster/node/"));
+  BOOST_TEST(r.result_int() == 200);
+  BOOST_TEST(header(r, http::field::content_type) == "application/json");
+  BOOST_TEST(r.body() == cluster_node_document(cfg.cluster));
+  BOOST_TEST(r.body().find(R"("nodeId":"node-1","baspHost":"10.0.0.7","baspPort":8771)")
+             != std::string::npos);
 }

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "codec/gzip.hpp"
+#include "codec/instance_codec.hpp"
+#include "codec/replication_codec.hpp"
+#include "codec_test_util.hpp"
 #include "http_gateway/gateway_probe.hpp"
 #include "http_gateway/negotiation.hpp"
 #include "http_gateway/request_plan.hpp"
@@ -81,9 +84,29 @@ BOOST_AUTO_TEST_CASE(every_endpoint_under_both_base_forms) {
       BOOST_CHECK(rt("GET", base + "/svips/s").id == route_id::svip);
       BOOST_CHECK(rt("GET", base + "/status").id == route_id::server_status);
       BOOST_CHECK(rt("GET", base + "/serverinfo/statusoverrides").id == route_id::status_overrides);
+      BOOST_CHECK(rt("POST", base + "/peerreplication/batch").id == route_id::replication_batch);
+      BOOST_CHECK(rt("POST", base + "/peerreplication/batch/").id == route_id::replication_batch);
+      BOOST_CHECK(rt("GET", base + "/cluster/node").id == route_id::cluster_node);
+      BOOST_CHECK(rt("GET", base + "/cluster/node/").id == route_id::cluster_node);
     }
   }
   BOOST_CHECK(rt("GET", "/metrics").id == route_id::metrics);
+  // The node's own endpoints, outside the base paths (HEAD as GET).
+  for (auto [path, id] : {std::pair{"/ready", route_id::ready}, {"/health", route_id::health}}) {
+    BOOST_TEST_CONTEXT(path) {
+      BOOST_CHECK(rt("GET", path).id == id);
+      BOOST_CHECK(rt("GET", std::string{path} + "/").id == id);
+      auto head = rt("HEAD", path);
+      BOOST_CHECK(head.id == id);
+      BOOST_TEST(head.head);
+      BOOST_CHECK(rt("GET", std::string{"/eureka"} + path).id == route_id::not_found);
+      BOOST_CHECK(rt("GET", std::string{path} + "x").id == route_id::not_found);
+      BOOST_CHECK(rt("GET", std::string{path} + "//").id == route_id::not_found);
+      auto post = rt("POST", path);
+      BOOST_CHECK(post.id == route_id::method_not_allowed);
+      BOOST_TEST(post.allow == "GET, HEAD");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(trailing_slashes_are_accepted) {
@@ -142,6 +165,12 @@ BOOST_AUTO_TEST_CASE(wrong_methods_are_405_with_allow) {
   BOOST_CHECK(rt("PUT", "/eureka/vips/x").id == route_id::method_not_allowed);
   BOOST_CHECK(rt("POST", "/eureka/status").id == route_id::method_not_allowed);
   BOOST_CHECK(rt("POST", "/metrics").id == route_id::method_not_allowed);
+  auto batch = rt("GET", "/eureka/peerreplication/batch/");
+  BOOST_CHECK(batch.id == route_id::method_not_allowed);
+  BOOST_TEST(batch.allow == "POST");
+  auto node = rt("POST", "/eureka/cluster/node");
+  BOOST_CHECK(node.id == route_id::method_not_allowed);
+  BOOST_TEST(node.allow == "GET, HEAD");
   auto head = rt("HEAD", "/eureka/apps");
   BOOST_CHECK(head.id == route_id::apps_full);
   BOOST_TEST(head.head);
@@ -151,7 +180,8 @@ BOOST_AUTO_TEST_CASE(unknown_paths_are_404) {
   for (auto target :
        {"/", "/eureka", "/eureka/", "/eurekaapps", "/eureka/v1/apps", "/apps", "/eureka/apps/A/i/x",
         "/eureka/apps/A/i/status/x", "/eureka/instances", "/eureka/v2", "/eureka/v2/v2/apps",
-        "/eureka/peerreplication/batch", "/other/apps"}) {
+        "/eureka/peerreplication", "/eureka/peerreplication/batch/x", "/eureka/cluster",
+        "/eureka/cluster/nodes", "/other/apps"}) {
     BOOST_TEST_CONTEXT(target) {
       BOOST_CHECK(rt("GET", target).id == route_id::not_found);
     }
@@ -690,6 +720,365 @@ BOOST_AUTO_TEST_CASE(status_documents) {
   BOOST_TEST(overrides_json({{"h:a:1", "OUT_OF_SERVICE"}, {"q\"", "DOWN"}})
              == R"({"h:a:1":"OUT_OF_SERVICE","q\"":"DOWN"})");
   BOOST_TEST(overrides_json({}) == "{}");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// -- E14 peerreplication/batch (issue 7) ---------------------------------------
+
+namespace {
+
+constexpr int64_t batch_now = 1700000099999;
+
+std::string instance_object(const instance_info& x) {
+  std::string out;
+  codec::append_instance_json(out, x);
+  return out;
+}
+
+/// `{"replicationList":[<items>]}`.
+std::string batch_of(const std::vector<std::string>& items) {
+  std::string out = "{\"replicationList\":[";
+  for (size_t i = 0; i < items.size(); ++i)
+    out += (i ? "," : "") + items[i];
+  return out + "]}";
+}
+
+/// Contract §2.8's example batch, its elided instanceInfo filled in by the
+/// §2.7 host1 instance.
+std::string spec_batch() {
+  return batch_of(
+      {R"({"appName":"ORDER-SERVICE","id":"host1:order-service:8080","lastDirtyTimestamp":1700000000100,)"
+       R"("status":"UP","instanceInfo":)"
+           + instance_object(codec_fixtures::spec_host1()) + R"(,"action":"Register"})",
+       R"({"appName":"ORDER-SERVICE","id":"host2:order-service:8080","lastDirtyTimestamp":1700000000900,)"
+       R"("status":"OUT_OF_SERVICE","overriddenStatus":"OUT_OF_SERVICE","action":"Heartbeat"})",
+       R"({"appName":"BILLING","id":"host3:billing:9000","action":"Cancel"})"});
+}
+
+std::string item_json(std::string_view action, std::string_view extra = "") {
+  return std::string{R"({"appName":"BILLING","id":"host3:billing:9000",)"} + std::string{extra}
+         + R"("action":")" + std::string{action} + "\"}";
+}
+
+request_plan plan_batch(std::string_view body, const gateway_config& cfg = gateway_config{},
+                        std::string_view target = "/eureka/peerreplication/batch/",
+                        std::string_view content_type = "application/json",
+                        std::string_view encoding = "") {
+  request_view v;
+  v.method = "POST";
+  v.target = target;
+  v.body = body;
+  v.content_type = content_type;
+  v.content_encoding = encoding;
+  v.accept = "application/json";
+  return plan_request(v, cfg, batch_now);
+}
+
+const replication_batch_call& batch_call(const request_plan& p) {
+  auto* call = std::get_if<replication_batch_call>(&p.call);
+  BOOST_TEST_REQUIRE(call != nullptr);
+  BOOST_TEST_REQUIRE(!p.immediate);
+  return *call;
+}
+
+template <class Cmd>
+const Cmd& command(const planned_item& x) {
+  auto* cmd = std::get_if<cluster::replicated_command>(&x.step);
+  BOOST_TEST_REQUIRE(cmd != nullptr, "item answered without the registry: " << x.note);
+  auto* typed = std::get_if<Cmd>(cmd);
+  BOOST_TEST_REQUIRE(typed != nullptr);
+  return *typed;
+}
+
+/// The answer of an item planned without the registry.
+replication_result answer(const planned_item& x) {
+  auto* r = std::get_if<replication_result>(&x.step);
+  BOOST_TEST_REQUIRE(r != nullptr, "item sent to the registry");
+  return *r;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(replication_batch)
+
+// Contract §2.8's batch: every item becomes its registry command, in order,
+// as a replication although the sender sends no replication header.
+BOOST_AUTO_TEST_CASE(spec_batch_plans_replicated_commands) {
+  for (auto target : {"/eureka/peerreplication/batch/", "/eureka/peerreplication/batch",
+                      "/eureka/v2/peerreplication/batch"}) {
+    BOOST_TEST_CONTEXT(target) {
+      auto p = plan_batch(spec_batch(), gateway_config{}, target);
+      BOOST_CHECK(p.r.id == route_id::replication_batch);
+      BOOST_TEST(p.warning.empty());
+      auto& call = batch_call(p);
+      BOOST_TEST_REQUIRE(call.items.size() == 3u);
+      BOOST_TEST(call.commands() == 3u);
+      auto& reg = command<register_cmd>(call.items[0]);
+      BOOST_TEST(reg.is_replication);
+      BOOST_TEST(!reg.adopt_override);
+      BOOST_TEST(reg.info.app == "ORDER-SERVICE");
+      BOOST_TEST(reg.info.id() == "host1:order-service:8080");
+      BOOST_TEST(reg.info.last_dirty_timestamp == 1700000000100);
+      BOOST_CHECK(call.items[0].action == replication_action::register_instance);
+      auto& beat = command<renew_cmd>(call.items[1]);
+      BOOST_TEST(beat.is_replication);
+      BOOST_TEST(beat.app == "ORDER-SERVICE");
+      BOOST_TEST(beat.id == "host2:order-service:8080");
+      BOOST_CHECK(beat.last_dirty_timestamp == caf::optional<int64_t>{1700000000900});
+      BOOST_CHECK(beat.overridden_status
+                  == caf::optional<instance_status>{instance_status::out_of_service});
+      BOOST_CHECK(call.items[1].action == replication_action::heartbeat);
+      auto& cancel = command<cancel_cmd>(call.items[2]);
+      BOOST_TEST(cancel.is_replication);
+      BOOST_TEST(cancel.app == "BILLING");
+      BOOST_TEST(cancel.id == "host3:billing:9000");
+      BOOST_TEST(call.items[2].app == "BILLING");
+      BOOST_TEST(call.items[2].id == "host3:billing:9000");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(status_actions_plan_override_commands) {
+  auto p = plan_batch(batch_of(
+      {item_json("StatusUpdate",
+                 R"("lastDirtyTimestamp":1700000001900,"status":"OUT_OF_SERVICE",)"),
+       item_json("DeleteStatusOverride", R"("lastDirtyTimestamp":1700000002900,"status":"UP",)")}));
+  auto& call = batch_call(p);
+  BOOST_TEST_REQUIRE(call.items.size() == 2u);
+  auto& set = command<status_cmd>(call.items[0]);
+  BOOST_TEST(set.is_replication);
+  BOOST_TEST(!set.remove);
+  BOOST_CHECK(set.value == instance_status::out_of_service);
+  BOOST_CHECK(set.last_dirty_timestamp == caf::optional<int64_t>{1700000001900});
+  auto& del = command<status_cmd>(call.items[1]);
+  BOOST_TEST(del.is_replication);
+  BOOST_TEST(del.remove);
+  BOOST_CHECK(del.value == instance_status::up);
+  BOOST_CHECK(del.last_dirty_timestamp == caf::optional<int64_t>{1700000002900});
+}
+
+// A malformed item is answered 500 without entity (Java's dispatch throws);
+// the others are planned as usual.
+BOOST_AUTO_TEST_CASE(invalid_items_are_500_the_rest_planned) {
+  auto p = plan_batch(
+      batch_of({item_json("Bogus"), item_json("Cancel"),
+                item_json("StatusUpdate", R"("lastDirtyTimestamp":1,)"),
+                item_json("DeleteStatusOverride"), R"({"appName":"A","action":"Register"})"}));
+  auto& call = batch_call(p);
+  BOOST_TEST_REQUIRE(call.items.size() == 5u);
+  BOOST_TEST(call.commands() == 1u);
+  for (size_t i : {0u, 2u, 3u, 4u}) {
+    BOOST_TEST_CONTEXT("item " << i) {
+      auto r = answer(call.items[i]);
+      BOOST_TEST(r.status_code == 500);
+      BOOST_TEST(!r.entity);
+      BOOST_TEST(!call.items[i].note.empty());
+    }
+  }
+  BOOST_TEST(command<cancel_cmd>(call.items[1]).is_replication);
+}
+
+// Java's addInstance answers 400, but the batch answers such an item 200:
+// nothing is applied.
+BOOST_AUTO_TEST_CASE(register_failing_validation_is_200_and_not_applied) {
+  auto no_dc = codec_fixtures::spec_host1();
+  auto body = instance_object(no_dc);
+  auto dc = body.find(R"(,"dataCenterInfo":)");
+  BOOST_TEST_REQUIRE(dc != std::string::npos);
+  auto end = body.find('}', body.find("\"name\"", dc)) + 1;
+  body.erase(dc, end - dc);
+  auto too_long = codec_fixtures::spec_host1();
+  too_long.host_name = std::string(max_host_name_bytes + 1, 'h');
+  auto reg = [](const instance_info& x, const std::string& object) {
+    return R"({"appName":")" + x.app + R"(","id":")" + x.id() + R"(","instanceInfo":)" + object
+           + R"(,"action":"Register"})";
+  };
+  auto p = plan_batch(batch_of({reg(no_dc, body), reg(too_long, instance_object(too_long)),
+                                reg(no_dc, instance_object(no_dc))}));
+  auto& call = batch_call(p);
+  BOOST_TEST_REQUIRE(call.items.size() == 3u);
+  BOOST_TEST(call.commands() == 1u);
+  auto r = answer(call.items[0]);
+  BOOST_TEST(r.status_code == 200);
+  BOOST_TEST(!r.entity);
+  BOOST_TEST(call.items[0].note == "not applied: Missing dataCenterInfo");
+  BOOST_TEST(answer(call.items[1]).status_code == 200);
+  BOOST_TEST(call.items[1].note.find("hostName too long") != std::string::npos, call.items[1].note);
+  BOOST_TEST(command<register_cmd>(call.items[2]).is_replication);
+}
+
+// A lastDirtyTimestamp beyond the skew bound: 500 for that item, nothing
+// applied, one warning for the batch. Cancel reads no timestamp.
+BOOST_AUTO_TEST_CASE(dirty_timestamps_beyond_the_skew_are_500) {
+  const auto beyond = std::to_string(batch_now + 600001);
+  const auto limit = std::to_string(batch_now + 600000);
+  auto ts = [](const std::string& t) { return R"("lastDirtyTimestamp":)" + t + ","; };
+  auto skewed_instance = codec_fixtures::spec_host1();
+  skewed_instance.last_dirty_timestamp = batch_now + 600001;
+  auto p = plan_batch(batch_of(
+      {item_json("Heartbeat", ts(beyond)), item_json("Heartbeat", ts(limit)),
+       item_json("StatusUpdate", ts(beyond) + R"("status":"DOWN",)"),
+       item_json("DeleteStatusOverride", ts(beyond)), item_json("Cancel", ts(beyond)),
+       R"({"appName":"ORDER-SERVICE","id":"host1:order-service:8080","lastDirtyTimestamp":1,)"
+       R"("instanceInfo":)"
+           + instance_object(skewed_instance) + R"(,"action":"Register"})"}));
+  auto& call = batch_call(p);
+  BOOST_TEST_REQUIRE(call.items.size() == 6u);
+  for (size_t i : {0u, 2u, 3u, 5u}) {
+    BOOST_TEST_CONTEXT("item " << i) {
+      auto r = answer(call.items[i]);
+      BOOST_TEST(r.status_code == 500);
+      BOOST_TEST(!r.entity);
+      BOOST_TEST(call.items[i].note.find("is more than 600000 ms ahead") != std::string::npos);
+    }
+  }
+  BOOST_CHECK(command<renew_cmd>(call.items[1]).last_dirty_timestamp
+              == caf::optional<int64_t>{batch_now + 600000});
+  BOOST_TEST(command<cancel_cmd>(call.items[4]).is_replication);
+  BOOST_TEST(p.warning.find("refused replicated peerreplication/batch Heartbeat of "
+                            "BILLING/host3:billing:9000: lastDirtyTimestamp "
+                            + beyond + " is more than 600000 ms ahead")
+                 == 0u,
+             p.warning);
+  BOOST_TEST(p.warning.find("(and 3 more items of this batch)") != std::string::npos, p.warning);
+  // 0: no bound.
+  gateway_config unbounded;
+  unbounded.max_dirty_timestamp_skew_ms = 0;
+  auto q = plan_batch(batch_of({item_json("Heartbeat", ts(beyond))}), unbounded);
+  BOOST_TEST(batch_call(q).commands() == 1u);
+  BOOST_TEST(q.warning.empty());
+}
+
+BOOST_AUTO_TEST_CASE(too_many_items_refuse_the_batch) {
+  gateway_config cfg;
+  cfg.max_replication_batch_items = 2;
+  auto two = batch_of({item_json("Cancel"), item_json("Cancel")});
+  BOOST_TEST(batch_call(plan_batch(two, cfg)).items.size() == 2u);
+  auto p =
+      plan_batch(batch_of({item_json("Cancel"), item_json("Cancel"), item_json("Cancel")}), cfg);
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  BOOST_TEST(p.immediate->content_type == "text/plain");
+  BOOST_TEST(*p.immediate->body
+             == "replication batch too large: replicationList has 3 items (at most 2)");
+  BOOST_CHECK(std::holds_alternative<std::monostate>(p.call));
+  BOOST_TEST(p.warning.find("max-replication-batch-items") != std::string::npos);
+  BOOST_TEST(gateway_config{}.max_replication_batch_items == 1000u);
+}
+
+// An unreadable document is refused whole, as Java's body reader does
+// (contract §1.6); other media types are 415.
+BOOST_AUTO_TEST_CASE(malformed_documents_are_400) {
+  for (std::string body :
+       {"", "{", "[]", "{\"replicationList\":null}", "{}", "{\"replicationList\":{}}",
+        "{\"replicationList\":[1]}", "{\"replicationList\":[]"}) {
+    BOOST_TEST_CONTEXT(body) {
+      auto p = plan_batch(body);
+      BOOST_REQUIRE(p.immediate);
+      BOOST_TEST(p.immediate->status == 400u);
+      BOOST_TEST(p.immediate->content_type == "application/json");
+      BOOST_TEST(*p.immediate->body == R"({"error": "cannot parse request body"})");
+      BOOST_CHECK(std::holds_alternative<std::monostate>(p.call));
+    }
+  }
+  auto p = plan_batch("{", gateway_config{}, "/eureka/peerreplication/batch/",
+                      "application/json; charset=UTF-8");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  BOOST_TEST(*p.immediate->body == "<error><message>cannot parse request body</message></error>");
+  for (auto type : {"application/xml", "text/plain", ""}) {
+    BOOST_TEST_CONTEXT(type) {
+      auto q = plan_batch(spec_batch(), gateway_config{}, "/eureka/peerreplication/batch/", type);
+      BOOST_REQUIRE(q.immediate);
+      BOOST_TEST(q.immediate->status == 415u);
+    }
+  }
+  // An empty list is a batch of nothing.
+  BOOST_TEST(batch_call(plan_batch(batch_of({}))).items.empty());
+}
+
+BOOST_AUTO_TEST_CASE(gzip_body) {
+  auto zipped = codec::gzip_compress(spec_batch());
+  auto p = plan_batch(zipped, gateway_config{}, "/eureka/peerreplication/batch/",
+                      "application/json", "gzip");
+  BOOST_TEST(batch_call(p).commands() == 3u);
+  // Inflated within max-body-bytes, as registrations.
+  gateway_config small;
+  small.max_body_bytes = spec_batch().size() - 1;
+  p = plan_batch(zipped, small, "/eureka/peerreplication/batch/", "application/json", "gzip");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  p = plan_batch("not gzip", gateway_config{}, "/eureka/peerreplication/batch/", "application/json",
+                 "gzip");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 400u);
+  p = plan_batch(spec_batch(), gateway_config{}, "/eureka/peerreplication/batch/",
+                 "application/json", "br");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 415u);
+}
+
+BOOST_AUTO_TEST_CASE(batch_answer) {
+  auto x = codec_fixtures::spec_host1();
+  auto r = respond_replication_batch({{200, caf::none}, {409, x}, {404, caf::none}});
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.content_type == "application/json");
+  BOOST_TEST(*r.body
+             == R"({"responseList":[{"statusCode":200},{"statusCode":409,"responseEntity":)"
+                    + instance_object(x) + R"(},{"statusCode":404}]})");
+  BOOST_TEST(*respond_replication_batch({}).body == R"({"responseList":[]})");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(node_endpoints)
+
+BOOST_AUTO_TEST_CASE(ready_answers) {
+  auto r = respond_ready(sync_status{true, "synced 12 instances from http://a:8761/eureka/"});
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.content_type == "text/plain");
+  BOOST_TEST(*r.body == "ready\nsynced 12 instances from http://a:8761/eureka/\n");
+  r = respond_ready(sync_status{false, "syncing from http://a:8761/eureka/"});
+  BOOST_TEST(r.status == 503u);
+  BOOST_TEST(*r.body == "not ready\nsyncing from http://a:8761/eureka/\n");
+  BOOST_TEST(*respond_ready(sync_status{true, {}}).body == "ready\n");
+  BOOST_CHECK(std::holds_alternative<ready_call>(plan("GET", "/ready").call));
+  BOOST_TEST(!plan("GET", "/ready").immediate);
+}
+
+BOOST_AUTO_TEST_CASE(health_is_always_ok) {
+  auto p = plan("GET", "/health");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 200u);
+  BOOST_TEST(*p.immediate->body == "ok\n");
+  p = plan("HEAD", "/health/");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->head_only);
+}
+
+BOOST_AUTO_TEST_CASE(cluster_node_describes_this_node) {
+  // No cluster listener: as an unknown path.
+  auto p = plan("GET", "/eureka/cluster/node");
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 404u);
+  BOOST_TEST(p.immediate->body_size() == 0u);
+  gateway_config cfg;
+  cfg.cluster = cluster_identity{"node-\"a\"", "prod", "10.0.0.7", 8771};
+  request_view v;
+  v.method = "GET";
+  v.target = "/eureka/v2/cluster/node/";
+  p = plan_request(v, cfg, 0);
+  BOOST_REQUIRE(p.immediate);
+  BOOST_TEST(p.immediate->status == 200u);
+  BOOST_TEST(p.immediate->content_type == "application/json");
+  BOOST_TEST(*p.immediate->body
+             == std::string{R"({"product":"caf-eureka","version":")"} + std::string{node_version()}
+                    + R"(","cluster":"prod","nodeId":"node-\"a\"","baspHost":"10.0.0.7",)"
+                      R"("baspPort":8771,"protocol":)"
+                    + std::to_string(cluster_protocol_version) + "}");
+  BOOST_TEST(!node_version().empty());
+  BOOST_TEST(node_version().find('.') != std::string_view::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

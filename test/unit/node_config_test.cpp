@@ -192,3 +192,153 @@ BOOST_AUTO_TEST_CASE(header_limit_must_address_every_registrable_instance) {
   // The default leaves room.
   BOOST_TEST(load_node_config({}, fake_env{}.fn()).error.empty());
 }
+
+// Issue 7: the cluster's keys.
+BOOST_AUTO_TEST_CASE(cluster_defaults_match_the_documented_ones) {
+  auto r = load_node_config({}, fake_env{}.fn());
+  BOOST_TEST_REQUIRE(r.error.empty(), r.error);
+  const auto& c = r.config.cluster;
+  BOOST_TEST(c.peer_urls.empty());
+  BOOST_TEST(r.config.gateway.peer_urls.empty());
+  BOOST_TEST(c.name == "caf-eureka");
+  BOOST_TEST(c.bind_address == "0.0.0.0");
+  BOOST_TEST(c.port == 8771);
+  BOOST_TEST(c.advertised_host.empty());
+  BOOST_TEST(c.max_batch_items == 250u);
+  BOOST_TEST(c.heartbeat_tick_ms == 1000);
+  BOOST_TEST(c.max_peer_queue_bytes == size_t{64} << 20);
+  BOOST_TEST(c.ack_timeout_ms == 10000);
+  BOOST_TEST(c.retry_min_ms == 500);
+  BOOST_TEST(c.retry_max_ms == 30000);
+  BOOST_TEST(c.wait_time_in_ms_when_sync_empty == 300000);
+  BOOST_TEST(!c.register_with_eureka);
+  BOOST_TEST(c.self_app_name == "EUREKA");
+}
+
+BOOST_AUTO_TEST_CASE(every_cluster_key_is_settable_on_the_command_line) {
+  auto r = load_node_config(
+      {"--eureka.client.service-url.default-zone=http://a:8761/eureka/",
+       "--eureka.cluster.name=blue", "--eureka.cluster.bind-address=::", "--eureka.cluster.port=0",
+       "--eureka.cluster.advertised-host=node-a", "--eureka.cluster.max-batch-items=10000",
+       "--eureka.cluster.heartbeat-tick-ms=50", "--eureka.cluster.max-peer-queue-bytes=65536",
+       "--eureka.cluster.ack-timeout-ms=500", "--eureka.cluster.retry-min-ms=10",
+       "--eureka.cluster.retry-max-ms=10", "--eureka.server.wait-time-in-ms-when-sync-empty=0",
+       "--eureka.client.register-with-eureka=true", "--eureka.instance.appname=Eureka-Ring"},
+      fake_env{}.fn());
+  BOOST_TEST_REQUIRE(r.error.empty(), r.error);
+  const auto& c = r.config.cluster;
+  BOOST_TEST(c.peer_urls == std::vector<std::string>{"http://a:8761/eureka/"});
+  BOOST_TEST(c.name == "blue");
+  BOOST_TEST(c.bind_address == "::");
+  BOOST_TEST(c.port == 0);
+  BOOST_TEST(c.advertised_host == "node-a");
+  BOOST_TEST(c.max_batch_items == 10000u);
+  BOOST_TEST(c.heartbeat_tick_ms == 50);
+  BOOST_TEST(c.max_peer_queue_bytes == 65536u);
+  BOOST_TEST(c.ack_timeout_ms == 500);
+  BOOST_TEST(c.retry_min_ms == 10);
+  BOOST_TEST(c.retry_max_ms == 10);
+  BOOST_TEST(c.wait_time_in_ms_when_sync_empty == 0);
+  BOOST_TEST(c.register_with_eureka);
+  BOOST_TEST(c.self_app_name == "EUREKA-RING"); // stored upper case
+}
+
+BOOST_AUTO_TEST_CASE(default_zone_takes_every_spring_spelling) {
+  const std::string url = "http://a:8761/eureka/";
+  for (auto key :
+       {"eureka.client.service-url.default-zone", "eureka.client.service-url.defaultZone",
+        "eureka.client.serviceUrl.defaultZone"}) {
+    auto flag = load_node_config({std::string{"--"} + key + "=" + url}, fake_env{}.fn());
+    BOOST_TEST_REQUIRE(flag.error.empty(), flag.error);
+    BOOST_TEST(flag.config.cluster.peer_urls == std::vector<std::string>{url}, key);
+    auto file = write_file(std::string{key} + "=" + url + "\n");
+    auto from_file = load_node_config({"--config-file=" + file}, fake_env{}.fn());
+    std::remove(file.c_str());
+    BOOST_TEST_REQUIRE(from_file.error.empty(), from_file.error);
+    BOOST_TEST(from_file.config.cluster.peer_urls == std::vector<std::string>{url}, key);
+  }
+  for (auto name :
+       {"EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", "EUREKA_CLIENT_SERVICE_URL_DEFAULT_ZONE",
+        "EUREKA_CLIENT_SERVICE_URL_DEFAULTZONE"}) {
+    fake_env env;
+    env.vars[name] = url;
+    auto r = load_node_config({}, env.fn());
+    BOOST_TEST_REQUIRE(r.error.empty(), r.error);
+    BOOST_TEST(r.config.cluster.peer_urls == std::vector<std::string>{url}, name);
+  }
+  auto names = env_names("eureka.client.service-url.default-zone");
+  BOOST_TEST(names.front() == "EUREKA_CLIENT_SERVICEURL_DEFAULTZONE");
+  // The usual precedence holds across spellings: flag > environment > file.
+  auto file = write_file("eureka.client.service-url.defaultZone=http://file/eureka/\n");
+  fake_env env;
+  env.vars["CAF_EUREKA_CONFIG_FILE"] = file;
+  BOOST_TEST(load_node_config({}, env.fn()).config.cluster.peer_urls
+             == std::vector<std::string>{"http://file/eureka/"});
+  env.vars["EUREKA_CLIENT_SERVICEURL_DEFAULTZONE"] = "http://env/eureka/";
+  BOOST_TEST(load_node_config({}, env.fn()).config.cluster.peer_urls
+             == std::vector<std::string>{"http://env/eureka/"});
+  auto r =
+      load_node_config({"--eureka.client.service-url.defaultZone=http://flag/eureka/"}, env.fn());
+  BOOST_TEST(r.config.cluster.peer_urls == std::vector<std::string>{"http://flag/eureka/"});
+  std::remove(file.c_str());
+}
+
+BOOST_AUTO_TEST_CASE(default_zone_entries_are_checked_and_shown_without_credentials) {
+  auto r = load_node_config({"--eureka.client.service-url.default-zone= http://u:pw@A:8761/eureka"
+                             " , ,http://b:8762/eureka/,"},
+                            fake_env{}.fn());
+  BOOST_TEST_REQUIRE(r.error.empty(), r.error);
+  BOOST_TEST(r.config.cluster.peer_urls
+             == (std::vector<std::string>{"http://u:pw@A:8761/eureka", "http://b:8762/eureka/"}));
+  // The status page's registered-replicas: normalised, no user information.
+  BOOST_TEST(r.config.gateway.peer_urls
+             == (std::vector<std::string>{"http://a:8761/eureka/", "http://b:8762/eureka/"}));
+  for (auto bad : {"localhost:8761/eureka", "ftp://a/", "http://a:99999/", "http://a/,http://"}) {
+    auto e = load_node_config({std::string{"--eureka.client.service-url.default-zone="} + bad},
+                              fake_env{}.fn());
+    BOOST_TEST(e.error.find("command line: eureka.client.service-url.default-zone: '")
+                   != std::string::npos,
+               e.error);
+  }
+  auto e = load_node_config({"--eureka.client.service-url.default-zone=http://a/,ftp://b/"},
+                            fake_env{}.fn());
+  BOOST_TEST(e.error.find("'ftp://b/'") != std::string::npos, e.error);
+}
+
+BOOST_AUTO_TEST_CASE(cluster_values_out_of_range_are_refused) {
+  for (auto arg :
+       {"--eureka.cluster.port=65536", "--eureka.cluster.port=-1",
+        "--eureka.cluster.max-batch-items=0", "--eureka.cluster.max-batch-items=10001",
+        "--eureka.cluster.heartbeat-tick-ms=0", "--eureka.cluster.max-peer-queue-bytes=1000",
+        "--eureka.cluster.ack-timeout-ms=0", "--eureka.cluster.retry-min-ms=0",
+        "--eureka.cluster.retry-max-ms=x", "--eureka.server.wait-time-in-ms-when-sync-empty=-1",
+        "--eureka.client.register-with-eureka=yes",
+        "--eureka.instance.appname= ", "--eureka.cluster.name=", "--eureka.cluster.name=a b",
+        "--eureka.cluster.bind-address=somewhere", "--eureka.cluster.advertised-host=a/b"}) {
+    auto r = load_node_config({arg}, fake_env{}.fn());
+    BOOST_TEST(!r.error.empty(), arg);
+  }
+  auto long_name =
+      load_node_config({"--eureka.instance.appname=" + std::string(257, 'a')}, fake_env{}.fn());
+  BOOST_TEST(long_name.error.find("too long") != std::string::npos, long_name.error);
+  BOOST_TEST(
+      load_node_config({"--eureka.instance.appname=" + std::string(256, 'a')}, fake_env{}.fn())
+          .error.empty());
+  // retry-min-ms <= retry-max-ms, whichever source set them.
+  fake_env env;
+  env.vars["EUREKA_CLUSTER_RETRYMINMS"] = "5000";
+  auto r = load_node_config({"--eureka.cluster.retry-max-ms=1000"}, env.fn());
+  BOOST_TEST(
+      r.error
+          == "eureka.cluster.retry-min-ms (5000) must not exceed eureka.cluster.retry-max-ms "
+             "(1000)",
+      r.error);
+  BOOST_TEST(load_node_config({"--eureka.cluster.retry-max-ms=5000"}, env.fn()).error.empty());
+}
+
+BOOST_AUTO_TEST_CASE(help_names_the_default_zone_spellings) {
+  auto text = help_text();
+  BOOST_TEST(text.find("also: eureka.client.service-url.defaultZone") != std::string::npos);
+  BOOST_TEST(key_aliases("eureka.client.service-url.default-zone").size() == 2u);
+  BOOST_TEST(key_aliases("server.port").empty());
+}

@@ -1,0 +1,109 @@
+#include "cluster/replication_rules.hpp"
+
+#include <utility>
+
+namespace eureka::cluster {
+
+std::optional<replicated_command> command_of(replication_item item) {
+  switch (item.action) {
+  case replication_action::register_instance:
+    if (!item.info)
+      return std::nullopt;
+    return register_cmd{std::move(*item.info), true, false};
+  case replication_action::heartbeat: {
+    renew_cmd cmd;
+    cmd.app = std::move(item.app);
+    cmd.id = std::move(item.id);
+    cmd.is_replication = true;
+    cmd.last_dirty_timestamp = item.last_dirty_timestamp;
+    cmd.overridden_status = item.overridden_status;
+    return cmd;
+  }
+  case replication_action::cancel:
+    // A caf-eureka peer catching us up says when the cancel happened (Java
+    // peers send no timestamp with a cancel: it applies unconditionally).
+    return cancel_cmd{std::move(item.app), std::move(item.id), true, item.last_dirty_timestamp};
+  case replication_action::status_update:
+  case replication_action::delete_status_override: {
+    bool remove = item.action == replication_action::delete_status_override;
+    if (!remove && !item.status)
+      return std::nullopt; // InstanceStatus.valueOf(null)
+    if (remove && !item.last_dirty_timestamp)
+      return std::nullopt; // Java dereferences it
+    status_cmd cmd;
+    cmd.app = std::move(item.app);
+    cmd.id = std::move(item.id);
+    cmd.value = item.status ? *item.status : instance_status::unknown;
+    cmd.last_dirty_timestamp = item.last_dirty_timestamp;
+    cmd.is_replication = true;
+    cmd.remove = remove;
+    return cmd;
+  }
+  }
+  return std::nullopt;
+}
+
+replication_result result_of(replication_action action, const write_reply& reply) {
+  if (action == replication_action::register_instance)
+    return replication_result{200, caf::none};
+  switch (reply.outcome) {
+  case write_outcome::ok:
+    return replication_result{200, caf::none};
+  case write_outcome::not_found:
+    return replication_result{404, caf::none};
+  case write_outcome::conflict:
+    if (action == replication_action::heartbeat)
+      return replication_result{409, reply.entity};
+    return replication_result{500, caf::none};
+  case write_outcome::rejected:
+  case write_outcome::over_capacity:
+  case write_outcome::over_instance_capacity:
+    break;
+  }
+  return replication_result{500, caf::none};
+}
+
+replication_result failed_item() {
+  return replication_result{500, caf::none};
+}
+
+follow_up follow_up_of(const replication_item& sent, const replication_result& result) {
+  if (result.status_code >= 200 && result.status_code < 300)
+    return follow_up::none;
+  if (sent.action == replication_action::heartbeat) {
+    if (result.status_code == 404)
+      return follow_up::send_register;
+    if (result.entity)
+      return follow_up::adopt_entity;
+  }
+  if (sent.action == replication_action::cancel && result.status_code == 404)
+    return follow_up::none; // already gone there: Java logs it at debug only
+  return follow_up::log_failure;
+}
+
+register_cmd adoption_of(instance_info peer_copy) {
+  return register_cmd{std::move(peer_copy), true, true};
+}
+
+namespace {
+
+size_t opt_size(const opt_string& s) {
+  return s ? s->size() : 0;
+}
+
+} // namespace
+
+size_t approx_bytes(const replication_item& item) {
+  size_t n = 64 + item.app.size() + item.id.size();
+  if (item.info) {
+    const auto& x = *item.info;
+    n += 512 + opt_size(x.instance_id) + x.app.size() + x.host_name.size() + x.ip_addr.size()
+         + opt_size(x.vip_address) + opt_size(x.secure_vip_address) + opt_size(x.home_page_url)
+         + opt_size(x.status_page_url) + opt_size(x.health_check_url);
+    for (const auto& [k, v] : x.metadata)
+      n += k.size() + v.size() + 32;
+  }
+  return n;
+}
+
+} // namespace eureka::cluster

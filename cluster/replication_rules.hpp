@@ -1,0 +1,66 @@
+// The rules of replication, in one place and without actors: how a
+// receiver executes a replicated item (the E14 table of contract §1.5,
+// for BASP batches and HTTP `peerreplication/batch` alike), and what a
+// sender does with each result (contract §5.2's per-item failure handlers).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <variant>
+
+#include "messages/cluster_messages.hpp"
+#include "messages/registry_messages.hpp"
+
+namespace eureka::cluster {
+
+// -- receiver -----------------------------------------------------------------
+
+/// A replicated item as the registry command that executes it, always with
+/// `is_replication` set (never replicated again).
+using replicated_command = std::variant<register_cmd, renew_cmd, cancel_cmd, status_cmd>;
+
+/// The command of `item` (PeerReplicationResource's dispatch): Register →
+/// addInstance(instanceInfo); Heartbeat → renew with lastDirtyTimestamp and
+/// overriddenStatus; Cancel; StatusUpdate → set the override to `status`;
+/// DeleteStatusOverride → remove it, status `status` or UNKNOWN. nullopt
+/// when a field the action needs is missing (Register without instance,
+/// StatusUpdate without status, DeleteStatusOverride without
+/// lastDirtyTimestamp): Java throws, the item's answer is 500.
+std::optional<replicated_command> command_of(replication_item item);
+
+/// The item's answer once its command ran (E14 table): Register always 200
+/// (Java answers 200 even when validation refused the registration);
+/// Heartbeat 200, 404, or 409 carrying our copy; Cancel, StatusUpdate and
+/// DeleteStatusOverride 200 or 404; 500 for anything else (a refusal by a
+/// limit).
+replication_result result_of(replication_action action, const write_reply& reply);
+
+/// The answer to an item that could not be executed (malformed, refused
+/// before it reached the registry): 500 without entity, as Java's throw.
+replication_result failed_item();
+
+// -- sender -------------------------------------------------------------------
+
+/// What the sender does after a peer's answer to one item.
+enum class follow_up {
+  none,
+  /// Heartbeat answered 404: the peer does not know the instance (or must
+  /// see it registered again): send it a Register with our full instance.
+  send_register,
+  /// Heartbeat answered with the peer's newer copy (409): take it here,
+  /// with its override (register as a replication, adopting the override).
+  adopt_entity,
+  /// Any other failure: logged, nothing else (Java drops it).
+  log_failure,
+};
+
+follow_up follow_up_of(const replication_item& sent, const replication_result& result);
+
+/// The registration that takes a peer's newer copy (follow_up::adopt_entity).
+register_cmd adoption_of(instance_info peer_copy);
+
+/// Approximate bytes an item holds in a peer's queue (strings and metadata
+/// plus a fixed overhead), for the per-peer queue bound.
+size_t approx_bytes(const replication_item& item);
+
+} // namespace eureka::cluster
