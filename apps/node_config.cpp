@@ -209,6 +209,10 @@ std::vector<option_spec> build_options() {
       "On SIGTERM/SIGINT: how long answers in progress may take before remaining connections are "
       "reset",
       [](node_config& c) -> std::chrono::milliseconds& { return c.gateway.shutdown_grace; }, 0));
+  o.push_back(make_int<size_t>(
+      "eureka.gateway.max-replication-batch-items",
+      "Most items of one peerreplication/batch (400 for the whole batch beyond)",
+      [](node_config& c) -> size_t& { return c.gateway.max_replication_batch_items; }, 1, 1000000));
   o.push_back(make_string("eureka.environment", "Environment shown on the status page",
                           [](node_config& c) -> std::string& { return c.gateway.environment; }));
   o.push_back(make_string("eureka.instance.hostname",

@@ -1027,3 +1027,44 @@ BOOST_AUTO_TEST_CASE(self_preservation_keeps_expired_lease) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// E14 against the real registry (contract §1.5, §2.8): each item is applied
+// as a replication, in order, and answered with its own status code.
+BOOST_AUTO_TEST_SUITE(peer_replication)
+
+BOOST_FIXTURE_TEST_CASE(batch_items_apply_in_order, node_fixture) {
+  auto s = inst("p1");
+  s.last_dirty = 1000;
+  auto wrapped = instance_json(s); // {"instance":{...}}
+  auto object = wrapped.substr(std::string_view{R"({"instance":)"}.size());
+  object.pop_back();
+  auto item = [](std::string_view id, std::string_view action, std::string_view extra = "") {
+    return R"({"appName":"APP","id":")" + std::string{id} + "\"," + std::string{extra}
+           + R"("action":")" + std::string{action} + "\"}";
+  };
+  auto body =
+      R"({"replicationList":[)" + item("p1", "Register", R"("instanceInfo":)" + object + ",") + ","
+      + item("nobody", "Heartbeat", R"("lastDirtyTimestamp":1000,)") + ","
+      + item("p1", "Heartbeat", R"("lastDirtyTimestamp":500,"status":"UP",)") + ","
+      + item("p1", "StatusUpdate", R"("lastDirtyTimestamp":2000,"status":"OUT_OF_SERVICE",)") + ","
+      + item("nobody", "Cancel") + "]}";
+  // As the Java sender posts it: no replication header.
+  auto r = req("POST", "/eureka/peerreplication/batch/",
+               {{"Content-Type", "application/json"}, {"Accept", "application/json"}}, body);
+  BOOST_TEST(r.status == 200u);
+  BOOST_TEST(r.header("content-type") == json_type);
+  // Register 200; unknown heartbeat 404; a caller copy older than ours 409
+  // with ours; the override 200; unknown cancel 404.
+  auto conflict = r.body.find(R"({"statusCode":409,"responseEntity":{"instanceId":"p1",)");
+  BOOST_TEST(r.body.rfind(R"({"responseList":[{"statusCode":200},{"statusCode":404},)", 0) == 0u,
+             r.body);
+  BOOST_TEST(conflict != std::string::npos, r.body);
+  BOOST_TEST(r.body.find(R"("lastDirtyTimestamp":"1000")", conflict) != std::string::npos);
+  auto tail = std::string{R"(},{"statusCode":200},{"statusCode":404}]})"};
+  BOOST_TEST(r.body.size() > tail.size());
+  BOOST_TEST(r.body.compare(r.body.size() - tail.size(), tail.size(), tail) == 0, r.body);
+  BOOST_TEST(status_of(*this, "APP", "p1") == "OUT_OF_SERVICE");
+  BOOST_TEST(read_instance(*this, "APP", "p1").overridden == "OUT_OF_SERVICE");
+}
+
+BOOST_AUTO_TEST_SUITE_END()

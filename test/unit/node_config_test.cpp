@@ -314,10 +314,15 @@ BOOST_AUTO_TEST_CASE(cluster_values_out_of_range_are_refused) {
         "--eureka.cluster.retry-max-ms=x", "--eureka.server.wait-time-in-ms-when-sync-empty=-1",
         "--eureka.client.register-with-eureka=yes",
         "--eureka.instance.appname= ", "--eureka.cluster.name=", "--eureka.cluster.name=a b",
-        "--eureka.cluster.bind-address=somewhere", "--eureka.cluster.advertised-host=a/b"}) {
+        "--eureka.cluster.bind-address=somewhere", "--eureka.cluster.advertised-host=a/b",
+        "--eureka.gateway.max-replication-batch-items=0"}) {
     auto r = load_node_config({arg}, fake_env{}.fn());
     BOOST_TEST(!r.error.empty(), arg);
   }
+  auto batch =
+      load_node_config({"--eureka.gateway.max-replication-batch-items=250"}, fake_env{}.fn());
+  BOOST_TEST_REQUIRE(batch.error.empty(), batch.error);
+  BOOST_TEST(batch.config.gateway.max_replication_batch_items == 250u);
   auto long_name =
       load_node_config({"--eureka.instance.appname=" + std::string(257, 'a')}, fake_env{}.fn());
   BOOST_TEST(long_name.error.find("too long") != std::string::npos, long_name.error);
