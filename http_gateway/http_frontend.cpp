@@ -586,8 +586,25 @@ struct dispatcher {
                   std::chrono::duration_cast<std::chrono::milliseconds>(now(self_) - st.started)
                       .count();
               in.stats = stats;
-              complete(self_, hdl_, gen_,
-                       make_response(200, content_type_of(format_), status_document(format_, in)));
+              auto answer = [=](status_inputs& x) {
+                complete(self_, hdl_, gen_,
+                         make_response(200, content_type_of(format_), status_document(format_, x)));
+              };
+              if (!st.replication) {
+                answer(in);
+                return;
+              }
+              // The replicas' availability comes from the replication actor.
+              self_->request(st.replication, caf::infinite, peers_atom::value)
+                  .then(
+                      [=](std::vector<peer_status>& peers) mutable {
+                        in.peers = std::move(peers);
+                        answer(in);
+                      },
+                      [=](caf::error&) mutable {
+                        self_->state.probe.replication_error();
+                        answer(in);
+                      });
             },
             on_directory_error(self, hdl, gen));
   }

@@ -60,14 +60,25 @@ stat_list general_stats(const status_inputs& in) {
 
 stat_list application_stats(const status_inputs& in) {
   std::string registered;
-  for (auto& url : in.peer_urls) {
+  std::string available;
+  std::string unavailable;
+  auto add = [&](const std::string& url) {
     if (!registered.empty())
       registered += ", ";
     registered += url;
+  };
+  if (in.peers) {
+    for (const auto& p : *in.peers) {
+      add(p.url);
+      (p.link_up ? available : unavailable) += p.url + ",";
+    }
+  } else {
+    for (const auto& url : in.peer_urls)
+      add(url);
   }
   return {{"registered-replicas", registered},
-          {"available-replicas", ""},
-          {"unavailable-replicas", ""}};
+          {"available-replicas", available},
+          {"unavailable-replicas", unavailable}};
 }
 
 void append_json_map(std::string& out, std::string_view name, const stat_list& xs) {

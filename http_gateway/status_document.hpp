@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "http_gateway/gateway_config.hpp"
+#include "messages/cluster_messages.hpp"
 #include "messages/registry_messages.hpp"
 #include "messages/registry_stats.hpp"
 
@@ -22,7 +24,12 @@ instance_info make_node_instance(const gateway_config& cfg, uint16_t port, int64
 
 struct status_inputs {
   std::string environment;
+  /// The configured peers (shown as registered-replicas when `peers` is
+  /// unknown).
   std::vector<std::string> peer_urls;
+  /// The peers as the replication actor sees them (this node left out),
+  /// when the node has a cluster.
+  std::optional<std::vector<peer_status>> peers;
   instance_info node;
   int64_t uptime_ms = 0;
   registry_stats stats;
@@ -35,8 +42,11 @@ struct status_inputs {
 /// registry figures (registered-applications, registered-instances,
 /// renews-last-minute, renews-threshold, lease-expiration-enabled,
 /// self-preservation-enabled); the `isHeathly` flag is omitted, as Java does
-/// by default. Available/unavailable replicas need peer liveness the gateway
-/// does not have: every peer is listed as registered only.
+/// by default. registered-replicas joins the peer URLs with ", ";
+/// available-replicas and unavailable-replicas list them each followed by
+/// "," (Java's format). A peer is available while its link is up (Java
+/// infers it from a registration of its own app name with the peer's host
+/// name, which exists only when servers register with Eureka).
 std::string status_document(payload_format f, const status_inputs& in);
 
 /// E17: a flat JSON object `{"id":"STATUS",...}`.

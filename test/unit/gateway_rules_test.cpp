@@ -722,6 +722,28 @@ BOOST_AUTO_TEST_CASE(status_documents) {
   BOOST_TEST(overrides_json({}) == "{}");
 }
 
+BOOST_AUTO_TEST_CASE(status_replicas_follow_the_links) {
+  gateway_config cfg;
+  status_inputs in;
+  in.peer_urls = {"http://me:8761/eureka/", "http://a:8761/eureka/", "http://b:8761/eureka/"};
+  in.node = make_node_instance(cfg, 8761, 1000);
+  // The replication actor's view wins over the configured list (it leaves
+  // this node out and knows the links).
+  in.peers = std::vector<peer_status>{{"http://a:8761/eureka/", "caf-eureka", true, "n-a", 0, 0},
+                                      {"http://b:8761/eureka/", "java", false, "", 0, 0}};
+  auto xml = status_document(payload_format::xml, in);
+  BOOST_TEST(xml.find("<registered-replicas>http://a:8761/eureka/, http://b:8761/eureka/"
+                      "</registered-replicas>")
+             != std::string::npos);
+  BOOST_TEST(xml.find("<available-replicas>http://a:8761/eureka/,</available-replicas>")
+             != std::string::npos);
+  BOOST_TEST(xml.find("<unavailable-replicas>http://b:8761/eureka/,</unavailable-replicas>")
+             != std::string::npos);
+  auto json = status_document(payload_format::json, in);
+  BOOST_TEST(json.find(R"("available-replicas":"http://a:8761/eureka/,")") != std::string::npos);
+  BOOST_TEST(json.find("http://me:8761") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // -- E14 peerreplication/batch (issue 7) ---------------------------------------
