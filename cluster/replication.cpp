@@ -74,7 +74,8 @@ constexpr metric_def metric_defs[] = {
      "Times the peer's queue overflowed (the peer is then caught up by digest)"},
     {"eureka_replication_catch_ups_total", "counter", "Catch-ups by digest comparison"},
     {"eureka_replication_lag_seconds", "gauge",
-     "Age of the oldest action not yet acknowledged by the peer (0: none)"},
+     "While actions wait for the peer: seconds since it last acknowledged one (or since the "
+     "oldest waiting action was queued, if later); 0 when nothing waits"},
 };
 
 int64_t now_ms(self_ptr self) {
@@ -641,6 +642,20 @@ void fan_out(self_ptr self, std::vector<replication_item>& items, uint64_t renew
   }
 }
 
+/// How far the peer is behind: nothing while nothing waits for it; else the
+/// time since its last acknowledgement, or since the oldest waiting action
+/// was queued when that came later (an idle peer is not "behind").
+int64_t lag_ms(const peer_state& p, int64_t now) {
+  if (p.queue.empty() && p.in_flight.empty())
+    return 0;
+  auto since = p.last_ack_ms;
+  if (auto oldest = p.queue.oldest_ms(); oldest != 0 && (p.in_flight.empty() || since == 0))
+    since = std::max(since, oldest);
+  if (since == 0)
+    return 0;
+  return std::max<int64_t>(0, now - since);
+}
+
 std::string render_metrics(self_ptr self) {
   auto& st = self->state;
   auto now = now_ms(self);
@@ -686,11 +701,9 @@ std::string render_metrics(self_ptr self) {
       case 10:
         value = static_cast<double>(p.catch_ups);
         break;
-      case 11: {
-        auto oldest = p.queue.oldest_ms();
-        value = oldest == 0 ? 0 : static_cast<double>(now - oldest) / 1000.0;
+      case 11:
+        value = static_cast<double>(lag_ms(p, now)) / 1000.0;
         break;
-      }
       }
       std::string label;
       for (char c : p.url.text)

@@ -9,6 +9,7 @@ scenario:
                                     scenario, PR_SET_PDEATHSIG), their output in a log file
   http, get_json                    urllib with timeouts; (status, text), status None on a
                                     transport error
+  instance_doc                      an InstanceInfo (JSON) as the Netflix eureka-client sends it
   parse_prometheus, metric_sum,     the node's (and Prometheus's) /metrics text
   request_counts
   wait_for                          polling with a deadline, failing early when a process exits
@@ -224,6 +225,27 @@ def server_instance(base, app, iid):
     if code == 200 and doc is not None:
         return code, doc.get("instance")
     return code, None
+
+
+def instance_doc(app, iid, duration=90, renewal=30, metadata=None):
+    """An InstanceInfo registration body (JSON) as the Netflix eureka-client sends it: host
+    `host-<iid>`, address 127.0.0.1, status UP, lease `renewal`/`duration` seconds."""
+    now = str(int(time.time() * 1000))
+    return {"instance": {
+        "instanceId": iid, "hostName": "host-" + iid, "app": app, "ipAddr": "127.0.0.1",
+        "status": "UP", "overriddenStatus": "UNKNOWN",
+        "port": {"$": 8080, "@enabled": "true"}, "securePort": {"$": 8443, "@enabled": "false"},
+        "countryId": 1,
+        "dataCenterInfo": {"@class": "com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo",
+                           "name": "MyOwn"},
+        "leaseInfo": {"renewalIntervalInSecs": renewal, "durationInSecs": duration},
+        "metadata": metadata or {"@class": "java.util.Collections$EmptyMap"},
+        "homePageUrl": "http://host-%s:8080/" % iid, "statusPageUrl": "http://host-%s:8080/info" % iid,
+        "healthCheckUrl": "http://host-%s:8080/health" % iid,
+        "vipAddress": app.lower(), "secureVipAddress": app.lower(),
+        "isCoordinatingDiscoveryServer": "false",
+        "lastUpdatedTimestamp": now, "lastDirtyTimestamp": now,
+    }}
 
 
 # ----------------------------------------------------------------------------------------------

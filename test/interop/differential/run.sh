@@ -18,33 +18,10 @@ if [[ $# -lt 1 ]]; then
 fi
 node="$1"
 shift
-if [[ ! -x "$node" ]]; then
-  echo "FAIL: no executable node binary at '$node'"
-  exit 1
-fi
-
-for tool in java mvn python3; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "FAIL: $tool not found (needed for the differential test; run scripts/setup.sh --with-tests)"
-    exit 1
-  fi
-done
-java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-if [[ -z "$java_major" || "${java_major%%.*}" -lt 17 ]]; then
-  echo "FAIL: Spring Boot 4 needs Java 17 or newer; found '${java_major:-unknown}'"
-  exit 1
-fi
-
-# Share the machine politely: one build thread, small heaps.
-export MAVEN_OPTS="${MAVEN_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
-
-pom="$interop/java-server-reference/pom.xml"
-out="$(mktemp)"
-if ! mvn -o -q -B -T1 -f "$pom" package -DskipTests >"$out" 2>&1; then
-  echo "offline build of $pom failed; retrying online"
-  mvn -q -B -T1 -f "$pom" package -DskipTests
-fi
-rm -f "$out"
+source "$interop/common/java_prereqs.sh"
+require_node_binary "$node"
+require_java_tools "the differential test"
+maven_package "$interop/java-server-reference/pom.xml"
 
 exec python3 "$here/differential.py" --node "$node" \
   --reference-jar "$interop/java-server-reference/target/eureka-server-reference.jar" "$@"
