@@ -216,6 +216,17 @@ app_digest digest_of(const app_table& table) {
     h = fnv1a(h, ts);
     h = fnv1a(h, to_string(l.holder.status));
     h = fnv1a(h, to_string(l.holder.overridden_status));
+    // What a metadata update (E10) changes without touching the dirty
+    // timestamp, and what a re-registration may change.
+    h = fnv1a(h, l.holder.host_name);
+    h = fnv1a(h, l.holder.ip_addr);
+    h = fnv1a(h, std::to_string(l.holder.port.port));
+    h = fnv1a(h, l.holder.vip_address ? *l.holder.vip_address : std::string{});
+    for (const auto& [k, v] : l.holder.metadata) {
+      h = fnv1a(h, k);
+      h = fnv1a(h, std::string_view{"=", 1});
+      h = fnv1a(h, v);
+    }
     h = fnv1a(h, std::string_view{"\n", 1});
   }
   d.hash = h;

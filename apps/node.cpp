@@ -120,7 +120,8 @@ caf::error node::start_cluster(const time_anchor& anchor) {
     return caf::none;
   auto node_id = caf::to_string(sys_.node());
   cluster::peer_frontend_config fcfg{cfg_.cluster.name, node_id,
-                                     cfg_.gateway.max_dirty_timestamp_skew_ms};
+                                     cfg_.gateway.max_dirty_timestamp_skew_ms,
+                                     cfg_.gateway.max_replication_batch_items};
   peer_frontend_ = sys_.spawn(cluster::peer_frontend, fcfg, anchor, directory_);
   auto bound = sys_.middleman().publish(peer_frontend_, cfg_.cluster.port,
                                         cfg_.cluster.bind_address.c_str(), true);

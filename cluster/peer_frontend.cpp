@@ -84,6 +84,14 @@ caf::result<replication_ack> execute(self_ptr self, replication_batch& batch) {
   for (size_t i = 0; i < batch.items.size(); ++i) {
     auto& item = batch.items[i];
     auto action = item.action;
+    if (auto reason = check_peer_item(item); !reason.empty()) {
+      if (power_of_two(++st.refusals))
+        log::warn("cluster", "refused a replicated item of {}/{}: {}", log::esc(item.app),
+                  log::esc(item.id), reason);
+      progress->ack.results[i] = failed_item();
+      progress->done_one();
+      continue;
+    }
     if (!timestamps_acceptable(self, item)) {
       if (power_of_two(++st.refusals))
         log::warn("cluster", "refused replicated {} of {}/{}: lastDirtyTimestamp too far ahead",
@@ -145,17 +153,30 @@ peer_frontend_actor::behavior_type peer_frontend(self_ptr self, peer_frontend_co
       [=](replication_batch& batch) -> caf::result<replication_ack> {
         if (!welcomed(self))
           return refuse(self, "a replication batch");
+        if (batch.items.size() > self->state.cfg.max_batch_items)
+          return caf::make_error(caf::sec::invalid_argument, "replication batch too large");
         return execute(self, batch);
       },
+      // Answered through this actor, never delegated: a delegated answer
+      // would carry the directory's address to the peer, which could then
+      // message the directory directly, past every check here.
       [=](digest_atom d) -> caf::result<registry_digest> {
         if (!welcomed(self))
           return refuse(self, "a digest request");
-        return self->delegate(self->state.directory, d);
+        auto rp = self->make_response_promise<registry_digest>();
+        self->request(self->state.directory, caf::infinite, d)
+            .then([rp](registry_digest& x) mutable { rp.deliver(std::move(x)); },
+                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
       },
       [=](export_atom e, std::vector<std::string>& apps) -> caf::result<registry_export> {
         if (!welcomed(self))
           return refuse(self, "an export request");
-        return self->delegate(self->state.directory, e, std::move(apps));
+        auto rp = self->make_response_promise<registry_export>();
+        self->request(self->state.directory, caf::infinite, e, std::move(apps))
+            .then([rp](registry_export& x) mutable { rp.deliver(std::move(x)); },
+                  [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+        return rp;
       },
   };
 }

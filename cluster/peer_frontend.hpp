@@ -23,6 +23,8 @@ struct peer_frontend_config {
   std::string node_id;
   /// eureka.server.max-dirty-timestamp-skew-ms (0: no bound).
   int64_t max_dirty_timestamp_skew_ms = 0;
+  /// Most items in one batch (eureka.gateway.max-replication-batch-items).
+  size_t max_batch_items = 1000;
 };
 
 struct peer_frontend_state {

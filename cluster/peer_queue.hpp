@@ -30,17 +30,21 @@ public:
       : max_batch_items_(max_batch_items == 0 ? 1 : max_batch_items), max_bytes_(max_bytes) {}
 
   /// Queues an applied write (anything but a heartbeat). A renewal of the
-  /// same instance still coalesced stays: it goes out after the write.
+  /// same instance still coalesced stays: it goes out after the write. The
+  /// bound counts what was pushed and flushed, not what was put back in
+  /// front (a catch-up may be larger than the bound, and must not be wiped
+  /// by the next write).
   void push(replication_item item, int64_t now_ms) {
     auto n = approx_bytes(item);
-    if (bytes_ + n > max_bytes_) {
+    if (bounded_bytes_ + n > max_bytes_) {
       clear();
       overflowed_ = true;
       ++overflows_;
       return;
     }
     bytes_ += n;
-    items_.push_back(entry{std::move(item), n, now_ms});
+    bounded_bytes_ += n;
+    items_.push_back(entry{std::move(item), n, now_ms, true});
   }
 
   /// Notes a renewal; a later one of the same instance replaces it.
@@ -55,12 +59,17 @@ public:
   /// Renewals coalesced before they reached the queue (by a registry actor).
   void count_coalesced(uint64_t n) { coalesced_ += n; }
 
-  /// The tick: every coalesced renewal becomes one queued heartbeat.
+  /// The tick: every coalesced renewal becomes one queued heartbeat. While
+  /// the queue is at its bound (a slow peer), renewals stay coalesced
+  /// instead: they describe the present, so nothing is lost by waiting.
   void flush_heartbeats(int64_t now_ms) {
+    if (bounded_bytes_ >= max_bytes_)
+      return;
     for (auto& [key, item] : heartbeats_) {
       auto n = approx_bytes(item);
       bytes_ += n;
-      items_.push_back(entry{std::move(item), n, now_ms});
+      bounded_bytes_ += n;
+      items_.push_back(entry{std::move(item), n, now_ms, true});
     }
     heartbeats_.clear();
   }
@@ -71,7 +80,7 @@ public:
     for (auto i = batch.rbegin(); i != batch.rend(); ++i) {
       auto n = approx_bytes(*i);
       bytes_ += n;
-      items_.push_front(entry{std::move(*i), n, now_ms});
+      items_.push_front(entry{std::move(*i), n, now_ms, false});
     }
   }
 
@@ -82,6 +91,8 @@ public:
     out.reserve(n);
     for (size_t k = 0; k < n; ++k) {
       bytes_ -= items_.front().bytes;
+      if (items_.front().bounded)
+        bounded_bytes_ -= items_.front().bytes;
       out.push_back(std::move(items_.front().item));
       items_.pop_front();
     }
@@ -93,6 +104,7 @@ public:
   void clear() {
     items_.clear();
     bytes_ = 0;
+    bounded_bytes_ = 0;
   }
 
   /// Whether the queue overflowed since the last call (and resets it).
@@ -113,6 +125,8 @@ private:
     replication_item item;
     size_t bytes = 0;
     int64_t queued_ms = 0;
+    /// Counts against the bound (pushed or flushed, not put back).
+    bool bounded = true;
   };
 
   size_t max_batch_items_;
@@ -120,6 +134,7 @@ private:
   std::deque<entry> items_;
   std::map<std::pair<std::string, std::string>, replication_item> heartbeats_;
   size_t bytes_ = 0;
+  size_t bounded_bytes_ = 0;
   bool overflowed_ = false;
   uint64_t coalesced_ = 0;
   uint64_t overflows_ = 0;

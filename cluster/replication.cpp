@@ -96,6 +96,7 @@ const std::string& name_of(const peer_state& p) {
 
 void discover(self_ptr self, uint32_t i);
 void pump(self_ptr self, uint32_t i);
+void sync_failed(self_ptr self, uint32_t i, const std::string& why);
 
 void mark_ready(self_ptr self, std::string detail, bool warn = false) {
   auto& st = self->state;
@@ -144,6 +145,8 @@ void link_lost(self_ptr self, uint32_t i, const std::string& why) {
   p.remote = peer_frontend_actor{};
   p.link = link_state::down;
   p.catching_up = false;
+  if (self->state.syncing && self->state.sync_peer == i)
+    sync_failed(self, i, "the link was lost: " + why);
   if (was == link_state::up)
     log::warn("cluster", "peer {} left: {}; retrying", log::esc(name_of(p)), log::esc(why));
   else if (why != p.last_error)
@@ -188,7 +191,13 @@ void apply_sync(self_ptr self, uint32_t i, std::vector<instance_info> instances,
     mark_ready(self, fmt::format("start-up sync took {} of {} instances from {} in {} ms",
                                  prog->applied, n, from, now_ms(self) - started));
   };
-  for (auto& x : instances)
+  for (auto& x : instances) {
+    if (auto reason = check_peer_instance(x); !reason.empty()) {
+      log::warn("cluster", "start-up sync: skipped {}/{} from {}: {}", log::esc(x.app),
+                log::esc(x.id()), log::esc(from), reason);
+      finish();
+      continue;
+    }
     self->request(self->state.directory, caf::infinite, register_cmd{std::move(x), true, false})
         .then(
             [prog, finish](write_reply& r) {
@@ -197,13 +206,27 @@ void apply_sync(self_ptr self, uint32_t i, std::vector<instance_info> instances,
               finish();
             },
             [finish](caf::error&) { finish(); });
+  }
 }
 
+void maybe_sync_from(self_ptr self, uint32_t i);
+
+/// The sync source failed: the next peer whose link is up takes over (or
+/// the next one to come up does).
 void sync_failed(self_ptr self, uint32_t i, const std::string& why) {
   auto& st = self->state;
+  if (!st.syncing || st.sync_peer != i)
+    return;
   st.syncing = false;
   log::warn("cluster", "start-up sync from {} failed: {}", log::esc(name_of(st.peers[i])),
             log::esc(why));
+  for (uint32_t k = 1; k <= st.peers.size(); ++k) {
+    auto j = static_cast<uint32_t>((i + k) % st.peers.size());
+    if (st.peers[j].link == link_state::up) {
+      maybe_sync_from(self, j);
+      return;
+    }
+  }
 }
 
 /// Pulls the full registry from peer `i` (just reached), unless the node is
@@ -213,11 +236,15 @@ void maybe_sync_from(self_ptr self, uint32_t i) {
   if (st.ready || st.syncing)
     return;
   st.syncing = true;
+  st.sync_peer = i;
   auto& p = st.peers[i];
   auto started = now_ms(self);
+  // Bounded: a request to a peer killed meanwhile is never answered (CAF
+  // 0.17), and the node must not wait for its own bound instead.
+  auto bound = ms(std::max<int64_t>(st.settings.cfg.ack_timeout_ms * 6, 60000));
   log::info("cluster", "start-up sync from {}", log::esc(name_of(p)));
   if (p.kind == peer_kind::caf) {
-    self->request(p.remote, caf::infinite, export_atom::value, std::vector<std::string>{})
+    self->request(p.remote, bound, export_atom::value, std::vector<std::string>{})
         .then(
             [self, i, started](registry_export& apps) {
               std::vector<instance_info> all;
@@ -387,12 +414,22 @@ void on_results(self_ptr self, uint32_t i, uint64_t seq,
                    log::esc(name_of(p)), log::esc(item.app), log::esc(item.id));
         resend_register(self, i, item.app, item.id);
         break;
-      case follow_up::adopt_entity:
+      case follow_up::adopt_entity: {
+        auto copy = *r.entity;
+        if (auto reason = check_peer_instance(copy);
+            !reason.empty() || copy.app != item.app || copy.id() != item.id) {
+          ++p.failures;
+          log::warn("cluster", "peer {} answered {}/{} with an unusable copy ({}); ignored",
+                    log::esc(name_of(p)), log::esc(item.app), log::esc(item.id),
+                    reason.empty() ? std::string{"another instance"} : reason);
+          break;
+        }
         log::info("cluster", "peer {} holds a newer copy of {}/{}: taking it", log::esc(name_of(p)),
                   log::esc(item.app), log::esc(item.id));
-        self->request(st.directory, caf::infinite, adoption_of(*r.entity))
+        self->request(st.directory, caf::infinite, adoption_of(std::move(copy)))
             .then([](write_reply&) {}, [self](caf::error&) { ++self->state.follow_up_failures; });
         break;
+      }
       case follow_up::log_failure:
         ++p.failures;
         if (power_of_two(p.failures))
@@ -415,8 +452,16 @@ void on_java_reply(self_ptr self, uint32_t i, uint64_t gen, uint64_t seq, peer_h
     return;
   }
   if (r.status == 503) {
-    // Congestion (contract §5.2): the batch is retried after a pause.
-    link_lost(self, i, "503 (congestion)");
+    // Congestion (contract §5.2): the batch goes back in front and the
+    // peer is paused for a second; the link is fine.
+    auto it = p.in_flight.find(seq);
+    if (it != p.in_flight.end()) {
+      p.queue.requeue_front(std::move(it->second), now_ms(self));
+      p.in_flight.erase(it);
+    }
+    ++p.failures;
+    p.paused = true;
+    self->delayed_send(self, ms(1000), retry_atom::value, i);
     return;
   }
   if (r.status < 200 || r.status >= 300) {
@@ -452,9 +497,11 @@ void send_batch(self_ptr self, uint32_t i, std::vector<replication_item> items) 
     p.in_flight.emplace(seq, std::move(items));
     self->request(p.remote, ms(st.settings.cfg.ack_timeout_ms), std::move(batch))
         .then(
-            [self, i, gen](replication_ack& ack) {
+            [self, i, gen, seq](replication_ack& ack) {
+              // The seq we sent, not the one the peer echoes: a wrong echo
+              // must not leave the batch in flight for ever.
               if (self->state.peers[i].generation == gen)
-                on_results(self, i, ack.seq, ack.results);
+                on_results(self, i, seq, ack.results);
             },
             [self, i, gen](caf::error& err) {
               if (self->state.peers[i].generation == gen)
@@ -470,7 +517,7 @@ void send_batch(self_ptr self, uint32_t i, std::vector<replication_item> items) 
 
 void pump(self_ptr self, uint32_t i) {
   auto& p = self->state.peers[i];
-  if (p.link != link_state::up || p.catching_up)
+  if (p.link != link_state::up || p.catching_up || p.paused)
     return;
   if (p.needs_catch_up) {
     if (p.in_flight.empty())
@@ -494,19 +541,17 @@ void link_up(self_ptr self, uint32_t i) {
   else
     log::info("cluster", "peer {} joined: a Java Eureka server, over HTTP peerreplication/batch",
               log::esc(name_of(p)));
-  // A returning peer is caught up, unless it is a new process (the first
-  // link, or a restart): that one pulls the whole registry itself (start-up
-  // sync), and a catch-up would only send it everything again. What was
-  // queued for it still goes out.
-  bool new_process = !p.had_link || p.node_id != p.linked_node_id;
-  if (new_process) {
-    if (p.had_link)
-      log::info("cluster", "peer {} restarted as node {}: it syncs by itself", log::esc(name_of(p)),
-                log::esc(p.node_id));
+  // A returning peer's missed writes are all still queued (unacknowledged
+  // batches went back in front): it is caught up by digest only when its
+  // queue overflowed. A new caf-eureka process (the first link, or a
+  // restart) pulls the whole registry itself (start-up sync): a catch-up
+  // would only send it everything again; what was queued still goes out.
+  bool restarted = p.kind == peer_kind::caf && p.had_link && p.node_id != p.linked_node_id;
+  if (restarted)
+    log::info("cluster", "peer {} restarted as node {}: it syncs by itself", log::esc(name_of(p)),
+              log::esc(p.node_id));
+  if (p.kind == peer_kind::caf && (restarted || !p.had_link))
     p.needs_catch_up = false;
-  } else {
-    p.needs_catch_up = true;
-  }
   p.had_link = true;
   p.linked_node_id = p.node_id;
   maybe_sync_from(self, i);
@@ -758,6 +803,12 @@ replication_full_actor::behavior_type replication(self_ptr self, replication_set
   self->delayed_send(self, ms(cfg.heartbeat_tick_ms), beat_atom::value);
   return {
       [=](replicate_atom, std::vector<replication_item>& items, uint64_t renewals) {
+        // Only this node's registry actors publish writes: a peer that
+        // learned this actor's address (it sends the peer requests) must not
+        // inject writes for the others.
+        auto sender = self->current_sender();
+        if (sender && sender->node() != self->system().node())
+          return;
         fan_out(self, items, renewals);
       },
       [=](ready_atom) -> sync_status {
@@ -794,6 +845,11 @@ replication_full_actor::behavior_type replication(self_ptr self, replication_set
         if (i >= s.peers.size())
           return;
         auto& p = s.peers[i];
+        if (p.paused) { // the end of a congestion pause (not a reconnection)
+          p.paused = false;
+          pump(self, i);
+          return;
+        }
         p.retry_scheduled = false;
         if (p.kind == peer_kind::self)
           return;

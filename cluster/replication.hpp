@@ -83,6 +83,8 @@ struct peer_state {
   std::string linked_node_id;
   bool needs_catch_up = false;
   bool catching_up = false;
+  /// A Java peer answered 503: batches wait for a second (contract §5.2).
+  bool paused = false;
   /// Bumped whenever the link is lost: answers of an older link are stale.
   uint64_t generation = 0;
   /// Why the last attempt failed (logged when it changes).
@@ -103,6 +105,8 @@ struct replication_state {
   // -- start-up sync -----------------------------------------------------------
   bool ready = false;
   bool syncing = false;
+  /// The peer the start-up sync is pulling from (valid while syncing).
+  uint32_t sync_peer = 0;
   std::string ready_detail;
   int64_t started_ms = 0;
   uint64_t synced_instances = 0;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "codec/instance_codec.hpp"
+
 namespace eureka::cluster {
 
 std::optional<replicated_command> command_of(replication_item item) {
@@ -65,6 +67,47 @@ replication_result result_of(replication_action action, const write_reply& reply
 
 replication_result failed_item() {
   return replication_result{500, caf::none};
+}
+
+namespace {
+
+bool status_in_range(instance_status s) {
+  return static_cast<uint8_t>(s) <= static_cast<uint8_t>(instance_status::up);
+}
+
+bool status_in_range(const caf::optional<instance_status>& s) {
+  return !s || status_in_range(*s);
+}
+
+} // namespace
+
+std::string check_peer_instance(instance_info& x) {
+  if (!status_in_range(x.status) || !status_in_range(x.overridden_status))
+    return "status out of range";
+  if (static_cast<uint8_t>(x.action) > static_cast<uint8_t>(action_type::deleted))
+    return "actionType out of range";
+  if (static_cast<uint8_t>(x.data_center.kind) > static_cast<uint8_t>(data_center_kind::netflix))
+    return "dataCenterInfo kind out of range";
+  x.app = to_upper_ascii(x.app);
+  return codec::validate_registration(x, x.app);
+}
+
+std::string check_peer_item(replication_item& item) {
+  if (static_cast<uint8_t>(item.action)
+      > static_cast<uint8_t>(replication_action::delete_status_override))
+    return "action out of range";
+  if (item.app.empty() || item.id.empty())
+    return "appName or id missing";
+  item.app = to_upper_ascii(item.app);
+  if (!status_in_range(item.status) || !status_in_range(item.overridden_status))
+    return "status out of range";
+  if (item.info) {
+    if (auto reason = check_peer_instance(*item.info); !reason.empty())
+      return reason;
+    if (item.info->app != item.app || item.info->id() != item.id)
+      return "instance does not match the item's appName and id";
+  }
+  return {};
 }
 
 follow_up follow_up_of(const replication_item& sent, const replication_result& result) {

@@ -39,6 +39,18 @@ replication_result result_of(replication_action action, const write_reply& reply
 /// before it reached the registry): 500 without entity, as Java's throw.
 replication_result failed_item();
 
+/// Whether an instance received from a peer (a Register item, a start-up
+/// sync or catch-up export, a 409's copy) may enter the registry: every enum
+/// within its range (BASP deserialises enums without a check), the app upper
+/// case, and the registration rules a client's body passes (E4 validation
+/// and our limits, codec::validate_registration). Returns the reason, or "".
+std::string check_peer_instance(instance_info& x);
+
+/// The same for a BASP item as a whole: a known action, app and id set, the
+/// instance of a Register valid and naming the item's app and id, statuses
+/// within range. Returns the reason, or "".
+std::string check_peer_item(replication_item& item);
+
 // -- sender -------------------------------------------------------------------
 
 /// What the sender does after a peer's answer to one item.

@@ -1,5 +1,6 @@
 #include "registry/app_table.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "registry/status_rules.hpp"
@@ -124,13 +125,16 @@ renew_result app_table::renew(const std::string& id, bool is_replication,
 
 bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& changes,
                        const caf::optional<int64_t>& cancelled_at) {
+  // A peer's time of a cancel never lies ahead of ours: a forged one must
+  // not outlive the retention or beat every later registration.
+  auto at = cancelled_at ? std::min(*cancelled_at, now_ms) : now_ms;
   auto i = leases_.find(id);
-  if (cancelled_at && i != leases_.end() && i->second.registration_timestamp > *cancelled_at)
+  if (cancelled_at && i != leases_.end() && i->second.registration_timestamp > at)
     return false;       // registered again here since that cancel
   overrides_.erase(id); // always, even without a lease (internalCancel)
-  tombstones_[id] = cancelled_at ? *cancelled_at : now_ms;
   if (i == leases_.end())
-    return false;
+    return false; // no tombstone: anyone may send cancels of unknown ids
+  remember_cancel(id, at);
   auto& l = i->second;
   l.eviction_timestamp = now_ms;
   l.holder.action = action_type::deleted;
@@ -219,6 +223,17 @@ size_t app_table::evict(const std::vector<std::string>& ids, int64_t now_ms, int
     }
   }
   return n;
+}
+
+void app_table::remember_cancel(const std::string& id, int64_t at_ms) {
+  if (tombstones_.size() >= max_tombstones && tombstones_.count(id) == 0) {
+    auto oldest = tombstones_.begin();
+    for (auto i = tombstones_.begin(); i != tombstones_.end(); ++i)
+      if (i->second < oldest->second)
+        oldest = i;
+    tombstones_.erase(oldest);
+  }
+  tombstones_[id] = at_ms;
 }
 
 bool app_table::cancelled_after(const std::string& id, int64_t registered_ms) const {

@@ -110,6 +110,9 @@ public:
   /// Forgets cancels older than the configured tombstone retention.
   size_t expire_tombstones(int64_t now_ms);
 
+  /// Most cancels remembered per application (the oldest goes first).
+  static constexpr size_t max_tombstones = 10000;
+
   /// PUT .../status?value=S. False when there is no lease.
   bool set_override(const std::string& id, instance_status value,
                     const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
@@ -171,6 +174,8 @@ private:
                                   table_changes& changes);
 
   void emit(const lease& l, bool in_delta, table_changes& changes) const;
+
+  void remember_cancel(const std::string& id, int64_t at_ms);
 
   /// The effective part of a status update or override deletion (§3.5).
   void modify_status(lease& l, instance_status overridden, instance_status status,

@@ -688,12 +688,14 @@ class Scenario(StepRunner):
                            "SIGCONT (catch-ups %d; '%s')"
                            % (phase, stopped_s, "lost" if left else "kept", overflows - overflows_before,
                               caught_s, catch_ups, lines[-1].split("] ", 1)[-1][len("peer " + peer_c) + 1:]))
-        # C's link to A broke too (phase 2): C catches A up in turn, and must not bring back to
-        # A what was cancelled there.
+        # C's link to A broke too (phase 2): when it is back, what C still queued for A (and,
+        # had C's queue overflowed, its catch-up) must not bring back to A what was cancelled
+        # there.
         peer_a = "http://127.0.0.1:%d/eureka/" % a.port
         if c.log_has("peer " + peer_a, "left"):
-            wait_for("C's 'peer ... caught up:' log line for A",
-                     lambda: c.log_has("peer " + peer_a, "caught up:"), 10, watch=self.watch())
+            wait_for("C's link to A back ('peer ... joined' again)",
+                     lambda: len(c.log_has("peer " + peer_a, "joined")) >= 2, 15, watch=self.watch())
+            time.sleep(1.0)  # what C had queued for A reaches it
         cancelled = {(app, iid) for app, iid in doomed_all}
         back = sorted(cancelled & set(a.registry()[1]))
         if back:

@@ -131,6 +131,30 @@ BOOST_AUTO_TEST_CASE(unacknowledged_batches_go_back_in_front_in_order) {
   BOOST_TEST(batch[2].id == "3");
 }
 
+BOOST_AUTO_TEST_CASE(a_catch_up_beyond_the_bound_survives_the_next_write) {
+  auto one = item(replication_action::register_instance, "A", "1");
+  one.info = make("1");
+  auto size = approx_bytes(one);
+  peer_queue q{1000, size * 2};
+  // A catch-up five times the bound goes back in front ...
+  q.requeue_front(std::vector<replication_item>(5, one), 1);
+  // ... and the writes after it still fit: nothing overflows or is wiped.
+  q.push(item(replication_action::cancel, "A", "2"), 2);
+  BOOST_TEST(!q.take_overflow());
+  BOOST_TEST(q.size() == 6u);
+  // Renewals wait (coalesced) while the bounded part is full.
+  peer_queue full{1000, size};
+  full.push(one, 3);
+  full.note_heartbeat(item(replication_action::heartbeat, "A", "1"));
+  full.flush_heartbeats(4);
+  BOOST_TEST(full.size() == 1u);
+  BOOST_TEST(full.pending_heartbeats() == 1u);
+  full.cut_batch();
+  full.flush_heartbeats(5);
+  BOOST_TEST(full.size() == 1u);
+  BOOST_TEST(full.pending_heartbeats() == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(backoff_doubles_up_to_its_maximum_and_resets) {
   backoff b{100, 500};
   BOOST_TEST(b.next() == 100);
@@ -189,6 +213,30 @@ BOOST_AUTO_TEST_CASE(items_missing_what_their_action_needs_fail) {
   BOOST_TEST(!command_of(item(replication_action::status_update, "A", "1")));
   BOOST_TEST(!command_of(item(replication_action::delete_status_override, "A", "1")));
   BOOST_TEST(failed_item().status_code == 500);
+}
+
+BOOST_AUTO_TEST_CASE(what_a_peer_sends_is_checked_like_a_client_body) {
+  auto good = item(replication_action::register_instance, "app", "1");
+  good.info = make("1", "app");
+  good.info->app = "app";
+  BOOST_TEST(check_peer_item(good) == "");
+  BOOST_TEST(good.app == "APP"); // upper-cased, like a path's app name
+  BOOST_TEST(good.info->app == "APP");
+  auto bad_status = item(replication_action::heartbeat, "APP", "1");
+  bad_status.status = static_cast<instance_status>(200); // BASP does not range-check enums
+  BOOST_TEST(check_peer_item(bad_status) == "status out of range");
+  auto other_id = item(replication_action::register_instance, "APP", "2");
+  other_id.info = make("1");
+  BOOST_TEST(check_peer_item(other_id) != "");
+  auto no_host = item(replication_action::register_instance, "APP", "1");
+  no_host.info = make("1");
+  no_host.info->host_name.clear();
+  BOOST_TEST(check_peer_item(no_host) == "Missing hostname");
+  auto bad_action = item(static_cast<replication_action>(9), "APP", "1");
+  BOOST_TEST(check_peer_item(bad_action) == "action out of range");
+  auto copy = make("1");
+  copy.action = static_cast<action_type>(7);
+  BOOST_TEST(check_peer_instance(copy) == "actionType out of range");
 }
 
 BOOST_AUTO_TEST_CASE(results_follow_the_e14_table) {
@@ -500,6 +548,46 @@ BOOST_AUTO_TEST_CASE(strangers_are_refused_members_are_served) {
   BOOST_TEST(published->items.empty());
   caf::anon_send_exit(fe, caf::exit_reason::user_shutdown);
   sched.run();
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(tombstones, fixture)
+
+BOOST_AUTO_TEST_CASE(cancels_keep_stale_copies_out_and_spare_newer_registrations) {
+  write(register_cmd{make("1"), false, false});
+  // A stranger's cancel of an unknown id leaves nothing behind.
+  write(cancel_cmd{"APP", "nope", true, caf::none});
+  auto exported = ask<registry_export>(dir, export_atom::value, std::vector<std::string>{});
+  BOOST_TEST_REQUIRE(exported.size() == 1u);
+  BOOST_TEST(exported[0].cancelled.empty());
+  advance(1000ms);
+  BOOST_TEST((write(cancel_cmd{"APP", "1", false, caf::none}) == write_outcome::ok));
+  // A peer's copy registered before that cancel does not come back ...
+  auto stale = make("1");
+  stale.lease.registration_timestamp = epoch + 10;
+  BOOST_TEST((write(register_cmd{stale, true, false}) == write_outcome::ok));
+  BOOST_TEST(ask<registry_digest>(dir, digest_atom::value).empty());
+  // ... and the cancel is exported for catch-ups, with its time.
+  exported = ask<registry_export>(dir, export_atom::value, std::vector<std::string>{});
+  BOOST_TEST_REQUIRE(exported.size() == 1u);
+  BOOST_TEST_REQUIRE(exported[0].cancelled.size() == 1u);
+  auto cancelled_at = exported[0].cancelled[0].at_ms;
+  // A copy registered after it does.
+  advance(1000ms);
+  auto fresh = make("1");
+  fresh.lease.registration_timestamp = cancelled_at + 1;
+  write(register_cmd{fresh, true, false});
+  BOOST_TEST(ask<registry_digest>(dir, digest_atom::value).size() == 1u);
+  // A re-sent cancel older than the registration here spares it; a cancel
+  // time in the future counts as now (it cannot outlive the retention).
+  advance(1000ms);
+  BOOST_TEST((write(cancel_cmd{"APP", "1", true, cancelled_at}) == write_outcome::not_found));
+  BOOST_TEST(ask<registry_digest>(dir, digest_atom::value).size() == 1u);
+  BOOST_TEST((write(cancel_cmd{"APP", "1", true, int64_t{9000000000000000}}) == write_outcome::ok));
+  exported = ask<registry_export>(dir, export_atom::value, std::vector<std::string>{});
+  BOOST_TEST_REQUIRE(exported[0].cancelled.size() == 1u);
+  BOOST_TEST(exported[0].cancelled[0].at_ms < int64_t{9000000000000000});
 }
 
 BOOST_AUTO_TEST_SUITE_END()
