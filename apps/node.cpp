@@ -1,7 +1,5 @@
 #include "apps/node.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <utility>
 #include <vector>
@@ -70,27 +68,6 @@ bool fit_connections_to_descriptors(gateway::gateway_config& cfg) {
   return true;
 }
 
-/// This node's host name and IP, when not configured: the peers, the status
-/// page and the node's own registration all use the same ones.
-void detect_identity(gateway::gateway_config& cfg) {
-  if (cfg.node_hostname.empty()) {
-    char name[256] = {};
-    if (gethostname(name, sizeof(name) - 1) == 0 && name[0] != '\0')
-      cfg.node_hostname = name;
-    else
-      cfg.node_hostname = "localhost";
-  }
-  if (cfg.node_ip.empty()) {
-    auto me = cluster::detect_local_identity(cfg.node_hostname, "", cfg.bind_address, cfg.port);
-    cfg.node_ip = "127.0.0.1";
-    for (const auto& a : me.addresses)
-      if (a.find(':') == std::string::npos && a.rfind("127.", 0) != 0) {
-        cfg.node_ip = a;
-        break;
-      }
-  }
-}
-
 /// The peers of this node: the configured URLs minus its own (host or
 /// address and port, as Java's isThisMyUrl but port-aware).
 std::vector<cluster::peer_url> peers_of(const node_config& cfg) {
@@ -152,7 +129,8 @@ caf::error node::start_cluster(const time_anchor& anchor) {
 caf::error node::start() {
   if (!fit_connections_to_descriptors(cfg_.gateway))
     return caf::make_error(caf::sec::cannot_open_port, "too few file descriptors");
-  detect_identity(cfg_.gateway);
+  // Once, so that the status page, the peers and the own registration agree.
+  gateway::detect_node_identity(cfg_.gateway);
   auto anchor = make_time_anchor(sys_);
   // Registry actors relay renewals at the cluster's heartbeat tick.
   cfg_.registry.heartbeat_relay_interval_ms = cfg_.cluster.heartbeat_tick_ms;

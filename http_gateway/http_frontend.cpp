@@ -1251,20 +1251,24 @@ std::string detect_ip(const std::string& bind_address) {
 
 } // namespace
 
+void detect_node_identity(gateway_config& cfg) {
+  if (cfg.node_hostname.empty()) {
+    char name[256] = {};
+    if (gethostname(name, sizeof(name) - 1) == 0 && name[0] != '\0')
+      cfg.node_hostname = name;
+    else
+      cfg.node_hostname = "localhost";
+  }
+  if (cfg.node_ip.empty())
+    cfg.node_ip = detect_ip(cfg.bind_address);
+}
+
 caf::expected<http_frontend_handle> start_http_frontend(caf::actor_system& sys,
                                                         const gateway_config& cfg,
                                                         directory_actor directory,
                                                         replication_actor replication) {
   auto effective = cfg;
-  if (effective.node_hostname.empty()) {
-    char name[256] = {};
-    if (gethostname(name, sizeof(name) - 1) == 0 && name[0] != '\0')
-      effective.node_hostname = name;
-    else
-      effective.node_hostname = "localhost";
-  }
-  if (effective.node_ip.empty())
-    effective.node_ip = detect_ip(effective.bind_address);
+  detect_node_identity(effective);
   auto broker = sys.middleman().spawn_broker(gateway_broker, std::move(effective),
                                              std::move(directory), std::move(replication));
   caf::scoped_actor blocking{sys};

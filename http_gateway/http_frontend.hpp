@@ -45,6 +45,12 @@ caf::expected<http_frontend_handle> start_http_frontend(caf::actor_system& sys,
                                                         directory_actor directory,
                                                         replication_actor replication = {});
 
+/// Fills this node's host name and IP when not configured (the system host
+/// name; the bind address, or the first non-loopback IPv4 address). The node
+/// calls it once so that the status page, its peers and its own
+/// registration agree; start_http_frontend calls it for a bare gateway.
+void detect_node_identity(gateway_config& cfg);
+
 /// Asks the broker to stop (see above) and blocks until it has terminated,
 /// which takes at most the shutdown grace period. Waiting matters before
 /// destroying the actor_system: a broker still running when the middleman
