@@ -47,7 +47,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop", "common"))
-from harness import (Aborted, Child, StepFailed, StepRunner, check, free_port, get_json, http,  # noqa: E402
+from harness import (ServerView, Aborted, Child, StepFailed, StepRunner, check, free_port, get_json, http,  # noqa: E402
                      log, metric_sum, parse_prometheus, run_main, wait_for)
 
 STEPS = ["replication_basics", "heartbeats_keep_alive", "kill9_under_load", "sigstop_queue_overflow",
@@ -125,7 +125,7 @@ class Conn:
             self.conn = None
 
 
-class Node:
+class Node(ServerView):
     """One caf-eureka-node of a test cluster: fixed HTTP and BASP ports (kept across restarts)."""
 
     def __init__(self, scenario, name, port, cluster_port, args):
@@ -166,23 +166,6 @@ class Node:
 
     def log_has(self, *words):
         return [line for line in self.lines() if all(w in line for w in words)]
-
-    def ready(self):
-        return http("GET", self.root + "/ready", timeout=2.0)[0] == 200
-
-    def metric(self, name, **labels):
-        code, text = http("GET", self.root + "/metrics", timeout=5.0)
-        if code != 200:
-            return None
-        return metric_sum(parse_prometheus(text), name, **labels)
-
-    def instance(self, app, iid):
-        """The instance (JSON) as this node serves it, or None (404)."""
-        code, doc = get_json("%s/apps/%s/%s" % (self.base, q(app), q(iid)), timeout=5.0)
-        if code == 200 and doc is not None:
-            return doc.get("instance")
-        check(code == 404, "%s: GET %s/%s answered %s" % (self.name, app, iid, code))
-        return None
 
     def registry(self):
         """(apps__hashcode, {(app, id): (status, overriddenStatus, metadata items)}) of this node's

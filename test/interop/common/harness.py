@@ -273,6 +273,31 @@ def observed_requests(doc, op, code=None):
 # /metrics
 
 
+class ServerView:
+    """Reads of one Eureka server over HTTP, for scenarios that run several: the class using it
+    sets `name`, `root` (http://host:port) and `base` (root + the base path)."""
+
+    name = root = base = None
+
+    def ready(self):
+        return http("GET", self.root + "/ready", timeout=2.0)[0] == 200
+
+    def metric(self, name, **labels):
+        code, text = http("GET", self.root + "/metrics", timeout=5.0)
+        if code != 200:
+            return None
+        return metric_sum(parse_prometheus(text), name, **labels)
+
+    def instance(self, app, iid):
+        """The instance (JSON) as this server serves it, or None (404); another answer fails."""
+        code, doc = get_json("%s/apps/%s/%s" % (self.base, urllib.parse.quote(app, safe=""),
+                                                 urllib.parse.quote(iid, safe="")), timeout=5.0)
+        if code == 200 and doc is not None:
+            return doc.get("instance")
+        check(code == 404, "%s: GET apps/%s/%s answered %s" % (self.name, app, iid, code))
+        return None
+
+
 def parse_prometheus(text):
     """[(name, {labels}, value)] from Prometheus text exposition format."""
     out = []

@@ -45,7 +45,7 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
-from harness import (  # noqa: E402  (test/interop/common/harness.py)
+from harness import (ServerView,   # noqa: E402  (test/interop/common/harness.py)
     Aborted, Child, StepRunner, check, free_port, get_json, http, instance_doc, log,
     metric_sum, parse_prometheus, run_main, wait_for)
 
@@ -74,7 +74,7 @@ def q(s):
     return urllib.parse.quote(s, safe="")
 
 
-class Server:
+class Server(ServerView):
     """One server of the ring: the Java reference server or a caf-eureka node (fixed ports, kept
     across restarts)."""
 
@@ -119,23 +119,6 @@ class Server:
     def serving(self):
         code, doc = get_json(self.base + "/apps", timeout=3.0)
         return code == 200 and doc is not None and "applications" in doc
-
-    def ready(self):
-        return http("GET", self.root + "/ready", timeout=2.0)[0] == 200
-
-    def metric(self, name, **labels):
-        code, text = http("GET", self.root + "/metrics", timeout=5.0)
-        if code != 200:
-            return None
-        return metric_sum(parse_prometheus(text), name, **labels)
-
-    def instance(self, app, iid):
-        """The instance (JSON) as this server serves it, or None (404); another answer fails."""
-        code, doc = get_json("%s/apps/%s/%s" % (self.base, q(app), q(iid)), timeout=5.0)
-        if code == 200 and doc is not None:
-            return doc.get("instance")
-        check(code == 404, "%s: GET apps/%s/%s answered %s" % (self.name, app, iid, code))
-        return None
 
     def instances(self):
         """{(app, id): status} of GET apps (full registry)."""
@@ -289,8 +272,10 @@ class Scenario(StepRunner):
                  lambda: a.log_has("peer http://127.0.0.1:%d/eureka/ joined: caf-eureka node" % b.port),
                  30, watch=self.watch())
         for n in (a, b):
-            link = n.metric("eureka_replication_link_up", peer=java_url)
-            check(link == 1, "%s: eureka_replication_link_up{peer=%s} is %s, not 1" % (n.name, java_url, link))
+            # B finds J on its own back-off schedule, possibly after A did: waited for, not assumed.
+            wait_for("%s: eureka_replication_link_up{peer=%s} to be 1" % (n.name, java_url),
+                     lambda n=n: n.metric("eureka_replication_link_up", peer=java_url) == 1, 30,
+                     watch=self.watch())
             check(n.metric("eureka_cluster_ready") == 1, "%s: eureka_cluster_ready is not 1" % n.name)
         ready = [l.split("ready: ", 1)[-1] for l in a.log_has("cluster", "ready: ")][:1]
         return "J serves after %.1fs; A, B ready (A: %s); A: J is a Java server, B joined over BASP" % (
