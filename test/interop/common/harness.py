@@ -274,10 +274,19 @@ def observed_requests(doc, op, code=None):
 
 
 class ServerView:
-    """Reads of one Eureka server over HTTP, for scenarios that run several: the class using it
-    sets `name`, `root` (http://host:port) and `base` (root + the base path)."""
+    """Reads of one Eureka server on loopback over HTTP, for scenarios that run several: the class
+    using it sets `name` and `port` (the server's base path is /eureka)."""
 
-    name = root = base = None
+    name = port = None
+
+    @property
+    def root(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def base(self):
+        return self.root + "/eureka"
+
 
     def ready(self):
         return http("GET", self.root + "/ready", timeout=2.0)[0] == 200

@@ -20,32 +20,9 @@ fi
 target="$1"
 shift
 
-for tool in java mvn python3; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "FAIL: $tool not found (needed for the Java interop test; run scripts/setup.sh --with-tests)"
-    exit 1
-  fi
-done
-java_major="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
-if [[ -z "$java_major" || "${java_major%%.*}" -lt 17 ]]; then
-  echo "FAIL: Spring Boot 4 needs Java 17 or newer; found '${java_major:-unknown}'"
-  exit 1
-fi
-
-# Share the machine politely: one build thread, small heaps.
-export MAVEN_OPTS="${MAVEN_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
-
-build() {
-  local pom="$1" out
-  out="$(mktemp)"
-  if mvn -o -q -B -T1 -f "$pom" package -DskipTests >"$out" 2>&1; then
-    rm -f "$out"
-    return 0
-  fi
-  echo "offline build of $pom failed; retrying online"
-  rm -f "$out"
-  mvn -q -B -T1 -f "$pom" package -DskipTests
-}
+source "$interop/common/java_prereqs.sh"
+require_java_tools "the Java interop test"
+build() { maven_package "$1"; }
 
 build "$here/pom.xml"
 jar="$here/target/interop-java-client.jar"

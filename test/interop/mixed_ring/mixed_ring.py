@@ -93,14 +93,6 @@ class Server(ServerView):
     def child(self):
         return self.children[-1] if self.children else None
 
-    @property
-    def root(self):
-        return "http://127.0.0.1:%d" % self.port
-
-    @property
-    def base(self):
-        return self.root + "/eureka"
-
     def start(self):
         n = len(self.children)
         label = self.name if n == 0 else "%s-restart%d" % (self.name, n)
