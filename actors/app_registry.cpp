@@ -1,11 +1,13 @@
 #include "actors/app_registry.hpp"
 
 #include <chrono>
+#include <iterator>
 #include <utility>
 #include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/actor_load.hpp"
 #include "codec/instance_codec.hpp"
 #include "common/log.hpp"
 #include "messages/atoms.hpp"
@@ -20,6 +22,11 @@ using self_ptr = app_registry_actor::stateful_pointer<app_registry_state>;
 
 int64_t now_ms(self_ptr self) {
   return self->state.clock.to_epoch_ms(self->clock().now());
+}
+
+/// Counts a handled message for the actor's load (one call per handler).
+void note(self_ptr self) {
+  self->state.load.count(now_ms(self));
 }
 
 /// Publishes the current view plus the delta entries of the pending
@@ -121,6 +128,9 @@ void retire(self_ptr self) {
     for (const auto& [id, l] : st.table->leases())
       self->send(st.directory, handback_atom::value, register_cmd{l.decorated(), true, false});
   }
+  // Its counters stay in the node-wide totals (sent before it quits, so
+  // before any request it bounces reaches the directory).
+  self->send(st.directory, handback_atom::value, report_of(self));
   log::debug("registry", "registry actor of {} retired", log::esc(st.table->name()));
   self->quit();
 }
@@ -204,6 +214,27 @@ uint64_t fnv1a(uint64_t h, std::string_view bytes) {
 
 } // namespace
 
+app_registry_report report_of(self_ptr self) {
+  auto& st = self->state;
+  auto& table = *st.table;
+  auto now = now_ms(self);
+  app_registry_report r;
+  r.app = table.name();
+  r.instances = static_cast<uint32_t>(table.size());
+  r.status_counts.assign(std::size(all_statuses), 0);
+  for (const auto& entry : table.leases())
+    ++r.status_counts[static_cast<size_t>(entry.second.holder.status)];
+  r.overrides = static_cast<uint32_t>(table.overrides().size());
+  r.registrations_total = st.registrations_applied;
+  r.renewals_total = st.renewals_applied;
+  r.cancels_total = st.cancels_applied;
+  r.evictions_total = st.evictions_applied;
+  r.status_changes_total = st.status_changes_applied;
+  r.renews_last_minute = table.renews_last_minute(now);
+  r.load = load_of(self, st.load, now);
+  return r;
+}
+
 app_digest digest_of(const app_table& table) {
   app_digest d;
   d.app = table.name();
@@ -257,6 +288,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
   self->set_default_handler(caf::drop);
   return {
       [=](register_cmd& cmd) -> caf::result<write_reply> {
+        note(self);
         auto id = cmd.info.id();
         ++self->state.registrations;
         if (cmd.is_replication
@@ -271,6 +303,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         table_changes changes;
         bool fresh = self->state.table->register_instance(
             std::move(cmd.info), cmd.is_replication, now_ms(self), changes, cmd.adopt_override);
+        ++self->state.registrations_applied;
         auto l = self->state.table->find(id);
         // Replicated registrations (a peer's, a start-up sync's: thousands at
         // once) at debug level; the node that took the client's is at info.
@@ -288,12 +321,14 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, write_reply{});
       },
       [=](renew_cmd& cmd) -> caf::result<write_reply> {
+        note(self);
         table_changes changes;
         auto result = self->state.table->renew(cmd.id, cmd.is_replication, cmd.last_dirty_timestamp,
                                                cmd.overridden_status, now_ms(self), changes);
         stage(self, std::move(changes));
         switch (result.outcome) {
         case renew_outcome::ok:
+          ++self->state.renewals_applied;
           self->state.renewed.insert(cmd.id);
           if (!cmd.is_replication)
             note_renewal(self, cmd.id);
@@ -311,9 +346,11 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, write_reply{write_outcome::not_found, caf::none});
       },
       [=](cancel_cmd& cmd) -> caf::result<write_reply> {
+        note(self);
         table_changes changes;
         bool found = self->state.table->cancel(cmd.id, now_ms(self), changes, cmd.cancelled_at);
         if (found) {
+          ++self->state.cancels_applied;
           log::write(cmd.is_replication ? log::level::debug : log::level::info, "registry",
                      "cancelled {} replication={}", who{cmd.app, cmd.id}, cmd.is_replication);
           stage(self, std::move(changes));
@@ -327,6 +364,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, reply_of(found));
       },
       [=](status_cmd& cmd) -> caf::result<write_reply> {
+        note(self);
         table_changes changes;
         auto now = now_ms(self);
         auto& table = *self->state.table;
@@ -337,9 +375,11 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
             cmd.remove
                 ? table.delete_override(cmd.id, cmd.value, cmd.last_dirty_timestamp, now, changes)
                 : table.set_override(cmd.id, cmd.value, cmd.last_dirty_timestamp, now, changes);
-        if (found)
+        if (found) {
+          ++self->state.status_changes_applied;
           log::info("registry", "{} override of {}: status now {}", cmd.remove ? "removed" : "set",
                     who{cmd.app, cmd.id}, to_string(table.find(cmd.id)->holder.status));
+        }
         stage(self, std::move(changes));
         if (found && !cmd.is_replication)
           replicate(self,
@@ -349,6 +389,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, reply_of(found));
       },
       [=](metadata_cmd& cmd) -> caf::result<write_reply> {
+        note(self);
         table_changes changes;
         using result = app_table::metadata_result;
         switch (self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes)) {
@@ -367,6 +408,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, reply_of(false));
       },
       [=](const instance_query& query) -> read_reply {
+        note(self);
         auto l = self->state.table->find_live(query.id, now_ms(self), self->state.hide_expired);
         if (l == nullptr)
           return read_reply{read_outcome::not_found, nullptr, false};
@@ -384,21 +426,27 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
                           false};
       },
       [=](sweep_atom, int64_t extra_ms) -> sweep_report {
+        note(self);
         auto now = now_ms(self);
         auto& table = *self->state.table;
         return sweep_report{table.expired(now, extra_ms), table.size(),
                             table.renews_last_minute(now)};
       },
       [=](evict_atom, const std::vector<std::string>& ids, int64_t extra_ms) {
+        note(self);
         table_changes changes;
         auto& table = *self->state.table;
-        table.evict(ids, now_ms(self), extra_ms, changes);
+        self->state.evictions_applied += table.evict(ids, now_ms(self), extra_ms, changes);
         for (const auto& change : changes)
           log::info("registry", "evicted {} (lease expired)", who{table.name(), change.id});
         stage(self, std::move(changes));
       },
-      [=](digest_atom) -> app_digest { return digest_of(*self->state.table); },
+      [=](digest_atom) -> app_digest {
+        note(self);
+        return digest_of(*self->state.table);
+      },
       [=](export_atom) -> app_export {
+        note(self);
         app_export out;
         out.app = self->state.table->name();
         out.instances.reserve(self->state.table->size());
@@ -409,11 +457,19 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return out;
       },
       [=](cluster_atom, replication_actor& replication) {
+        note(self);
         self->state.replication = std::move(replication);
       },
-      [=](flush_atom) { flush(self); },
-      [=](relay_atom) { relay(self); },
+      [=](flush_atom) {
+        note(self);
+        flush(self);
+      },
+      [=](relay_atom) {
+        note(self);
+        relay(self);
+      },
       [=](refresh_atom) {
+        note(self);
         // The directory's tick, one for all applications.
         if (self->state.table->expire_overrides(now_ms(self)) > 0)
           schedule_flush(self); // the override dump changed
@@ -421,9 +477,17 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         refresh_encodings(self);
       },
       [=](expiry_atom, bool lease_expiration_enabled) {
+        note(self);
         self->state.hide_expired = lease_expiration_enabled;
       },
-      [=](retire_atom) { retire(self); },
+      [=](retire_atom) {
+        note(self);
+        retire(self);
+      },
+      [=](admin_atom) -> app_registry_report {
+        note(self);
+        return report_of(self);
+      },
   };
 }
 

@@ -19,6 +19,7 @@
 
 #include "actors/app_view.hpp"
 #include "actors/time_anchor.hpp"
+#include "common/rate_meter.hpp"
 #include "messages/interfaces.hpp"
 #include "registry/app_table.hpp"
 
@@ -54,6 +55,17 @@ struct app_registry_state {
   /// Client renewals behind `to_relay` (coalesced into one item each).
   uint64_t renewals_to_relay = 0;
   bool relay_scheduled = false;
+  // -- admin figures (admin_atom) --------------------------------------------
+  /// Every message handled, counted once.
+  rate_meter load;
+  /// Writes applied since start (local and replicated; refused or unknown
+  /// ones are not counted). A metadata update (E10) counts as none of them.
+  uint64_t registrations_applied = 0;
+  uint64_t renewals_applied = 0;
+  uint64_t cancels_applied = 0;
+  uint64_t evictions_applied = 0;
+  /// Overrides set or removed.
+  uint64_t status_changes_applied = 0;
   static const char* name;
 };
 
@@ -61,6 +73,10 @@ struct app_registry_state {
 app_registry_actor::behavior_type
 app_registry(app_registry_actor::stateful_pointer<app_registry_state> self, std::string app,
              registry_config cfg, time_anchor clock, directory_actor directory);
+
+/// What the registry actor reports about itself (admin_atom, and its last
+/// word to the directory when it retires). Call only from its handlers.
+app_registry_report report_of(app_registry_actor::stateful_pointer<app_registry_state> self);
 
 /// The digest of a lease table (same instances, ids, lastDirtyTimestamps,
 /// statuses and overrides on two nodes ⇔ same digest, short of a hash

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include <caf/all.hpp>
 
+#include "actors/actor_load.hpp"
 #include "actors/app_registry.hpp"
 #include "codec/documents.hpp"
 #include "codec/gzip.hpp"
@@ -24,6 +26,11 @@ using self_ptr = directory_actor::stateful_pointer<directory_state>;
 
 int64_t now_ms(self_ptr self) {
   return self->state.clock.to_epoch_ms(self->clock().now());
+}
+
+/// Counts a handled message for the actor's load (one call per handler).
+void note(self_ptr self) {
+  self->state.load.count(now_ms(self));
 }
 
 std::string cache_key(const read_query& q) {
@@ -256,7 +263,7 @@ void retire(self_ptr self, const std::string& name, const app_registry_actor& hd
             const char* why) {
   auto& st = self->state;
   drop_view(self, name);
-  st.retiring.emplace(hdl.address(), name);
+  st.retiring.emplace(hdl.address(), retiring_actor{name, hdl});
   self->send(hdl, retire_atom::value);
   log::debug("directory", "retiring the registry actor of empty application {} ({})",
              log::esc(name), why);
@@ -357,13 +364,17 @@ caf::result<Whole> gather(self_ptr self, std::vector<app_registry_actor> targets
   for (auto& target : targets)
     self->request(target, caf::infinite, atom)
         .then(
-            [g, keep](Part& part) {
+            [self, g, keep](Part& part) {
+              note(self);
               if (keep(part))
                 g->add(std::move(part));
               else
                 g->done_one();
             },
-            [g](caf::error&) { g->done_one(); });
+            [self, g](caf::error&) {
+              note(self);
+              g->done_one();
+            });
   return g->promise;
 }
 
@@ -393,6 +404,140 @@ caf::result<registry_export> gather_exports(self_ptr self, std::vector<std::stri
       [](const app_export& e) { return !e.instances.empty() || !e.cancelled.empty(); });
 }
 
+// -- admin report -------------------------------------------------------------
+
+/// Read payloads cached until the next change: every distinct body (plain
+/// or gzipped) once, wherever it is kept (a read-only cache entry shares its
+/// bodies with the current payloads).
+void count_cached(const directory_state& st, directory_report& r) {
+  std::unordered_set<const std::string*> seen;
+  auto add = [&](const shared_body& b) {
+    if (b && seen.insert(b.get()).second) {
+      ++r.cached_payloads;
+      r.cached_payload_bytes += b->size();
+    }
+  };
+  for (const auto& entry : st.cache) {
+    add(entry.second.plain);
+    add(entry.second.gzipped);
+  }
+  for (const auto& entry : st.vip_cache) {
+    add(entry.second.plain);
+    add(entry.second.gzipped);
+  }
+  for (const auto& entry : st.read_only) {
+    add(entry.second.second.plain);
+    add(entry.second.second.gzipped);
+  }
+}
+
+/// Delivers a gathered report: the node-wide totals are the retired actors'
+/// final counters plus those of the actors that answered.
+void deliver_admin(self_ptr self, const std::shared_ptr<admin_gathering>& g) {
+  auto& st = self->state;
+  auto& r = g->report;
+  std::sort(
+      r.apps.begin(), r.apps.end(),
+      [](const app_registry_report& a, const app_registry_report& b) { return a.app < b.app; });
+  auto totals = st.retired + g->answered;
+  r.registrations_total = totals.registrations;
+  r.renewals_total = totals.renewals;
+  r.cancels_total = totals.cancels;
+  r.evictions_total = totals.evictions;
+  r.status_changes_total = totals.status_changes;
+  g->promise.deliver(std::move(r));
+  auto& list = st.admin_gatherings;
+  list.erase(std::remove(list.begin(), list.end(), g), list.end());
+}
+
+/// The directory's admin report: its own figures at once, then one report
+/// per registry actor. Retiring actors are asked too, only for ordering:
+/// their final report (handback_atom) reaches the directory before their
+/// mailbox bounces the request, so the totals never miss them.
+caf::result<directory_report> admin_report(self_ptr self) {
+  auto& st = self->state;
+  directory_report r;
+  for (const auto& entry : st.views)
+    if (!entry.second->instances.empty())
+      ++r.applications;
+  r.registry_actors = static_cast<uint32_t>(st.apps.size());
+  r.instances = static_cast<uint32_t>(st.totals.total());
+  count_cached(st, r);
+  r.delta_queue_length = st.changes.size();
+  r.delta_queue_bytes = static_cast<uint64_t>(std::max<int64_t>(0, st.delta_bytes));
+  r.load = load_of(self, st.load, now_ms(self));
+  std::vector<std::pair<app_registry_actor, bool>> targets; // (actor, retiring)
+  st.apps.for_each(
+      [&](const std::string&, const auto& slot) { targets.emplace_back(slot.actor, false); });
+  for (const auto& entry : st.retiring)
+    targets.emplace_back(entry.second.actor, true);
+  auto g = std::make_shared<admin_gathering>();
+  g->report = std::move(r);
+  g->promise = self->make_response_promise<directory_report>();
+  st.admin_gatherings.push_back(g);
+  if (targets.empty()) {
+    auto promise = g->promise;
+    deliver_admin(self, g);
+    return promise;
+  }
+  g->pending = targets.size();
+  for (auto& [target, retiring] : targets) {
+    auto addr = target.address();
+    auto done_one = [self, g] {
+      if (--g->pending == 0)
+        deliver_admin(self, g);
+    };
+    self->request(target, caf::infinite, admin_atom::value)
+        .then(
+            [self, g, addr, retiring = retiring, done_one](app_registry_report& part) {
+              note(self);
+              if (!retiring) {
+                g->answered.add(part);
+                g->answered_by.emplace_back(addr, g->report.apps.size());
+                g->report.apps.push_back(std::move(part));
+              }
+              done_one();
+            },
+            [self, g, retiring = retiring, done_one](caf::error&) {
+              note(self);
+              // A retiring actor bounces the request once it has quit: its
+              // final report is counted already. Anyone else failed.
+              if (!retiring)
+                ++g->report.apps_unanswered;
+              done_one();
+            });
+  }
+  return g->promise;
+}
+
+/// A retiring registry actor's final report: its counters move into the
+/// retired totals (and out of any report still being gathered, which
+/// counted its earlier answer).
+void retired_report(self_ptr self, const app_registry_report& last) {
+  auto& st = self->state;
+  auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+  bool ours = st.retiring.count(sender) > 0;
+  st.apps.for_each([&](const std::string&, const auto& slot) {
+    if (slot.actor.address() == sender)
+      ours = true;
+  });
+  if (!ours) {
+    log::error("directory", "ignored a final report of {} from an unknown actor",
+               log::printable(last.app));
+    return;
+  }
+  for (auto& g : st.admin_gatherings) {
+    auto& by = g->answered_by;
+    for (auto i = by.begin(); i != by.end(); ++i)
+      if (i->first == sender) {
+        g->answered.subtract(g->report.apps[i->second]);
+        by.erase(i);
+        break;
+      }
+  }
+  st.retired.add(last);
+}
+
 } // namespace
 
 directory_actor::behavior_type directory(self_ptr self, registry_config cfg, time_anchor clock) {
@@ -409,11 +554,12 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
   // registry actor that fails is reported loudly and forgotten. A retired
   // one is expected to stop.
   self->set_exit_handler([=](caf::exit_msg& em) {
+    note(self);
     auto& st = self->state;
     if (auto r = st.retiring.find(em.source); r != st.retiring.end()) {
       if (em.reason)
         log::error("directory", "retired registry actor of {} failed: {}",
-                   log::printable(r->second), self->system().render(em.reason));
+                   log::printable(r->second.app), self->system().render(em.reason));
       st.retiring.erase(r);
       return;
     }
@@ -436,18 +582,23 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
   self->delayed_send(self, refresh_period, refresh_atom::value);
   return {
       // -- writes: routed to the owning registry actor, which replies ----------
-      [=](register_cmd& cmd) { return delegate_registration(self, cmd, true); },
+      [=](register_cmd& cmd) {
+        note(self);
+        return delegate_registration(self, cmd, true);
+      },
       // An instance handed back by a retired registry actor (a bookkeeping
       // bug it has logged): registered again rather than lost.
       [=](handback_atom, register_cmd& cmd) {
+        note(self);
         auto& st = self->state;
         auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
         bool from_registry = st.retiring.count(sender) > 0;
         if (auto s = st.apps.find(cmd.info.app); s != nullptr && s->actor.address() == sender) {
           // Retired by someone else while still routed to: route elsewhere.
           auto name = cmd.info.app;
+          auto actor = s->actor;
           forget_app(self, name);
-          st.retiring.emplace(sender, name);
+          st.retiring.emplace(sender, retiring_actor{name, std::move(actor)});
           from_registry = true;
         }
         // Only our own registry actors skip the limits. Nobody waits for
@@ -455,12 +606,29 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         auto result = delegate_registration(self, cmd, !from_registry);
         (void)result;
       },
-      [=](renew_cmd& cmd) { return forward_write(self, cmd); },
-      [=](cancel_cmd& cmd) { return forward_write(self, cmd); },
-      [=](status_cmd& cmd) { return forward_write(self, cmd); },
-      [=](metadata_cmd& cmd) { return forward_write(self, cmd); },
+      [=](handback_atom, const app_registry_report& last) {
+        note(self);
+        retired_report(self, last);
+      },
+      [=](renew_cmd& cmd) {
+        note(self);
+        return forward_write(self, cmd);
+      },
+      [=](cancel_cmd& cmd) {
+        note(self);
+        return forward_write(self, cmd);
+      },
+      [=](status_cmd& cmd) {
+        note(self);
+        return forward_write(self, cmd);
+      },
+      [=](metadata_cmd& cmd) {
+        note(self);
+        return forward_write(self, cmd);
+      },
       // -- publications of the registry actors ---------------------------------
       [=](view_atom, app_view_update& update) {
+        note(self);
         auto& st = self->state;
         const auto& name = update.view->name;
         auto from = st.apps.find(name);
@@ -497,8 +665,12 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         st.vip_cache.clear();
       },
       // -- reads -----------------------------------------------------------------
-      [=](const read_query& q) -> read_reply { return read(self, q); },
+      [=](const read_query& q) -> read_reply {
+        note(self);
+        return read(self, q);
+      },
       [=](instance_query& q) -> caf::result<read_reply> {
+        note(self);
         auto& st = self->state;
         if (q.app.empty()) {
           // GET instances/{id}: the first application holding the id.
@@ -518,12 +690,14 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         return caf::delegated<read_reply>{};
       },
       [=](overrides_atom) -> string_pairs {
+        note(self);
         string_pairs out;
         for (const auto& [name, view] : self->state.views)
           out.insert(out.end(), view->overrides.begin(), view->overrides.end());
         return out;
       },
       [=](stats_atom) -> registry_stats {
+        note(self);
         auto& st = self->state;
         auto stats = st.eviction_figures;
         stats.applications = 0;
@@ -531,9 +705,14 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
           if (!view->instances.empty())
             ++stats.applications;
         stats.instances = static_cast<uint32_t>(st.totals.total());
+        stats.status_counts.assign(st.totals.by_status.size(), 0);
+        for (size_t i = 0; i < st.totals.by_status.size(); ++i)
+          stats.status_counts[i] =
+              static_cast<uint32_t>(std::max<int64_t>(0, st.totals.by_status[i]));
         return stats;
       },
       [=](figures_atom, const registry_stats& figures) {
+        note(self);
         auto& st = self->state;
         st.eviction_figures = figures;
         if (figures.lease_expiration_enabled != st.lease_expiration_enabled) {
@@ -544,6 +723,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         }
       },
       [=](apps_atom) -> std::vector<app_registry_actor> {
+        note(self);
         std::vector<app_registry_actor> out;
         out.reserve(self->state.apps.size());
         self->state.apps.for_each(
@@ -551,11 +731,16 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         return out;
       },
       // -- cluster ---------------------------------------------------------------
-      [=](digest_atom) -> caf::result<registry_digest> { return gather_digests(self); },
+      [=](digest_atom) -> caf::result<registry_digest> {
+        note(self);
+        return gather_digests(self);
+      },
       [=](export_atom, std::vector<std::string>& names) -> caf::result<registry_export> {
+        note(self);
         return gather_exports(self, std::move(names));
       },
       [=](cluster_atom, replication_actor& replication) {
+        note(self);
         auto& st = self->state;
         st.replication = std::move(replication);
         st.apps.for_each([&](const std::string&, const auto& slot) {
@@ -564,6 +749,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
       },
       // -- timers ----------------------------------------------------------------
       [=](retain_atom) {
+        note(self);
         auto& st = self->state;
         auto cutoff = now_ms(self) - st.cfg.retention_time_in_delta_queue_ms;
         auto dropped = st.changes.drop_older_than(
@@ -581,6 +767,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         self->delayed_send(self, retention_period, retain_atom::value);
       },
       [=](refresh_atom) {
+        note(self);
         auto& st = self->state;
         // One tick for every application: re-encode renewed instances.
         st.apps.for_each([&](const std::string&, const auto& slot) {
@@ -594,6 +781,11 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
           entry.second = *current(self, entry.first, key, outcome, scratch);
         }
         self->delayed_send(self, refresh_period, refresh_atom::value);
+      },
+      // -- admin -----------------------------------------------------------------
+      [=](admin_atom) -> caf::result<directory_report> {
+        note(self);
+        return admin_report(self);
       },
   };
 }

@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/actor_load.hpp"
 #include "common/log.hpp"
 #include "registry/self_preservation.hpp"
 
@@ -19,6 +20,11 @@ using self_ptr = eviction_actor::stateful_pointer<eviction_state>;
 
 int64_t now_ms(self_ptr self) {
   return self->state.clock.to_epoch_ms(self->clock().now());
+}
+
+/// Counts a handled message for the actor's load (one call per handler).
+void note(self_ptr self) {
+  self->state.load.count(now_ms(self));
 }
 
 /// Ends a pass: decide with the collected figures, evict, publish.
@@ -45,6 +51,11 @@ void finish_pass(self_ptr self) {
   st.figures.lease_expiration_enabled = enabled;
   st.figures.self_preservation_enabled = st.cfg.enable_self_preservation;
   st.figures_valid = true;
+  st.last_sweep_ms = now_ms(self);
+  ++st.sweeps;
+  st.last_leases = st.lease_count;
+  st.last_expired = st.expired.size();
+  st.last_evicted = 0;
   if (enabled && !st.expired.empty()) {
     auto limit = eviction_limit(st.lease_count, st.cfg.renewal_percent_threshold);
     auto n = std::min(limit, st.expired.size());
@@ -62,6 +73,7 @@ void finish_pass(self_ptr self) {
     for (auto& [hdl, ids] : by_app)
       self->send(hdl, evict_atom::value, std::move(ids), st.extra_ms);
     st.figures.evictions_total += n;
+    st.last_evicted = n;
   }
   st.expired.clear();
   self->send(st.directory, figures_atom::value, st.figures);
@@ -81,6 +93,7 @@ void start_pass(self_ptr self) {
   self->request(st.directory, caf::infinite, apps_atom::value)
       .then(
           [=](const std::vector<app_registry_actor>& apps) {
+            note(self);
             auto& s = self->state;
             s.pending = apps.size();
             s.lease_count = 0;
@@ -94,6 +107,7 @@ void start_pass(self_ptr self) {
               self->request(app, caf::infinite, sweep_atom::value, extra)
                   .then(
                       [=](sweep_report& report) {
+                        note(self);
                         auto& s2 = self->state;
                         s2.lease_count += report.lease_count;
                         s2.renews_last_minute += report.renews_last_minute;
@@ -103,6 +117,7 @@ void start_pass(self_ptr self) {
                           finish_pass(self);
                       },
                       [=](caf::error&) {
+                        note(self);
                         // E.g. request_receiver_down: the actor of an empty
                         // application retired since the list was made (it
                         // held no leases; its mailbox bounced the request).
@@ -111,12 +126,58 @@ void start_pass(self_ptr self) {
                       });
           },
           [=](caf::error& err) {
+            note(self);
             self->state.sweeping = false;
             log::error("eviction", "cannot list applications: {}", self->system().render(err));
           });
 }
 
+eviction_report report_of(self_ptr self) {
+  auto& st = self->state;
+  eviction_report r;
+  bool swept = st.sweeps > 0;
+  r.last_sweep_ms = st.last_sweep_ms;
+  r.next_sweep_ms = st.next_sweep_ms;
+  r.sweeps_total = st.sweeps;
+  r.last_expired = st.last_expired;
+  r.last_evicted = st.last_evicted;
+  r.evictions_total = st.figures.evictions_total;
+  r.leases = st.last_leases;
+  r.renews_last_minute = swept ? st.figures.renews_last_minute : 0;
+  r.renew_threshold = swept ? st.figures.renew_threshold : 0;
+  r.self_preservation_enabled = st.cfg.enable_self_preservation;
+  // Before the first pass, what the directory assumes (Java: no renewals
+  // seen yet).
+  r.lease_expiration_enabled =
+      swept ? st.figures.lease_expiration_enabled : !st.cfg.enable_self_preservation;
+  r.self_preservation_active =
+      swept && st.cfg.enable_self_preservation && !st.figures.lease_expiration_enabled;
+  r.decision = eviction_decision(swept, st.cfg.enable_self_preservation, r.renews_last_minute,
+                                 r.renew_threshold);
+  r.load = load_of(self, st.load, now_ms(self));
+  return r;
+}
+
 } // namespace
+
+std::string eviction_decision(bool swept, bool self_preservation_enabled,
+                              int64_t renews_last_minute, int64_t renew_threshold) {
+  if (!swept)
+    return "no eviction pass yet (the first runs one eviction interval after start): nothing is "
+           "evicted";
+  if (!self_preservation_enabled)
+    return "self-preservation is off: expired leases are evicted";
+  if (renew_threshold <= 0)
+    return fmt::format("renewal threshold {} (no leases expected): expired leases are kept",
+                       renew_threshold);
+  if (lease_expiration_enabled(self_preservation_enabled, renew_threshold, renews_last_minute))
+    return fmt::format(
+        "renewals in the last minute ({}) above the threshold ({}): expired leases are evicted",
+        renews_last_minute, renew_threshold);
+  return fmt::format("renewals in the last minute ({}) at or below the threshold ({}): expired "
+                     "leases are kept (self-preservation)",
+                     renews_last_minute, renew_threshold);
+}
 
 eviction_actor::behavior_type eviction(self_ptr self, registry_config cfg, time_anchor clock,
                                        directory_actor directory, uint64_t seed) {
@@ -130,10 +191,23 @@ eviction_actor::behavior_type eviction(self_ptr self, registry_config cfg, time_
   // The first pass runs one interval after start: a node that just started
   // has not yet seen a full renewal interval (decisions.md §4).
   self->delayed_send(self, period, pass_atom::value);
+  st.next_sweep_ms = now_ms(self) + cfg.eviction_interval_ms;
   return {
       [=](pass_atom) {
+        note(self);
         start_pass(self);
         self->delayed_send(self, period, pass_atom::value);
+        // The soonest pass armed (an extra pass_atom, e.g. a test's, arms a
+        // second timer; the node's own timer is then still the next).
+        auto& s = self->state;
+        auto now = now_ms(self);
+        auto due = now + s.cfg.eviction_interval_ms;
+        if (s.next_sweep_ms <= now || due < s.next_sweep_ms)
+          s.next_sweep_ms = due;
+      },
+      [=](admin_atom) -> eviction_report {
+        note(self);
+        return report_of(self);
       },
   };
 }

@@ -1,4 +1,5 @@
 // caf-eureka-node: one Eureka-compatible registry node.
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -21,6 +22,7 @@
 #include "apps/node.hpp"
 #include "apps/node_config.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
 
 namespace {
 
@@ -63,6 +65,10 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (std::find(args.begin(), args.end(), "--version") != args.end()) {
+    std::cout << "caf-eureka-node " << project_version << '\n';
+    return 0;
+  }
   auto loaded = load_node_config(args, [](const char* name) { return std::getenv(name); });
   if (loaded.show_help) {
     std::cout << help_text();
@@ -79,6 +85,9 @@ int main(int argc, char** argv) {
   log::level level = log::level::info;
   log::parse_level(loaded.config.log_level, level);
   log::set_level(level);
+  log::style style = log::style::text;
+  log::parse_style(loaded.config.log_format, style);
+  log::set_style(style);
 
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg, loaded.config);

@@ -141,7 +141,7 @@ caf::error node::start() {
     stop();
     return err;
   }
-  auto fe = gateway::start_http_frontend(sys_, cfg_.gateway, directory_, replication_);
+  auto fe = gateway::start_http_frontend(sys_, cfg_.gateway, directory_, replication_, eviction_);
   if (!fe) {
     auto err = std::move(fe.error());
     stop();
@@ -189,6 +189,10 @@ caf::error node::start() {
             cfg_.registry.enable_self_preservation ? "on" : "off",
             cfg_.registry.eviction_interval_ms,
             cfg_.registry.legacy_lease_expiry ? "legacy 2 x duration" : "corrected");
+  auto admin = gateway::summarize_admin_access(cfg_.gateway.admin);
+  if (!admin.warning.empty())
+    log::warn("node", "{}", admin.warning);
+  log::info("node", "{}", admin.info);
   return caf::none;
 }
 

@@ -98,6 +98,12 @@ std::string check_log_level(std::string_view v) {
                                                     v);
 }
 
+std::string check_log_format(std::string_view v) {
+  log::style ignored;
+  return log::parse_style(v, ignored) ? std::string{}
+                                      : fmt::format("'{}' is not one of text, json", v);
+}
+
 std::string check_cluster_name(std::string_view v) {
   if (v.empty())
     return "the cluster name must not be empty";
@@ -365,10 +371,40 @@ std::vector<option_spec> build_options() {
                  return {};
                },
                [](const node_config& c) { return c.cluster.self_app_name; }});
+  // -- admin API and console (docs/admin-api.md) -------------------------------
+  o.push_back(
+      {"eureka.admin.users",
+       "Admin console users: comma-separated name:roles:hash (roles read and admin "
+       "joined with '+', admin includes read; the hash as printed by caf-eureka-admin "
+       "hash-password); none: actions are off",
+       [](node_config& c, std::string_view v) -> std::string {
+         auto parsed = gateway::parse_admin_users(v);
+         if (!parsed.error.empty())
+           return parsed.error;
+         c.gateway.admin.users = std::move(parsed.users);
+         return {};
+       },
+       [](const node_config& c) { return gateway::format_admin_users(c.gateway.admin.users); }});
+  o.push_back(make_bool("eureka.admin.read-without-auth",
+                        "The admin API's reads (and the console's views) need no credentials",
+                        [](node_config& c) -> bool& { return c.gateway.admin.read_without_auth; }));
+  o.push_back(make_int<int64_t>(
+      "eureka.admin.auth-cache-ms",
+      "How long verified admin credentials are remembered (0: each request is checked)",
+      [](node_config& c) -> int64_t& { return c.gateway.admin.auth_cache_ms; }, 0,
+      std::numeric_limits<int32_t>::max()));
+  o.push_back(make_int<uint32_t>(
+      "eureka.admin.max-password-checks-per-second",
+      "Most admin password checks (PBKDF2) per second; a request needing one more gets 429",
+      [](node_config& c) -> uint32_t& { return c.gateway.admin.max_password_checks_per_second; }, 1,
+      100000));
   // -- process -----------------------------------------------------------------
   o.push_back(make_string(
       "logging.level", "debug, info, warn, error or off",
       [](node_config& c) -> std::string& { return c.log_level; }, check_log_level));
+  o.push_back(make_string(
+      "logging.format", "text (one plain line per event) or json (one JSON object per line)",
+      [](node_config& c) -> std::string& { return c.log_format; }, check_log_format));
   o.push_back(make_int<int32_t>(
       "node.scheduler-threads", "Actor scheduler threads (CAF scheduler.max-threads)",
       [](node_config& c) -> int32_t& { return c.scheduler_threads; }, 1, 64));

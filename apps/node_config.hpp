@@ -22,6 +22,8 @@ struct node_config {
   cluster::cluster_config cluster;
   /// debug, info, warn, error or off.
   std::string log_level = "info";
+  /// text (one line as today) or json (one JSON object per line).
+  std::string log_format = "text";
   /// CAF scheduler threads for the actors; 2 suits a 2-core machine (the
   /// broker runs on its own multiplexer thread).
   int32_t scheduler_threads = 2;

@@ -819,12 +819,30 @@ replication_full_actor::behavior_type replication(self_ptr self, replication_set
       [=](metrics_atom) -> std::string { return render_metrics(self); },
       [=](peers_atom) -> std::vector<peer_status> {
         std::vector<peer_status> out;
+        auto now = now_ms(self);
         for (const auto& p : self->state.peers) {
           if (p.kind == peer_kind::self)
             continue;
-          out.push_back(peer_status{p.url.text, std::string{to_string(p.kind)},
-                                    p.link == link_state::up, p.node_id, p.queue.bytes(),
-                                    p.last_ack_ms});
+          // The same figures as render_metrics, per peer.
+          peer_status s;
+          s.url = p.url.text;
+          s.kind = std::string{to_string(p.kind)};
+          s.link_up = p.link == link_state::up;
+          s.node_id = p.node_id;
+          s.queued_bytes = p.queue.bytes();
+          s.last_ack_ms = p.last_ack_ms;
+          s.queued_items = p.queue.size();
+          s.batches_in_flight = static_cast<uint32_t>(p.in_flight.size());
+          s.batches_sent = p.batches_sent;
+          s.items_sent = p.items_sent;
+          s.heartbeats_coalesced = p.queue.coalesced_total();
+          s.failures = p.failures;
+          s.overflows = p.queue.overflows_total();
+          s.catch_ups = p.catch_ups;
+          s.lag_ms = lag_ms(p, now);
+          s.catching_up = p.catching_up;
+          s.paused = p.paused;
+          out.push_back(std::move(s));
         }
         return out;
       },

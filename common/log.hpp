@@ -1,6 +1,7 @@
 // One-line structured logging for the node (Debian's CAF has its own logging
 // compiled out). Each call writes one whole line to stderr, so lines from
-// different threads never interleave.
+// different threads never interleave: plain text by default, or one JSON
+// object per line for log shippers (logging.format=json).
 #pragma once
 
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "common/text.hpp"
 #include "common/utf8.hpp"
 
 namespace eureka::log {
@@ -44,6 +46,30 @@ inline bool parse_level(std::string_view text, level& out) {
       return true;
     }
   return false;
+}
+
+/// How a line is written: `text` (timestamp, level, [component], message) or
+/// `json`, one object per line: {"ts":..., "level":..., "logger":..., "msg":...}.
+enum class style : int { text = 0, json = 1 };
+
+inline std::atomic<int>& current_style() {
+  static std::atomic<int> value{static_cast<int>(style::text)};
+  return value;
+}
+
+inline void set_style(style s) {
+  current_style() = static_cast<int>(s);
+}
+
+/// Parses "text" or "json"; false if unknown.
+inline bool parse_style(std::string_view text, style& out) {
+  if (text == "text")
+    out = style::text;
+  else if (text == "json")
+    out = style::json;
+  else
+    return false;
+  return true;
 }
 
 inline bool enabled(level l) {
@@ -119,6 +145,26 @@ size_t append_escaped(Out& out, std::string_view s, bool escape_backslash,
   return i;
 }
 
+/// Writes what append_escaped() produces as JSON string content. That text
+/// is well-formed UTF-8 free of control characters (every other byte became
+/// `\xNN` or `\u{XXXX}`), so a quote and a backslash are all JSON still needs
+/// escaped: the string decodes to exactly the text line's message.
+struct json_string_sink {
+  using value_type = char;
+  fmt::memory_buffer& buf;
+
+  void push_back(char c) {
+    if (c == '"' || c == '\\')
+      buf.push_back('\\');
+    buf.push_back(c);
+  }
+
+  void append(const char* first, const char* last) {
+    for (; first != last; ++first)
+      push_back(*first);
+  }
+};
+
 } // namespace detail
 
 /// A value that came from the network, made safe and unambiguous for one log
@@ -154,21 +200,36 @@ constexpr escaped esc(std::string_view s) {
   return escaped{s};
 }
 
-/// Appends the line write() emits at `now`, newline included. The message is
-/// escaped once more as a safety net for values logged without printable() or
-/// esc(): whatever they hold, one call makes exactly one line, free of control
-/// and bidi characters. (Backslashes are left alone, so what printable() wrote
-/// passes unchanged.)
+/// Appends the line write() emits at `now` in the current style(), newline
+/// included. The message is escaped once more as a safety net for values
+/// logged without printable() or esc(): whatever they hold, one call makes
+/// exactly one line, free of control and bidi characters. (Backslashes are
+/// left alone, so what printable() wrote passes unchanged.) In the JSON
+/// style the same text is the "msg" string, so every line is one valid JSON
+/// object whatever was logged.
 template <class... Ts>
 void format_line(fmt::memory_buffer& buf, std::chrono::system_clock::time_point now, level l,
                  std::string_view component, fmt::format_string<Ts...> format, Ts&&... xs) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
-  fmt::format_to(std::back_inserter(buf), "{:%Y-%m-%dT%H:%M:%S}.{:03d}Z {:5} [{}] ",
-                 fmt::gmtime(std::chrono::system_clock::to_time_t(now)), ms.count(), label(l),
-                 component);
+  auto tm = fmt::gmtime(std::chrono::system_clock::to_time_t(now));
   fmt::memory_buffer msg;
   fmt::format_to(std::back_inserter(msg), format, std::forward<Ts>(xs)...);
-  detail::append_escaped(buf, std::string_view(msg.data(), msg.size()), false);
+  std::string_view message(msg.data(), msg.size());
+  if (static_cast<style>(current_style().load()) == style::json) {
+    fmt::format_to(std::back_inserter(buf),
+                   R"({{"ts":"{:%Y-%m-%dT%H:%M:%S}.{:03d}Z","level":"{}","logger":")", tm,
+                   ms.count(), text::to_lower(label(l)));
+    detail::json_string_sink sink{buf};
+    detail::append_escaped(sink, component, false); // a literal today; made safe all the same
+    constexpr std::string_view between = R"(","msg":")", end = "\"}\n";
+    buf.append(between.data(), between.data() + between.size());
+    detail::append_escaped(sink, message, false);
+    buf.append(end.data(), end.data() + end.size());
+    return;
+  }
+  fmt::format_to(std::back_inserter(buf), "{:%Y-%m-%dT%H:%M:%S}.{:03d}Z {:5} [{}] ", tm, ms.count(),
+                 label(l), component);
+  detail::append_escaped(buf, message, false);
   buf.push_back('\n');
 }
 

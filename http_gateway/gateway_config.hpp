@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "http_gateway/admin_auth.hpp"
 #include "http_gateway/descriptor_budget.hpp"
 
 #include "registry/dirty_timestamp.hpp"
@@ -93,6 +94,10 @@ struct gateway_config {
   std::vector<std::string> peer_urls;
   /// This node in its cluster (GET {base}/cluster/node).
   cluster_identity cluster;
+
+  // -- the admin API and console (docs/admin-api.md) --------------------------
+
+  admin_config admin;
 };
 
 } // namespace eureka::gateway

@@ -46,6 +46,9 @@ inline constexpr metric_def gateway_metrics[] = {
     {"eureka_http_replication_errors_total", "counter",
      "Requests whose call to the node's replication actor failed (GET /ready answered 503, "
      "GET /metrics served without the replication figures)"},
+    {"eureka_http_report_errors_total", "counter",
+     "Requests whose report call (admin_atom) to the directory or the eviction actor failed "
+     "(GET /metrics served without those figures, /admin/api/actors with them null)"},
 };
 
 /// The gateway's current levels, read when the metrics are rendered.
@@ -79,6 +82,7 @@ public:
   void directory_error() { ++directory_errors_; }
   void output_refused() { ++output_refused_; }
   void replication_error() { ++replication_errors_; }
+  void report_error() { ++report_errors_; }
 
   uint64_t requests(std::string_view route, unsigned code) const;
   uint64_t total_requests() const;
@@ -91,6 +95,11 @@ public:
   uint64_t directory_errors() const { return directory_errors_; }
   uint64_t output_refused() const { return output_refused_; }
   uint64_t replication_errors() const { return replication_errors_; }
+  uint64_t report_errors() const { return report_errors_; }
+  /// Requests answered, by (route label, status code).
+  const std::map<std::pair<std::string, unsigned>, uint64_t>& request_counts() const {
+    return requests_;
+  }
 
   /// Prometheus text exposition format 0.0.4.
   std::string render_prometheus(const gateway_gauges& gauges) const;
@@ -106,6 +115,7 @@ private:
   uint64_t directory_errors_ = 0;
   uint64_t output_refused_ = 0;
   uint64_t replication_errors_ = 0;
+  uint64_t report_errors_ = 0;
 };
 
 } // namespace eureka::gateway

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -33,10 +34,13 @@
 
 #include "actors/time_anchor.hpp"
 #include "common/log.hpp"
+#include "common/version.hpp"
+#include "http_gateway/admin_documents.hpp"
 #include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/gateway_probe.hpp"
 #include "http_gateway/negotiation.hpp"
 #include "http_gateway/output_queue.hpp"
+#include "http_gateway/registry_metrics.hpp"
 #include "http_gateway/request_framing.hpp"
 #include "http_gateway/request_plan.hpp"
 #include "http_gateway/send_rate.hpp"
@@ -129,6 +133,8 @@ struct gateway_state {
   directory_actor directory;
   /// The node's replication actor, if it has one (GET /ready, /metrics).
   replication_actor replication;
+  /// The node's eviction actor, if any (its report: /metrics, admin API).
+  eviction_actor eviction;
   gateway_probe probe;
   /// Declared before `conns`: the connections' queues unpin on destruction.
   body_pins pins;
@@ -165,6 +171,8 @@ struct gateway_state {
   uint64_t refused_output_since_sweep = 0;
   /// Refusals worth a warning (request_plan::warning), rate-limited.
   log::warning_burst refusals;
+  /// Verified admin credentials and the password-check budget (admin_auth).
+  admin_authenticator admin_auth;
   static const char* name;
 };
 
@@ -495,11 +503,116 @@ auto on_directory_error(broker_ptr self, connection_handle hdl, uint64_t gen) {
   };
 }
 
-/// GET /metrics: the gateway's figures, then the replication actor's.
+/// GET /metrics: the gateway's figures, then the registry's and the
+/// replication actor's.
 http_response metrics_response(gateway_state& st, std::string_view appended) {
   auto text = st.probe.render_prometheus(gauges_of(st));
   text.append(appended.data(), appended.size());
   return make_response(200, "text/plain; version=0.0.4; charset=utf-8", std::move(text));
+}
+
+/// What one answer gathers from the actors (GET /metrics, the admin API):
+/// every call is sent at once, each reply or error fills its part, and the
+/// last one renders. A failed call leaves its part empty: the answer shows
+/// what the others said.
+struct gathered {
+  std::optional<registry_stats> stats;
+  std::optional<directory_report> directory;
+  std::optional<eviction_report> eviction;
+  std::optional<std::vector<peer_status>> peers;
+  std::optional<sync_status> ready;
+  std::optional<std::string> replication_metrics;
+};
+
+struct gathering {
+  gathered parts;
+  size_t pending = 0;
+  std::function<void(gathered&)> render;
+
+  void done() {
+    if (--pending == 0)
+      render(parts);
+  }
+};
+
+using gathering_ptr = std::shared_ptr<gathering>;
+
+/// Sends `msg` to `dest` and stores its reply with `store`; a failure is
+/// counted with `count_error` and logged.
+template <class Reply, class Dest, class Msg, class Store, class CountError>
+void gather(broker_ptr self, const gathering_ptr& g, const Dest& dest, Msg msg,
+            std::string_view what, Store store, CountError count_error) {
+  self->request(dest, caf::infinite, msg)
+      .then(
+          [g, store](Reply& reply) {
+            store(g->parts, reply);
+            g->done();
+          },
+          [self, g, what, count_error](caf::error& err) {
+            count_error(self->state.probe);
+            log::warn("gateway", "{} unavailable: {}", what, self->system().render(err));
+            g->done();
+          });
+}
+
+/// Asks for the parts `wanted` sets (the replication parts only with a
+/// replication actor, the eviction report only with an eviction actor),
+/// then calls `render`.
+struct gather_plan {
+  bool stats = false;
+  bool reports = false;
+  bool peers = false;
+  bool ready = false;
+  bool replication_metrics = false;
+};
+
+void gather_parts(broker_ptr self, gather_plan want, std::function<void(gathered&)> render) {
+  auto& st = self->state;
+  auto g = std::make_shared<gathering>();
+  g->render = std::move(render);
+  auto replication = static_cast<bool>(st.replication);
+  auto eviction = want.reports && static_cast<bool>(st.eviction);
+  g->pending = (want.stats ? 1 : 0) + (want.reports ? 1 : 0) + (eviction ? 1 : 0)
+               + (replication && want.peers ? 1 : 0) + (replication && want.ready ? 1 : 0)
+               + (replication && want.replication_metrics ? 1 : 0);
+  if (g->pending == 0) {
+    g->render(g->parts);
+    return;
+  }
+  auto directory_failed = [](gateway_probe& p) { p.directory_error(); };
+  auto report_failed = [](gateway_probe& p) { p.report_error(); };
+  auto replication_failed = [](gateway_probe& p) { p.replication_error(); };
+  if (want.stats)
+    gather<registry_stats>(
+        self, g, st.directory, stats_atom::value, "directory figures",
+        [](gathered& x, registry_stats& r) { x.stats = std::move(r); }, directory_failed);
+  if (want.reports)
+    gather<directory_report>(
+        self, g, st.directory, admin_atom::value, "directory report",
+        [](gathered& x, directory_report& r) { x.directory = std::move(r); }, report_failed);
+  if (eviction)
+    gather<eviction_report>(
+        self, g, st.eviction, admin_atom::value, "eviction report",
+        [](gathered& x, eviction_report& r) { x.eviction = std::move(r); }, report_failed);
+  if (replication && want.peers)
+    gather<std::vector<peer_status>>(
+        self, g, st.replication, peers_atom::value, "replication peers",
+        [](gathered& x, std::vector<peer_status>& r) { x.peers = std::move(r); },
+        replication_failed);
+  if (replication && want.ready)
+    gather<sync_status>(
+        self, g, st.replication, ready_atom::value, "replication readiness",
+        [](gathered& x, sync_status& r) { x.ready = std::move(r); }, replication_failed);
+  if (replication && want.replication_metrics)
+    gather<std::string>(
+        self, g, st.replication, metrics_atom::value, "replication metrics",
+        [](gathered& x, std::string& r) { x.replication_metrics = std::move(r); },
+        replication_failed);
+}
+
+int64_t uptime_ms(broker_ptr self) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(now(self) - self->state.started)
+      .count();
 }
 
 /// E14 in progress: one result per item, filled as the directory answers.
@@ -524,6 +637,8 @@ struct dispatcher {
   uint64_t gen;
   route_id id;
   payload_format format;
+  /// An admin action: answered and logged as one (request_plan::action).
+  std::shared_ptr<const admin_action> action = nullptr;
 
   template <class Cmd>
   void write(Cmd cmd) {
@@ -532,9 +647,18 @@ struct dispatcher {
     auto gen_ = gen;
     auto id_ = id;
     auto format_ = format;
+    auto action_ = action;
     self->request(self->state.directory, caf::infinite, std::move(cmd))
-        .then([=](write_reply& r) { complete(self_, hdl_, gen_, respond_write(id_, r, format_)); },
-              on_directory_error(self, hdl, gen));
+        .then(
+            [=](write_reply& r) {
+              if (action_) {
+                log::info("gateway", "{}", admin_action_log(*action_, r));
+                complete(self_, hdl_, gen_, respond_admin_action(*action_, r));
+                return;
+              }
+              complete(self_, hdl_, gen_, respond_write(id_, r, format_));
+            },
+            on_directory_error(self, hdl, gen));
   }
 
   template <class Query>
@@ -542,9 +666,10 @@ struct dispatcher {
     auto self_ = self;
     auto hdl_ = hdl;
     auto gen_ = gen;
+    auto id_ = id;
     auto format_ = format;
     self->request(self->state.directory, caf::infinite, std::move(q))
-        .then([=](read_reply& r) { complete(self_, hdl_, gen_, respond_read(r, format_)); },
+        .then([=](read_reply& r) { complete(self_, hdl_, gen_, respond_read(id_, r, format_)); },
               on_directory_error(self, hdl, gen));
   }
 
@@ -609,23 +734,23 @@ struct dispatcher {
             on_directory_error(self, hdl, gen));
   }
 
-  // Only with a replication actor (handle_request answers without one).
+  /// The gateway's figures, the registry's (directory and eviction reports)
+  /// and the replication actor's; a part whose actor fails is left out and
+  /// the error counted, the rest still serves.
   void operator()(metrics_call&) {
     auto self_ = self;
     auto hdl_ = hdl;
     auto gen_ = gen;
-    self->request(self->state.replication, caf::infinite, metrics_atom::value)
-        .then(
-            [=](std::string& text) {
-              complete(self_, hdl_, gen_, metrics_response(self_->state, text));
-            },
-            [=](caf::error& err) {
-              // The gateway's own figures still serve.
-              self_->state.probe.replication_error();
-              log::warn("gateway", "replication metrics unavailable: {}",
-                        self_->system().render(err));
-              complete(self_, hdl_, gen_, metrics_response(self_->state, {}));
-            });
+    gather_plan want;
+    want.reports = true;
+    want.replication_metrics = true;
+    gather_parts(self, want, [=](gathered& x) {
+      auto text = render_registry_metrics(x.directory ? &*x.directory : nullptr,
+                                          x.eviction ? &*x.eviction : nullptr);
+      if (x.replication_metrics)
+        text += *x.replication_metrics;
+      complete(self_, hdl_, gen_, metrics_response(self_->state, text));
+    });
   }
 
   // Only with a replication actor (handle_request answers without one).
@@ -691,6 +816,71 @@ struct dispatcher {
     }
   }
 
+  /// GET /admin/api/overview: the directory's figures (500 without them),
+  /// the peers and readiness when the node has a replication actor.
+  void operator()(admin_overview_call&) {
+    auto self_ = self;
+    auto hdl_ = hdl;
+    auto gen_ = gen;
+    gather_plan want;
+    want.stats = true;
+    want.peers = true;
+    want.ready = true;
+    gather_parts(self, want, [=](gathered& x) {
+      if (!x.stats) {
+        complete(self_, hdl_, gen_, admin_error(500, "the directory did not answer"));
+        return;
+      }
+      auto& st = self_->state;
+      overview_inputs in;
+      in.status.environment = st.cfg.environment;
+      in.status.peer_urls = st.cfg.peer_urls;
+      in.status.peers = std::move(x.peers);
+      in.status.node = st.node;
+      in.status.uptime_ms = uptime_ms(self_);
+      in.status.stats = std::move(*x.stats);
+      in.general = general_stats(in.status);
+      auto replicas = application_stats(in.status);
+      in.general.insert(in.general.end(), replicas.begin(), replicas.end());
+      in.version = std::string{project_version};
+      // Java's eureka.datacenter default; this node has no data centre key.
+      in.data_center = "default";
+      in.now_ms = epoch_ms(self_);
+      in.started_ms = st.start_ms;
+      in.ready = st.replication ? x.ready && x.ready->ready : true;
+      in.base_paths = st.cfg.base_paths;
+      in.cluster = st.cfg.cluster;
+      complete(self_, hdl_, gen_, admin_json(200, overview_json(in)));
+    });
+  }
+
+  /// GET /admin/api/actors: every report that arrived; a failed one is null.
+  void operator()(admin_actors_call&) {
+    auto self_ = self;
+    auto hdl_ = hdl;
+    auto gen_ = gen;
+    gather_plan want;
+    want.reports = true;
+    want.peers = true;
+    want.ready = true;
+    gather_parts(self, want, [=](gathered& x) {
+      auto& st = self_->state;
+      actors_inputs in;
+      in.directory = std::move(x.directory);
+      in.eviction = std::move(x.eviction);
+      if (st.replication) {
+        replication_figures r;
+        if (x.ready)
+          r.ready = x.ready->ready;
+        r.peers = std::move(x.peers);
+        in.replication = std::move(r);
+      }
+      in.probe = &st.probe;
+      in.gauges = gauges_of(st);
+      complete(self_, hdl_, gen_, admin_json(200, actors_json(in)));
+    });
+  }
+
   // Answered by the broker itself; handled before dispatching.
   void operator()(std::monostate&) {}
 };
@@ -712,10 +902,15 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
   v.content_encoding = field("Content-Encoding");
   v.replication = field("x-netflix-discovery-replication");
   v.eureka_accept = field("X-Eureka-Accept");
+  v.authorization = field("Authorization");
+  v.origin = field("Origin");
+  v.host = field("Host");
   v.body = req.body();
-  auto plan = plan_request(v, st.cfg, epoch_ms(self));
+  auto plan = plan_request(v, st.cfg, st.admin_auth, epoch_ms(self));
   if (!plan.warning.empty() && st.refusals.note())
     log::warn("gateway", "{}", plan.warning);
+  if (!plan.audit.empty())
+    log::info("gateway", "{}", plan.audit);
   c.cur = request_ctx{plan.r.id, plan.format, req.keep_alive(), req.version() == 10, plan.r.head};
   log::debug("gateway", "connection {}: {} {} -> {}", hdl.id(), log::esc(v.method),
              log::esc(v.target), route_label(plan.r.id));
@@ -724,13 +919,8 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
                   after::keep_alive);
     return;
   }
-  // Answered at once: the node's own endpoints without a replication
-  // actor, and a batch whose items are all answered without the registry.
-  if (std::holds_alternative<metrics_call>(plan.call) && !st.replication) {
-    send_response(self, hdl, c, metrics_response(st, {}), route_label(plan.r.id),
-                  after::keep_alive);
-    return;
-  }
+  // Answered at once: GET /ready without a replication actor, and a batch
+  // whose items are all answered without the registry.
   if (std::holds_alternative<ready_call>(plan.call) && !st.replication) {
     send_response(self, hdl, c, respond_ready(sync_status{true, {}}), route_label(plan.r.id),
                   after::keep_alive);
@@ -758,7 +948,11 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
   }
   c.busy = true;
   c.busy_since = now(self);
-  std::visit(dispatcher{self, hdl, c.generation, plan.r.id, plan.format}, plan.call);
+  std::shared_ptr<const admin_action> action;
+  if (plan.action)
+    action = std::make_shared<const admin_action>(std::move(*plan.action));
+  std::visit(dispatcher{self, hdl, c.generation, plan.r.id, plan.format, std::move(action)},
+             plan.call);
 }
 
 void reset_parser(const gateway_config& cfg, connection& c) {
@@ -1060,11 +1254,12 @@ void start_draining(broker_ptr self) {
 }
 
 caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_actor directory,
-                             replication_actor replication) {
+                             replication_actor replication, eviction_actor eviction) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.directory = std::move(directory);
   st.replication = std::move(replication);
+  st.eviction = std::move(eviction);
   st.clock = make_time_anchor(self->system());
   st.start_ms = st.clock.epoch_ms;
   st.started = st.clock.origin;
@@ -1263,14 +1458,14 @@ void detect_node_identity(gateway_config& cfg) {
     cfg.node_ip = detect_ip(cfg.bind_address);
 }
 
-caf::expected<http_frontend_handle> start_http_frontend(caf::actor_system& sys,
-                                                        const gateway_config& cfg,
-                                                        directory_actor directory,
-                                                        replication_actor replication) {
+caf::expected<http_frontend_handle>
+start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, directory_actor directory,
+                    replication_actor replication, eviction_actor eviction) {
   auto effective = cfg;
   detect_node_identity(effective);
-  auto broker = sys.middleman().spawn_broker(gateway_broker, std::move(effective),
-                                             std::move(directory), std::move(replication));
+  auto broker =
+      sys.middleman().spawn_broker(gateway_broker, std::move(effective), std::move(directory),
+                                   std::move(replication), std::move(eviction));
   caf::scoped_actor blocking{sys};
   std::optional<uint16_t> port;
   caf::error failure;

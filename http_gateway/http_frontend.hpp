@@ -3,7 +3,7 @@
 // actor. It never owns registry state and never blocks.
 //
 // Usage:
-//   auto fe = start_http_frontend(sys, cfg, directory, replication);  // binds, or fails
+//   auto fe = start_http_frontend(sys, cfg, directory, replication, eviction);  // binds, or fails
 //   ... fe->port is the bound port (useful with cfg.port == 0) ...
 //   stop_http_frontend(sys, *fe);  // or caf::anon_send_exit(fe->broker, user_shutdown)
 //
@@ -39,11 +39,12 @@ struct http_frontend_handle {
 /// main or a test, not from an actor). Requires the io::middleman module.
 /// `replication`, the node's replication actor if it has one, answers
 /// GET /ready and adds its figures to GET /metrics; without one the node
-/// is always ready.
-caf::expected<http_frontend_handle> start_http_frontend(caf::actor_system& sys,
-                                                        const gateway_config& cfg,
-                                                        directory_actor directory,
-                                                        replication_actor replication = {});
+/// is always ready. `eviction`, the node's eviction actor if it has one,
+/// reports its sweeps and self-preservation decision (GET /metrics, the
+/// admin API); without one they are left out.
+caf::expected<http_frontend_handle>
+start_http_frontend(caf::actor_system& sys, const gateway_config& cfg, directory_actor directory,
+                    replication_actor replication = {}, eviction_actor eviction = {});
 
 /// Fills this node's host name and IP when not configured (the system host
 /// name; the bind address, or the first non-loopback IPv4 address). The node

@@ -42,6 +42,12 @@ std::string serialize_head(const http_response& r, connection_header conn) {
     fmt::format_to(it, "Content-Encoding: {}\r\n", r.content_encoding);
   if (!r.allow.empty())
     fmt::format_to(it, "Allow: {}\r\n", r.allow);
+  if (!r.cache_control.empty())
+    fmt::format_to(it, "Cache-Control: {}\r\n", r.cache_control);
+  if (!r.www_authenticate.empty())
+    fmt::format_to(it, "WWW-Authenticate: {}\r\n", r.www_authenticate);
+  if (!r.vary.empty())
+    fmt::format_to(it, "Vary: {}\r\n", r.vary);
   fmt::format_to(it, "Content-Length: {}\r\n", r.body_size());
   switch (conn) {
   case connection_header::keep_alive:

@@ -19,6 +19,12 @@ struct http_response {
   std::string content_encoding;
   /// Allow header of a 405.
   std::string allow;
+  /// Cache-Control (the admin API: no-store; the console: no-cache).
+  std::string cache_control;
+  /// WWW-Authenticate of a 401.
+  std::string www_authenticate;
+  /// Vary (the console: Accept-Encoding, its files being served gzipped or not).
+  std::string vary;
   shared_body body;
   /// HEAD: Content-Length of the body, but no body bytes.
   bool head_only = false;

@@ -12,8 +12,11 @@
 #include "codec/instance_codec.hpp"
 #include "codec/node_identity.hpp"
 #include "codec/replication_codec.hpp"
+#include "codec/text.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
+#include "common/version.hpp"
+#include "http_gateway/console_assets.hpp"
 #include "http_gateway/negotiation.hpp"
 #include "registry/dirty_timestamp.hpp"
 
@@ -282,7 +285,217 @@ void plan_replication_batch(const request_view& req, const gateway_config& cfg, 
   p.call = std::move(call);
 }
 
+// -- the admin API (docs/admin-api.md) -----------------------------------------
+
+/// The realm browsers show in their sign-in dialog.
+constexpr std::string_view admin_challenge = R"(Basic realm="caf-eureka admin", charset="UTF-8")";
+
+/// Who, for a log line: the user, or the name wrong credentials claimed
+/// (untrusted), or "anonymous".
+std::string who_of(const auth_result& who) {
+  if (who.user.empty())
+    return "anonymous";
+  if (who.outcome == auth_outcome::user)
+    return log::printable(who.user);
+  return fmt::format("{} ({})", log::printable(who.user),
+                     who.outcome == auth_outcome::wrong_credentials ? "wrong credentials"
+                                                                    : "not checked");
+}
+
+/// An `Origin` header from another origin than the request's `Host`: a page
+/// elsewhere making a signed-in browser act. No Origin (curl, the CLI) is
+/// not cross-origin.
+bool cross_origin(std::string_view origin, std::string_view host) {
+  origin = text::trim(origin);
+  if (origin.empty())
+    return false;
+  auto h = text::to_lower(text::trim(host));
+  if (h.empty())
+    return true;
+  auto o = text::to_lower(origin);
+  return o != "http://" + h && o != "https://" + h;
+}
+
+/// What an action does, for log lines ("deregistration of ORDER/i-1").
+std::string action_text(route_id id, std::string_view app, std::string_view instance_id,
+                        const instance_status* value) {
+  auto target = fmt::format("{}/{}", log::printable(app), log::printable(instance_id));
+  switch (id) {
+  case route_id::admin_status_update:
+    return value ? fmt::format("status override {} of {}", to_string(*value), target)
+                 : fmt::format("status override of {}", target);
+  case route_id::admin_status_delete:
+    return fmt::format("removal of the status override of {}", target);
+  default:
+    return fmt::format("deregistration of {}", target);
+  }
+}
+
+/// Refuses an admin request: the JSON error (401 with the challenge), and
+/// for an action the info line saying who was refused what.
+void refuse_admin(request_plan& p, unsigned status, std::string_view reason,
+                  const auth_result& who) {
+  p.immediate = admin_error(status, reason);
+  if (status == 401)
+    p.immediate->www_authenticate = std::string{admin_challenge};
+  if (is_admin_action(p.r.id))
+    p.audit = fmt::format("admin: refused {} to {}: {} ({})",
+                          action_text(p.r.id, p.r.app, p.r.instance_id, nullptr), who_of(who),
+                          reason, status);
+}
+
+/// The access table of docs/admin-api.md. True when the request may go on
+/// (`who` says who sent it); else the refusal is set in `p`.
+bool admit_admin(const request_view& req, const gateway_config& cfg, admin_authenticator& auth,
+                 int64_t now_ms, request_plan& p, auth_result& who) {
+  const auto& admin = cfg.admin;
+  auto action = is_admin_action(p.r.id);
+  // Refused before any password is checked: nothing to learn, no time spent.
+  if (action && !admin.actions_enabled()) {
+    refuse_admin(p, 403, "actions are off: no admin users are configured (eureka.admin.users)",
+                 who);
+    return false;
+  }
+  if (action && cross_origin(req.origin, req.host)) {
+    refuse_admin(p, 403, "cross-origin request refused", who);
+    return false;
+  }
+  who = auth.authenticate(admin, req.authorization, now_ms);
+  switch (who.outcome) {
+  case auth_outcome::throttled:
+    p.warning = fmt::format("admin: password check for {} refused: more than {} per second "
+                            "(eureka.admin.max-password-checks-per-second)",
+                            who_of(who), admin.max_password_checks_per_second);
+    refuse_admin(p, 429, "too many authentication attempts", who);
+    return false;
+  case auth_outcome::wrong_credentials:
+    refuse_admin(p, 401, "wrong credentials", who);
+    return false;
+  case auth_outcome::anonymous:
+    if (action || !admin.read_without_auth) {
+      refuse_admin(p, 401, "credentials needed", who);
+      return false;
+    }
+    return true;
+  case auth_outcome::user:
+    if (action && !who.admin) {
+      refuse_admin(p, 403, "the admin role is needed", who);
+      return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+/// GET /admin/api/session.
+std::string session_json(const auth_result& who, const admin_config& admin) {
+  std::string out = R"({"user": )";
+  if (who.outcome == auth_outcome::user)
+    codec::detail::append_json_string(out, who.user);
+  else
+    out += "null";
+  out += R"(, "roles": [)";
+  if (who.outcome == auth_outcome::user)
+    out += who.admin ? R"("admin", "read")" : R"("read")";
+  out += fmt::format(R"(], "actions_enabled": {}, "read_without_auth": {}}})",
+                     admin.actions_enabled(), admin.read_without_auth);
+  return out;
+}
+
+/// The admin actions: checked like E7, E8 and E9, then a local write (not
+/// marked replicated: it reaches the peers as a client's would).
+void plan_admin_action(const auth_result& who, request_plan& p) {
+  auto& r = p.r;
+  admin_action a{r.id, who.user, r.app, r.instance_id, std::nullopt};
+  if (r.id == route_id::admin_cancel) {
+    p.call = cancel_cmd{r.app, r.instance_id, false, caf::none};
+  } else {
+    status_cmd cmd;
+    cmd.app = r.app;
+    cmd.id = r.instance_id;
+    cmd.remove = r.id == route_id::admin_status_delete;
+    auto* v = find_param(r.query, "value");
+    if ((v == nullptr && !cmd.remove) || (v != nullptr && !parse_status_exact(*v, cmd.value))) {
+      auto reason = v == nullptr ? "missing status value" : "invalid status value";
+      p.immediate = admin_error(400, reason);
+      p.audit = fmt::format("admin: refused {} to {}: {} (400)",
+                            action_text(r.id, r.app, r.instance_id, nullptr), who_of(who), reason);
+      return;
+    }
+    if (v != nullptr)
+      a.value = cmd.value;
+    p.call = std::move(cmd);
+  }
+  p.format = payload_format::json;
+  p.action = std::move(a);
+}
+
+/// GET / and GET /console/{file}: the embedded file, gzipped when the
+/// client takes it; revalidated on every load (no-cache) so that a node
+/// upgraded under an open console serves the new files.
+http_response console_response(const route& r, const request_view& req) {
+  const auto* asset = find_console_asset(r.asset);
+  if (asset == nullptr)
+    return make_empty(404);
+  auto gzip = !asset->gzip_body.empty() && accepts_gzip(req.accept_encoding);
+  auto resp =
+      make_response(200, asset->content_type, std::string{gzip ? asset->gzip_body : asset->body});
+  if (gzip)
+    resp.content_encoding = "gzip";
+  resp.cache_control = "no-cache";
+  resp.vary = "Accept-Encoding";
+  return resp;
+}
+
+/// The admin routes: access first, then what each asks for.
+void plan_admin(const request_view& req, const gateway_config& cfg, admin_authenticator& auth,
+                int64_t now_ms, request_plan& p) {
+  auto& r = p.r;
+  auth_result who;
+  if (!admit_admin(req, cfg, auth, now_ms, p, who))
+    return;
+  p.format = payload_format::json;
+  switch (r.id) {
+  case route_id::admin_session:
+    p.immediate = admin_json(200, session_json(who, cfg.admin));
+    break;
+  case route_id::admin_overview:
+    p.call = admin_overview_call{};
+    break;
+  case route_id::admin_actors:
+    p.call = admin_actors_call{};
+    break;
+  case route_id::admin_apps:
+    // E1's document as JSON (the full representation, whatever the client).
+    p.call = read_query{read_kind::all_apps,
+                        {},
+                        payload_format::json,
+                        accepts_gzip(req.accept_encoding),
+                        representation::full};
+    break;
+  case route_id::admin_instance:
+    p.call = instance_query{r.app, r.instance_id, payload_format::json};
+    break;
+  default:
+    plan_admin_action(who, p);
+    break;
+  }
+}
+
 } // namespace
+
+http_response admin_json(unsigned status, std::string body) {
+  auto resp = make_response(status, "application/json; charset=utf-8", std::move(body));
+  resp.cache_control = "no-store";
+  return resp;
+}
+
+http_response admin_error(unsigned status, std::string_view reason) {
+  std::string body = R"({"error": )";
+  codec::detail::append_json_string(body, reason);
+  body += '}';
+  return admin_json(status, std::move(body));
+}
 
 size_t replication_batch_call::commands() const {
   size_t n = 0;
@@ -292,7 +505,8 @@ size_t replication_batch_call::commands() const {
   return n;
 }
 
-request_plan plan_request(const request_view& req, const gateway_config& cfg, int64_t now_ms) {
+request_plan plan_request(const request_view& req, const gateway_config& cfg,
+                          admin_authenticator& auth, int64_t now_ms) {
   request_plan p;
   p.r = route_request(req.method, req.target, cfg.base_paths);
   p.format = negotiated_format(req.accept);
@@ -306,14 +520,30 @@ request_plan plan_request(const request_view& req, const gateway_config& cfg, in
   };
   switch (r.id) {
   case route_id::not_found:
-    p.immediate = make_empty(404);
+    p.immediate = r.admin ? admin_error(404, "no such endpoint") : make_empty(404);
     break;
   case route_id::method_not_allowed:
-    p.immediate = make_empty(405);
+    p.immediate = r.admin ? admin_error(405, "method not allowed") : make_empty(405);
     p.immediate->allow = r.allow;
     break;
   case route_id::bad_request:
-    p.immediate = r.error.empty() ? make_empty(400) : make_text(400, r.error);
+    if (r.admin)
+      p.immediate = admin_error(400, r.error.empty() ? "bad request" : r.error);
+    else
+      p.immediate = r.error.empty() ? make_empty(400) : make_text(400, r.error);
+    break;
+  case route_id::admin_session:
+  case route_id::admin_overview:
+  case route_id::admin_actors:
+  case route_id::admin_apps:
+  case route_id::admin_instance:
+  case route_id::admin_cancel:
+  case route_id::admin_status_update:
+  case route_id::admin_status_delete:
+    plan_admin(req, cfg, auth, now_ms, p);
+    break;
+  case route_id::console:
+    p.immediate = console_response(r, req);
     break;
   case route_id::apps_full:
     cached_read(read_kind::all_apps, {}, true);
@@ -458,7 +688,26 @@ http_response respond_write(route_id id, const write_reply& reply, payload_forma
   return make_empty(500);
 }
 
-http_response respond_read(const read_reply& reply, payload_format format) {
+http_response respond_read(route_id id, const read_reply& reply, payload_format format) {
+  if (id == route_id::admin_apps || id == route_id::admin_instance) {
+    switch (reply.outcome) {
+    case read_outcome::ok: {
+      http_response r;
+      r.status = 200;
+      r.content_type = "application/json; charset=utf-8";
+      r.cache_control = "no-store";
+      r.body = reply.body;
+      if (reply.gzipped)
+        r.content_encoding = "gzip";
+      return r;
+    }
+    case read_outcome::not_found:
+      return admin_error(404, "no such instance");
+    case read_outcome::forbidden:
+      return admin_error(403, "forbidden");
+    }
+    return admin_error(500, "unexpected read outcome");
+  }
   switch (reply.outcome) {
   case read_outcome::ok: {
     http_response r;
@@ -477,6 +726,63 @@ http_response respond_read(const read_reply& reply, payload_format format) {
   return make_empty(500);
 }
 
+http_response respond_admin_action(const admin_action& action, const write_reply& reply) {
+  switch (reply.outcome) {
+  case write_outcome::ok: {
+    std::string result;
+    if (action.id == route_id::admin_cancel)
+      result = "deregistered";
+    else if (action.id == route_id::admin_status_update)
+      result = fmt::format("status override set to {}", to_string(*action.value));
+    else if (action.value)
+      result = fmt::format("status override removed, status set to {}", to_string(*action.value));
+    else
+      result = "status override removed";
+    std::string body = R"({"result": )";
+    codec::detail::append_json_string(body, result);
+    body += R"(, "app": )";
+    codec::detail::append_json_string(body, action.app);
+    body += R"(, "id": )";
+    codec::detail::append_json_string(body, action.instance_id);
+    body += '}';
+    return admin_json(200, std::move(body));
+  }
+  case write_outcome::not_found:
+    return admin_error(404, "no such instance");
+  case write_outcome::conflict:
+    return admin_error(409, "the instance changed meanwhile");
+  case write_outcome::rejected:
+  case write_outcome::over_capacity:
+  case write_outcome::over_instance_capacity:
+    break;
+  }
+  return admin_error(500, "unexpected registry answer");
+}
+
+std::string admin_action_log(const admin_action& action, const write_reply& reply) {
+  auto target =
+      fmt::format("{}/{}", log::printable(action.app), log::printable(action.instance_id));
+  auto user = log::printable(action.user);
+  if (reply.outcome != write_outcome::ok) {
+    auto what = action_text(action.id, action.app, action.instance_id,
+                            action.value ? &*action.value : nullptr);
+    return fmt::format("admin: {} by {} failed: {}", what, user,
+                       reply.outcome == write_outcome::not_found ? "no such instance"
+                                                                 : "the registry refused it");
+  }
+  switch (action.id) {
+  case route_id::admin_status_update:
+    return fmt::format("admin: {} set the status override of {} to {}", user, target,
+                       to_string(*action.value));
+  case route_id::admin_status_delete:
+    return action.value ? fmt::format("admin: {} removed the status override of {} (status {})",
+                                      user, target, to_string(*action.value))
+                        : fmt::format("admin: {} removed the status override of {}", user, target);
+  default:
+    return fmt::format("admin: {} deregistered {}", user, target);
+  }
+}
+
 http_response respond_replication_batch(const std::vector<replication_result>& results) {
   return make_response(200, "application/json", codec::encode_replication_response(results));
 }
@@ -489,7 +795,7 @@ http_response respond_ready(const sync_status& status) {
 }
 
 std::string_view node_version() {
-  return EUREKA_PROJECT_VERSION;
+  return project_version;
 }
 
 std::string cluster_node_document(const cluster_identity& self) {

@@ -30,6 +30,10 @@ struct request_view {
   std::string_view replication;
   /// `X-Eureka-Accept`.
   std::string_view eureka_accept;
+  /// `Authorization`, `Origin` and `Host` (admin API and console).
+  std::string_view authorization;
+  std::string_view origin;
+  std::string_view host;
   std::string_view body;
 };
 
@@ -43,6 +47,13 @@ struct metrics_call {};
 /// GET /ready: the replication actor's (ready_atom); ready when the node has
 /// no replication actor.
 struct ready_call {};
+
+/// GET /admin/api/overview: the directory's figures (stats_atom), the peers
+/// and readiness, rendered by admin_documents.
+struct admin_overview_call {};
+/// GET /admin/api/actors: the directory's and the eviction actor's reports
+/// (admin_atom), the peers, and the gateway's own probe.
+struct admin_actors_call {};
 
 /// E14: one item of a batch as planned.
 struct planned_item {
@@ -67,9 +78,24 @@ struct replication_batch_call {
   size_t commands() const;
 };
 
-using directory_call = std::variant<std::monostate, register_cmd, renew_cmd, cancel_cmd, status_cmd,
-                                    metadata_cmd, read_query, instance_query, overrides_call,
-                                    stats_call, metrics_call, ready_call, replication_batch_call>;
+using directory_call =
+    std::variant<std::monostate, register_cmd, renew_cmd, cancel_cmd, status_cmd, metadata_cmd,
+                 read_query, instance_query, overrides_call, stats_call, metrics_call, ready_call,
+                 replication_batch_call, admin_overview_call, admin_actors_call>;
+
+/// An admin action on its way to the registry (docs/admin-api.md,
+/// "Actions"): who asked for what, for its answer (respond_admin_action) and
+/// its info log line (admin_action_log) once the registry replied.
+struct admin_action {
+  /// admin_cancel, admin_status_update or admin_status_delete.
+  route_id id = route_id::admin_cancel;
+  /// The user (from eureka.admin.users, so printable as is).
+  std::string user;
+  std::string app;
+  std::string instance_id;
+  /// The status routes: the override set, or the status set on removal.
+  std::optional<instance_status> value;
+};
 
 struct request_plan {
   route r;
@@ -81,16 +107,41 @@ struct request_plan {
   /// A refusal worth a warning in the node's log (already escaped); the
   /// gateway logs these rate-limited, as any client can cause them.
   std::string warning;
+  /// An admin action going to the registry (`call` holds its command):
+  /// answer it with respond_admin_action and log admin_action_log.
+  std::optional<admin_action> action;
+  /// An admin action refused (401, 403, 429, 400): the line to log at info
+  /// (escaped), every time (docs/admin-api.md: every refusal is logged).
+  std::string audit;
 };
 
-/// Routes and validates; never touches registry state.
-request_plan plan_request(const request_view& req, const gateway_config& cfg, int64_t now_ms);
+/// Routes and validates; never touches registry state. `auth` (the
+/// gateway's, one per broker) remembers verified admin credentials and
+/// counts password checks: the only state a plan changes.
+request_plan plan_request(const request_view& req, const gateway_config& cfg,
+                          admin_authenticator& auth, int64_t now_ms);
 
 /// Maps a write_reply to the response of write route `id` (contract §1.5).
 http_response respond_write(route_id id, const write_reply& reply, payload_format format);
 
-/// Maps a read_reply (cache-backed or instance read) to a response.
-http_response respond_read(const read_reply& reply, payload_format format);
+/// Maps a read_reply (cache-backed or instance read) of route `id` to a
+/// response (the admin routes' in JSON, errors included).
+http_response respond_read(route_id id, const read_reply& reply, payload_format format);
+
+/// The admin API's answer to an action: 200 {"result": ..., "app": ...,
+/// "id": ...}, 404 {"error": "no such instance"}, else a JSON error.
+http_response respond_admin_action(const admin_action& action, const write_reply& reply);
+
+/// The info log line of an action the registry answered, e.g. "admin: alice
+/// deregistered ORDER/i-1" (escaped).
+std::string admin_action_log(const admin_action& action, const write_reply& reply);
+
+/// An answer of the admin API: `body` as application/json; charset=utf-8,
+/// with Cache-Control: no-store.
+http_response admin_json(unsigned status, std::string body);
+
+/// An admin API error: {"error": "<reason>"}.
+http_response admin_error(unsigned status, std::string_view reason);
 
 /// E14: 200 with the ReplicationListResponse, one result per item in order.
 /// JSON whatever the Accept header (the Java sender asks for JSON).

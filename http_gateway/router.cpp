@@ -1,7 +1,6 @@
 #include "http_gateway/router.hpp"
 
 #include <algorithm>
-#include <optional>
 
 #include "common/text.hpp"
 #include "registry/instance_info.hpp"
@@ -50,6 +49,24 @@ std::string_view route_label(route_id id) {
     return "ready";
   case route_id::health:
     return "health";
+  case route_id::admin_session:
+    return "admin_session";
+  case route_id::admin_overview:
+    return "admin_overview";
+  case route_id::admin_actors:
+    return "admin_actors";
+  case route_id::admin_apps:
+    return "admin_apps";
+  case route_id::admin_instance:
+    return "admin_instance";
+  case route_id::admin_cancel:
+    return "admin_cancel";
+  case route_id::admin_status_update:
+    return "admin_status_update";
+  case route_id::admin_status_delete:
+    return "admin_status_delete";
+  case route_id::console:
+    return "console";
   case route_id::not_found:
     return "not_found";
   case route_id::method_not_allowed:
@@ -58,6 +75,11 @@ std::string_view route_label(route_id id) {
     return "bad_request";
   }
   return "unknown";
+}
+
+bool is_admin_action(route_id id) {
+  return id == route_id::admin_cancel || id == route_id::admin_status_update
+         || id == route_id::admin_status_delete;
 }
 
 const std::string* find_param(const query_params& q, std::string_view key) {
@@ -228,32 +250,95 @@ void refuse_oversized_values(route& r) {
   r.head = head;
 }
 
-// Routes the part of the path after one base; `rest` is "" or starts with '/'.
-route route_under_base(std::string_view method, std::string_view rest) {
-  route r;
+// The decoded segments of `rest` ("" or starting with '/'; a trailing slash
+// is dropped: apps/ == apps). False, with `r` set, if nothing can match:
+// not_found for an empty path or an empty segment ("//" matches nothing in
+// Jersey either), bad_request for a malformed %-escape.
+bool decode_segments(std::string_view rest, std::vector<std::string>& segments, route& r) {
   if (!rest.empty())
     rest.remove_prefix(1);
-  if (!rest.empty() && rest.back() == '/') // trailing slash: apps/ == apps
+  if (!rest.empty() && rest.back() == '/')
     rest.remove_suffix(1);
   if (rest.empty())
-    return r;
-  std::vector<std::string> segments;
+    return false;
   for (auto raw : split(rest, '/')) {
-    if (raw.empty()) // "//" inside a path matches nothing in Jersey either
-      return r;
+    if (raw.empty())
+      return false;
     std::string decoded;
     if (!percent_decode(raw, decoded, false)) {
       r.id = route_id::bad_request;
       r.error = "malformed percent-encoding in path";
-      return r;
+      return false;
     }
     segments.push_back(std::move(decoded));
   }
+  return true;
+}
+
+// Routes the part of the path after one base; `rest` is "" or starts with '/'.
+route route_under_base(std::string_view method, std::string_view rest) {
+  route r;
+  std::vector<std::string> segments;
+  if (!decode_segments(rest, segments, r))
+    return r;
   if (segments.front() == "v2")
     segments.erase(segments.begin());
   match_segments(method, segments, r);
   refuse_oversized_values(r);
   return r;
+}
+
+// Routes the part of the path after "/admin/api" (docs/admin-api.md).
+route route_admin(std::string_view method, std::string_view rest) {
+  route r;
+  std::vector<std::string> s;
+  if (decode_segments(rest, s, r)) {
+    matcher m{method, r};
+    auto n = s.size();
+    auto read_only = [&](route_id id) {
+      if (!m.on("GET", id))
+        m.otherwise({true, false, false, false});
+    };
+    if (n == 1 && s[0] == "session") {
+      read_only(route_id::admin_session);
+    } else if (n == 1 && s[0] == "overview") {
+      read_only(route_id::admin_overview);
+    } else if (n == 1 && s[0] == "actors") {
+      read_only(route_id::admin_actors);
+    } else if (n == 1 && s[0] == "apps") {
+      read_only(route_id::admin_apps);
+    } else if (n >= 3 && s[0] == "apps" && (n == 3 || (n == 4 && s[3] == "status"))) {
+      r.app = to_upper_ascii(s[1]);
+      r.instance_id = std::move(s[2]);
+      if (n == 3) {
+        if (!m.on("GET", route_id::admin_instance) && !m.on("DELETE", route_id::admin_cancel))
+          m.otherwise({true, false, false, true});
+      } else if (!m.on("PUT", route_id::admin_status_update)
+                 && !m.on("DELETE", route_id::admin_status_delete)) {
+        m.otherwise({false, false, true, true});
+      }
+      refuse_oversized_values(r);
+    }
+  }
+  r.admin = true;
+  return r;
+}
+
+// GET / (the console's page) and GET /console/{file}: `asset` is the
+// decoded path to look up; false if `path` is neither.
+bool route_console(std::string_view method, std::string_view path, route& r) {
+  constexpr std::string_view dir = "/console/";
+  if (path != "/" && (path.size() <= dir.size() || path.compare(0, dir.size(), dir) != 0))
+    return false;
+  if (!percent_decode(path, r.asset, false)) {
+    r.id = route_id::bad_request;
+    r.error = "malformed percent-encoding in path";
+    return true;
+  }
+  matcher m{method, r};
+  if (!m.on("GET", route_id::console))
+    m.otherwise({true, false, false, false});
+  return true;
 }
 
 } // namespace
@@ -330,16 +415,18 @@ route route_request(std::string_view method, std::string_view target,
       p.remove_suffix(1);
     return p.size() == name.size() + 1 && p.front() == '/' && p.substr(1) == name;
   };
-  std::optional<route_id> own_route;
-  if (own("metrics"))
-    own_route = route_id::metrics;
-  else if (own("ready"))
-    own_route = route_id::ready;
-  else if (own("health"))
-    own_route = route_id::health;
-  if (own_route) {
+  constexpr std::string_view admin_api = "/admin/api";
+  if (path.compare(0, admin_api.size(), admin_api) == 0
+      && (path.size() == admin_api.size() || path[admin_api.size()] == '/')) {
+    r = route_admin(method, path.substr(admin_api.size()));
+  } else if (route_console(method, path, r)) {
+    // routed (or refused) by route_console
+  } else if (own("metrics") || own("ready") || own("health")) {
+    auto id = own("metrics") ? route_id::metrics
+              : own("ready") ? route_id::ready
+                             : route_id::health;
     matcher m{method, r};
-    if (!m.on("GET", *own_route))
+    if (!m.on("GET", id))
       m.otherwise({true, false, false, false});
   } else {
     for (auto& raw_base : bases) {
@@ -361,6 +448,7 @@ route route_request(std::string_view method, std::string_view target,
     route bad;
     bad.id = route_id::bad_request;
     bad.error = "malformed percent-encoding in query";
+    bad.admin = r.admin;
     return bad;
   }
   return r;

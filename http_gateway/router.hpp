@@ -12,29 +12,39 @@ namespace eureka::gateway {
 
 /// Endpoints of contract §1.2 plus the gateway's own.
 enum class route_id {
-  apps_full,          // E1  GET apps
-  apps_delta,         // E2  GET apps/delta
-  app,                // E3  GET apps/{app}
-  register_instance,  // E4 POST apps/{app}
-  instance,           // E5  GET apps/{app}/{id}
-  renew,              // E6  PUT apps/{app}/{id}
-  cancel,             // E7  DELETE apps/{app}/{id}
-  status_update,      // E8  PUT apps/{app}/{id}/status
-  status_delete,      // E9  DELETE apps/{app}/{id}/status
-  metadata,           // E10 PUT apps/{app}/{id}/metadata
-  instance_by_id,     // E11 GET instances/{id}
-  vip,                // E12 GET vips/{vip}
-  svip,               // E13 GET svips/{svip}
-  replication_batch,  // E14 POST peerreplication/batch
-  server_status,      // E15 GET status
-  status_overrides,   // E17 GET serverinfo/statusoverrides
-  cluster_node,       // GET cluster/node (ours: this node, for peers)
-  metrics,            // GET /metrics (Prometheus, outside the base paths)
-  ready,              // GET /ready (start-up sync done; outside the base paths)
-  health,             // GET /health (the process answers; outside the base paths)
-  not_found,          // no such path: 404
-  method_not_allowed, // known path, wrong method: 405 + Allow
-  bad_request,        // malformed %-escape in path or query: 400
+  apps_full,         // E1  GET apps
+  apps_delta,        // E2  GET apps/delta
+  app,               // E3  GET apps/{app}
+  register_instance, // E4 POST apps/{app}
+  instance,          // E5  GET apps/{app}/{id}
+  renew,             // E6  PUT apps/{app}/{id}
+  cancel,            // E7  DELETE apps/{app}/{id}
+  status_update,     // E8  PUT apps/{app}/{id}/status
+  status_delete,     // E9  DELETE apps/{app}/{id}/status
+  metadata,          // E10 PUT apps/{app}/{id}/metadata
+  instance_by_id,    // E11 GET instances/{id}
+  vip,               // E12 GET vips/{vip}
+  svip,              // E13 GET svips/{svip}
+  replication_batch, // E14 POST peerreplication/batch
+  server_status,     // E15 GET status
+  status_overrides,  // E17 GET serverinfo/statusoverrides
+  cluster_node,      // GET cluster/node (ours: this node, for peers)
+  metrics,           // GET /metrics (Prometheus, outside the base paths)
+  ready,             // GET /ready (start-up sync done; outside the base paths)
+  health,            // GET /health (the process answers; outside the base paths)
+  // The admin API (docs/admin-api.md), under /admin/api/, outside the base paths.
+  admin_session,       // GET /admin/api/session
+  admin_overview,      // GET /admin/api/overview
+  admin_actors,        // GET /admin/api/actors
+  admin_apps,          // GET /admin/api/apps
+  admin_instance,      // GET /admin/api/apps/{app}/{id}
+  admin_cancel,        // DELETE /admin/api/apps/{app}/{id}
+  admin_status_update, // PUT /admin/api/apps/{app}/{id}/status
+  admin_status_delete, // DELETE /admin/api/apps/{app}/{id}/status
+  console,             // GET / and GET /console/{file}: the web console's files
+  not_found,           // no such path: 404
+  method_not_allowed,  // known path, wrong method: 405 + Allow
+  bad_request,         // malformed %-escape in path or query: 400
 };
 
 /// Stable label of a route, used in metrics (`route="apps_full"`).
@@ -62,7 +72,14 @@ struct route {
   std::string error;
   /// HEAD on a GET route: answer like GET but without the body.
   bool head = false;
+  /// The path is under /admin/api/ (its errors are JSON), whatever `id`.
+  bool admin = false;
+  /// console: the decoded path of the file ("/" for the page itself).
+  std::string asset;
 };
+
+/// True for the admin API's actions (PUT, DELETE).
+bool is_admin_action(route_id id);
 
 /// Routes `target` (origin-form: path plus optional query) for `method`.
 /// `bases` are mount points like "/eureka" (a trailing '/' is ignored; ""

@@ -14,8 +14,6 @@ namespace eureka::gateway {
 
 namespace {
 
-using stat_list = std::vector<std::pair<std::string, std::string>>;
-
 int64_t physical_memory_mb() {
   auto pages = sysconf(_SC_PHYS_PAGES);
   auto page_size = sysconf(_SC_PAGESIZE);
@@ -36,49 +34,6 @@ int64_t resident_memory_mb() {
   if (n != 2)
     return 0;
   return static_cast<int64_t>(resident) * sysconf(_SC_PAGESIZE) / (1024 * 1024);
-}
-
-stat_list general_stats(const status_inputs& in) {
-  auto total = physical_memory_mb();
-  auto used = resident_memory_mb();
-  auto percent = total > 0 ? used * 100 / total : 0;
-  auto flag = [](bool b) { return std::string{b ? "true" : "false"}; };
-  return {
-      {"environment", in.environment},
-      {"num-of-cpus", std::to_string(std::thread::hardware_concurrency())},
-      {"total-avail-memory", fmt::format("{}mb", total)},
-      {"current-memory-usage", fmt::format("{}mb ({}%)", used, percent)},
-      {"server-uptime", format_uptime(in.uptime_ms)},
-      {"registered-applications", std::to_string(in.stats.applications)},
-      {"registered-instances", std::to_string(in.stats.instances)},
-      {"renews-last-minute", std::to_string(in.stats.renews_last_minute)},
-      {"renews-threshold", std::to_string(in.stats.renew_threshold)},
-      {"lease-expiration-enabled", flag(in.stats.lease_expiration_enabled)},
-      {"self-preservation-enabled", flag(in.stats.self_preservation_enabled)},
-  };
-}
-
-stat_list application_stats(const status_inputs& in) {
-  std::string registered;
-  std::string available;
-  std::string unavailable;
-  auto add = [&](const std::string& url) {
-    if (!registered.empty())
-      registered += ", ";
-    registered += url;
-  };
-  if (in.peers) {
-    for (const auto& p : *in.peers) {
-      add(p.url);
-      (p.link_up ? available : unavailable) += p.url + ",";
-    }
-  } else {
-    for (const auto& url : in.peer_urls)
-      add(url);
-  }
-  return {{"registered-replicas", registered},
-          {"available-replicas", available},
-          {"unavailable-replicas", unavailable}};
 }
 
 void append_json_map(std::string& out, std::string_view name, const stat_list& xs) {
@@ -122,6 +77,49 @@ void append_node_xml(std::string& out, const instance_info& node) {
 }
 
 } // namespace
+
+stat_list general_stats(const status_inputs& in) {
+  auto total = physical_memory_mb();
+  auto used = resident_memory_mb();
+  auto percent = total > 0 ? used * 100 / total : 0;
+  auto flag = [](bool b) { return std::string{b ? "true" : "false"}; };
+  return {
+      {"environment", in.environment},
+      {"num-of-cpus", std::to_string(std::thread::hardware_concurrency())},
+      {"total-avail-memory", fmt::format("{}mb", total)},
+      {"current-memory-usage", fmt::format("{}mb ({}%)", used, percent)},
+      {"server-uptime", format_uptime(in.uptime_ms)},
+      {"registered-applications", std::to_string(in.stats.applications)},
+      {"registered-instances", std::to_string(in.stats.instances)},
+      {"renews-last-minute", std::to_string(in.stats.renews_last_minute)},
+      {"renews-threshold", std::to_string(in.stats.renew_threshold)},
+      {"lease-expiration-enabled", flag(in.stats.lease_expiration_enabled)},
+      {"self-preservation-enabled", flag(in.stats.self_preservation_enabled)},
+  };
+}
+
+stat_list application_stats(const status_inputs& in) {
+  std::string registered;
+  std::string available;
+  std::string unavailable;
+  auto add = [&](const std::string& url) {
+    if (!registered.empty())
+      registered += ", ";
+    registered += url;
+  };
+  if (in.peers) {
+    for (const auto& p : *in.peers) {
+      add(p.url);
+      (p.link_up ? available : unavailable) += p.url + ",";
+    }
+  } else {
+    for (const auto& url : in.peer_urls)
+      add(url);
+  }
+  return {{"registered-replicas", registered},
+          {"available-replicas", available},
+          {"unavailable-replicas", unavailable}};
+}
 
 std::string format_uptime(int64_t uptime_ms) {
   if (uptime_ms < 0)

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "http_gateway/gateway_config.hpp"
@@ -34,6 +35,16 @@ struct status_inputs {
   int64_t uptime_ms = 0;
   registry_stats stats;
 };
+
+/// Named figures in their order on the wire (generalStats, applicationStats).
+using stat_list = std::vector<std::pair<std::string, std::string>>;
+
+/// E15's generalStats: Java's five keys, then the registry figures (see
+/// status_document). Reads the machine's memory and CPU count.
+stat_list general_stats(const status_inputs& in);
+
+/// E15's applicationStats: registered-, available- and unavailable-replicas.
+stat_list application_stats(const status_inputs& in);
 
 /// StatusInfo as XML (root `com.netflix.eureka.util.StatusInfo`, XStream
 /// layout seen on the wire) or JSON. Deviation: the JSON is well-formed and

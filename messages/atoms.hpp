@@ -24,7 +24,8 @@ using expiry_atom = caf::atom_constant<caf::atom("expiry")>;
 /// answer what is queued, then quit.
 using retire_atom = caf::atom_constant<caf::atom("retire")>;
 /// One-way (registry actor → directory): an instance handed back by a
-/// registry actor told to retire while it still held instances.
+/// registry actor told to retire while it still held instances, and its
+/// final report as it retires (app_registry_report: its write counters).
 using handback_atom = caf::atom_constant<caf::atom("handback")>;
 
 // -- directory ----------------------------------------------------------------
@@ -43,6 +44,13 @@ using apps_atom = caf::atom_constant<caf::atom("apps")>;
 /// response-cache refresh, and delta retention.
 using refresh_atom = caf::atom_constant<caf::atom("refresh")>;
 using retain_atom = caf::atom_constant<caf::atom("retain")>;
+
+// -- admin --------------------------------------------------------------------
+
+/// Request (gateway → directory, eviction; directory → registry actor): the
+/// actor's report for the admin console and /metrics (directory_report,
+/// eviction_report, app_registry_report; messages/admin_messages.hpp).
+using admin_atom = caf::atom_constant<caf::atom("admin")>;
 
 // -- eviction -----------------------------------------------------------------
 

@@ -192,12 +192,28 @@ struct peer_status {
   std::string node_id;
   uint64_t queued_bytes = 0;
   int64_t last_ack_ms = 0;
+  /// Figures for the admin console (the same as /metrics per peer).
+  uint64_t queued_items = 0;
+  uint32_t batches_in_flight = 0;
+  uint64_t batches_sent = 0;
+  uint64_t items_sent = 0;
+  uint64_t heartbeats_coalesced = 0;
+  uint64_t failures = 0;
+  uint64_t overflows = 0;
+  uint64_t catch_ups = 0;
+  /// eureka_replication_lag_seconds in ms (0 when nothing waits).
+  int64_t lag_ms = 0;
+  bool catching_up = false;
+  /// A Java peer answered 503: sending pauses briefly.
+  bool paused = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_status& x) {
   return f(caf::meta::type_name("eureka.peer_status"), x.url, x.kind, x.link_up, x.node_id,
-           x.queued_bytes, x.last_ack_ms);
+           x.queued_bytes, x.last_ack_ms, x.queued_items, x.batches_in_flight, x.batches_sent,
+           x.items_sent, x.heartbeats_coalesced, x.failures, x.overflows, x.catch_ups, x.lag_ms,
+           x.catching_up, x.paused);
 }
 
 /// What a peer's URL answered to GET {base}cluster/node (local: from the

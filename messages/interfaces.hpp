@@ -14,6 +14,7 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
+#include "messages/admin_messages.hpp"
 #include "messages/atoms.hpp"
 #include "messages/cluster_messages.hpp"
 #include "messages/registry_messages.hpp"
@@ -43,7 +44,7 @@ using app_registry_actor = caf::typed_actor<
     caf::replies_to<digest_atom>::with<app_digest>, caf::replies_to<export_atom>::with<app_export>,
     caf::reacts_to<expiry_atom, bool>, caf::reacts_to<cluster_atom, replication_actor>,
     caf::reacts_to<refresh_atom>, caf::reacts_to<retire_atom>, caf::reacts_to<flush_atom>,
-    caf::reacts_to<relay_atom>>;
+    caf::reacts_to<relay_atom>, caf::replies_to<admin_atom>::with<app_registry_report>>;
 
 /// The directory: routes writes, serves reads, collects views.
 using directory_actor = caf::typed_actor<
@@ -58,10 +59,14 @@ using directory_actor = caf::typed_actor<
     caf::replies_to<digest_atom>::with<registry_digest>,
     caf::replies_to<export_atom, std::vector<std::string>>::with<registry_export>,
     caf::reacts_to<cluster_atom, replication_actor>, caf::reacts_to<retain_atom>,
-    caf::reacts_to<refresh_atom>>;
+    caf::reacts_to<refresh_atom>, caf::replies_to<admin_atom>::with<directory_report>,
+    // A retiring registry actor's final report: its write counters stay in
+    // the node-wide totals.
+    caf::reacts_to<handback_atom, app_registry_report>>;
 
 /// The eviction actor (driven by its own timer).
-using eviction_actor = caf::typed_actor<caf::reacts_to<pass_atom>>;
+using eviction_actor =
+    caf::typed_actor<caf::reacts_to<pass_atom>, caf::replies_to<admin_atom>::with<eviction_report>>;
 
 /// What a caf-eureka node publishes on its BASP port for its peers.
 using peer_frontend_actor =

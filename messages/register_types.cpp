@@ -1,5 +1,6 @@
 #include <caf/actor_system_config.hpp>
 
+#include "messages/admin_messages.hpp"
 #include "messages/cluster_messages.hpp"
 #include "messages/registry_messages.hpp"
 #include "messages/registry_stats.hpp"
@@ -28,6 +29,10 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<tombstone>("eureka.tombstone");
   cfg.add_message_type<app_export>("eureka.app_export");
   cfg.add_message_type<sync_status>("eureka.sync_status");
+  cfg.add_message_type<actor_load>("eureka.actor_load");
+  cfg.add_message_type<app_registry_report>("eureka.app_registry_report");
+  cfg.add_message_type<directory_report>("eureka.directory_report");
+  cfg.add_message_type<eviction_report>("eureka.eviction_report");
 }
 
 } // namespace eureka

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include <caf/meta/type_name.hpp>
 
@@ -16,13 +17,16 @@ struct registry_stats {
   bool lease_expiration_enabled = true;
   bool self_preservation_enabled = true;
   uint64_t evictions_total = 0;
+  /// Instances per status, indexed by instance_status's value (the
+  /// directory's totals; the admin overview shows them).
+  std::vector<uint32_t> status_counts;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, registry_stats& x) {
   return f(caf::meta::type_name("eureka.registry_stats"), x.applications, x.instances,
            x.renews_last_minute, x.renew_threshold, x.lease_expiration_enabled,
-           x.self_preservation_enabled, x.evictions_total);
+           x.self_preservation_enabled, x.evictions_total, x.status_counts);
 }
 
 } // namespace eureka

@@ -14,6 +14,9 @@ packages=(build-essential cmake ninja-build pkg-config
           zlib1g-dev libssl-dev)
 if $with_tests; then
   packages+=(curl python3)
+  # test/package: the .deb (CPack's shlibdeps runs dpkg-shlibdeps and file),
+  # its postinst (adduser) and systemd-analyze verify of its unit.
+  packages+=(dpkg-dev file adduser systemd)
   # The real Java eureka-client comes from Maven Central.
   command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || packages+=(maven)

@@ -5,3 +5,7 @@ eureka_add_test(gateway_http_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_http_test.cpp LIBS eureka_gateway)
 eureka_add_test(gateway_connection_rules_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_connection_rules_test.cpp LIBS eureka_gateway)
+# The admin API: password hashes, authentication, routes and access rules.
+eureka_add_test(gateway_admin_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_admin_test.cpp
+  LIBS eureka_gateway)

@@ -26,6 +26,12 @@ namespace {
 
 const std::vector<std::string> default_bases{"/eureka"};
 
+/// The gateway's admin authentication state, for plans that need one.
+admin_authenticator& auth() {
+  static admin_authenticator instance;
+  return instance;
+}
+
 route rt(std::string_view method, std::string_view target,
          const std::vector<std::string>& bases = default_bases) {
   return route_request(method, target, bases);
@@ -49,7 +55,7 @@ request_plan plan(std::string_view method, std::string_view target, std::string_
   v.target = target;
   v.body = body;
   v.content_type = content_type;
-  return plan_request(v, gateway_config{}, 1000);
+  return plan_request(v, gateway_config{}, auth(), 1000);
 }
 
 } // namespace
@@ -176,9 +182,10 @@ BOOST_AUTO_TEST_CASE(wrong_methods_are_405_with_allow) {
   BOOST_TEST(head.head);
 }
 
+// ("/" is the admin console's page: gateway_admin_test.)
 BOOST_AUTO_TEST_CASE(unknown_paths_are_404) {
   for (auto target :
-       {"/", "/eureka", "/eureka/", "/eurekaapps", "/eureka/v1/apps", "/apps", "/eureka/apps/A/i/x",
+       {"/eureka", "/eureka/", "/eurekaapps", "/eureka/v1/apps", "/apps", "/eureka/apps/A/i/x",
         "/eureka/apps/A/i/status/x", "/eureka/instances", "/eureka/v2", "/eureka/v2/v2/apps",
         "/eureka/peerreplication", "/eureka/peerreplication/batch/x", "/eureka/cluster",
         "/eureka/cluster/nodes", "/other/apps"}) {
@@ -267,14 +274,14 @@ BOOST_AUTO_TEST_CASE(reads) {
   v.target = "/eureka/apps/";
   v.accept = "application/json";
   v.accept_encoding = "gzip";
-  auto p = plan_request(v, gateway_config{}, 0);
+  auto p = plan_request(v, gateway_config{}, auth(), 0);
   auto* q = std::get_if<read_query>(&p.call);
   BOOST_REQUIRE(q != nullptr);
   BOOST_CHECK(q->kind == read_kind::all_apps);
   BOOST_CHECK(q->format == payload_format::json);
   BOOST_TEST(q->gzip);
   v.target = "/eureka/apps/foo";
-  p = plan_request(v, gateway_config{}, 0);
+  p = plan_request(v, gateway_config{}, auth(), 0);
   q = std::get_if<read_query>(&p.call);
   BOOST_REQUIRE(q != nullptr);
   BOOST_TEST(!q->gzip); // gzip only for E1/E2
@@ -284,17 +291,17 @@ BOOST_AUTO_TEST_CASE(reads) {
   for (auto target : {"/eureka/apps", "/eureka/v2/apps/delta", "/eureka/apps/foo", "/eureka/vips/v",
                       "/eureka/svips/s"}) {
     v.target = target;
-    p = plan_request(v, gateway_config{}, 0);
+    p = plan_request(v, gateway_config{}, auth(), 0);
     q = std::get_if<read_query>(&p.call);
     BOOST_REQUIRE(q != nullptr);
     BOOST_CHECK(q->repr == representation::compact);
   }
   v.eureka_accept = "full";
-  p = plan_request(v, gateway_config{}, 0);
+  p = plan_request(v, gateway_config{}, auth(), 0);
   BOOST_CHECK(std::get<read_query>(p.call).repr == representation::full);
   v.target = "/eureka/instances/abc";
   v.accept = "*/*";
-  p = plan_request(v, gateway_config{}, 0);
+  p = plan_request(v, gateway_config{}, auth(), 0);
   auto* iq = std::get_if<instance_query>(&p.call);
   BOOST_REQUIRE(iq != nullptr);
   BOOST_TEST(iq->app.empty());
@@ -306,7 +313,7 @@ BOOST_AUTO_TEST_CASE(renew_parameters) {
   v.method = "PUT";
   v.target = "/eureka/apps/a/i?status=UP&lastDirtyTimestamp=123&overriddenstatus=DOWN";
   v.replication = "true";
-  auto p = plan_request(v, gateway_config{}, 0);
+  auto p = plan_request(v, gateway_config{}, auth(), 0);
   auto* cmd = std::get_if<renew_cmd>(&p.call);
   BOOST_REQUIRE(cmd != nullptr);
   BOOST_TEST(cmd->app == "A");
@@ -316,7 +323,7 @@ BOOST_AUTO_TEST_CASE(renew_parameters) {
   BOOST_REQUIRE(cmd->overridden_status);
   BOOST_CHECK(*cmd->overridden_status == instance_status::down);
   v.target = "/eureka/apps/a/i?lastDirtyTimestamp=12x";
-  p = plan_request(v, gateway_config{}, 0);
+  p = plan_request(v, gateway_config{}, auth(), 0);
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(p.immediate->status == 400u);
   BOOST_TEST(p.immediate->content_type == "text/plain");
@@ -386,7 +393,7 @@ BOOST_AUTO_TEST_CASE(register_bodies) {
     v.body = valid_json;
     v.content_type = "application/json";
     v.accept = "application/json";
-    auto pj = plan_request(v, gateway_config{}, 1000);
+    auto pj = plan_request(v, gateway_config{}, auth(), 1000);
     BOOST_REQUIRE(pj.immediate);
     BOOST_TEST(pj.immediate->content_type == "application/json");
   }
@@ -429,15 +436,15 @@ BOOST_AUTO_TEST_CASE(gzip_register_body) {
   v.content_type = "application/json";
   v.content_encoding = "gzip";
   v.body = zipped;
-  auto p = plan_request(v, gateway_config{}, 0);
+  auto p = plan_request(v, gateway_config{}, auth(), 0);
   BOOST_REQUIRE(std::get_if<register_cmd>(&p.call) != nullptr);
   gateway_config small;
   small.max_body_bytes = 10;
-  p = plan_request(v, small, 0);
+  p = plan_request(v, small, auth(), 0);
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(p.immediate->status == 400u);
   v.content_encoding = "br";
-  p = plan_request(v, gateway_config{}, 0);
+  p = plan_request(v, gateway_config{}, auth(), 0);
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(p.immediate->status == 415u);
 }
@@ -469,13 +476,17 @@ BOOST_AUTO_TEST_CASE(write_and_read_replies) {
   c = respond_write(route_id::renew, conflict, payload_format::json);
   BOOST_TEST(c.body->find(R"("status":"OUT_OF_SERVICE")") != std::string::npos);
   read_reply rr{read_outcome::ok, std::make_shared<const std::string>("x"), true};
-  auto r = respond_read(rr, payload_format::xml);
+  auto r = respond_read(route_id::apps_full, rr, payload_format::xml);
   BOOST_TEST(r.status == 200u);
   BOOST_TEST(r.content_encoding == "gzip");
   BOOST_TEST(r.content_type == "application/xml");
-  BOOST_TEST(respond_read({read_outcome::forbidden, nullptr, false}, payload_format::xml).status
+  BOOST_TEST(respond_read(route_id::apps_full, {read_outcome::forbidden, nullptr, false},
+                          payload_format::xml)
+                 .status
              == 403u);
-  BOOST_TEST(respond_read({read_outcome::not_found, nullptr, false}, payload_format::xml).status
+  BOOST_TEST(respond_read(route_id::apps_full, {read_outcome::not_found, nullptr, false},
+                          payload_format::xml)
+                 .status
              == 404u);
 }
 
@@ -499,7 +510,7 @@ BOOST_AUTO_TEST_CASE(dirty_timestamps_beyond_the_skew_are_refused) {
     v.body = body;
     v.content_type = body.empty() ? "" : "application/json";
     v.replication = replication ? "true" : "";
-    return plan_request(v, cfg, now);
+    return plan_request(v, cfg, auth(), now);
   };
   auto refused = [](const request_plan& p, const std::string& ts) {
     BOOST_REQUIRE(p.immediate);
@@ -542,7 +553,7 @@ BOOST_AUTO_TEST_CASE(dirty_timestamps_beyond_the_skew_are_refused) {
     v.target = "/eureka/apps/myapp";
     v.body = xml;
     v.content_type = "application/xml";
-    refused(plan_request(v, gateway_config{}, now), max);
+    refused(plan_request(v, gateway_config{}, auth(), now), max);
   }
   // The Java reasons come first.
   auto p = run("POST", "/eureka/apps/other", body_with(max), false);
@@ -794,7 +805,7 @@ request_plan plan_batch(std::string_view body, const gateway_config& cfg = gatew
   v.content_type = content_type;
   v.content_encoding = encoding;
   v.accept = "application/json";
-  return plan_request(v, cfg, batch_now);
+  return plan_request(v, cfg, auth(), batch_now);
 }
 
 const replication_batch_call& batch_call(const request_plan& p) {
@@ -1090,7 +1101,7 @@ BOOST_AUTO_TEST_CASE(cluster_node_describes_this_node) {
   request_view v;
   v.method = "GET";
   v.target = "/eureka/v2/cluster/node/";
-  p = plan_request(v, cfg, 0);
+  p = plan_request(v, cfg, auth(), 0);
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(p.immediate->status == 200u);
   BOOST_TEST(p.immediate->content_type == "application/json");

@@ -1,11 +1,18 @@
 // common/log.hpp: what a value from the network may put in a log line
-// (issue 6 item 11), the deferred form log::esc, and one call = one line.
+// (issue 6 item 11), the deferred form log::esc, one call = one line, and
+// the JSON style (logging.format=json): every line one valid JSON object.
 #define BOOST_TEST_MODULE log_test
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
+
+#include <simdjson.h>
 
 #include "common/log.hpp"
 
@@ -203,6 +210,169 @@ BOOST_AUTO_TEST_CASE(warning_bursts_log_the_first_and_count_the_rest) {
   BOOST_TEST(burst.flush() == 2u);
   BOOST_TEST(burst.note()); // a new period
   BOOST_TEST(burst.flush() == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// logging.format=json: whatever is logged, each call writes one line that a
+// strict JSON parser (simdjson validates UTF-8) reads as one object with
+// exactly ts, level, logger and msg, msg being the text line's message.
+BOOST_AUTO_TEST_SUITE(json_lines)
+
+namespace {
+
+/// Sets the style for one test and restores text afterwards.
+struct json_style {
+  json_style() { log::set_style(log::style::json); }
+  ~json_style() { log::set_style(log::style::text); }
+};
+
+std::string text_message(std::string_view raw, std::string_view escaped) {
+  fmt::memory_buffer buf;
+  log::format_line(buf, {}, log::level::info, "test", "raw={} escaped={}", raw, log::esc(escaped));
+  std::string line = fmt::to_string(buf);
+  constexpr std::string_view prefix = "1970-01-01T00:00:00.000Z INFO  [test] ";
+  BOOST_REQUIRE(line.rfind(prefix, 0) == 0);
+  return line.substr(prefix.size(), line.size() - prefix.size() - 1);
+}
+
+struct parsed_line {
+  std::string ts, level, logger, msg;
+  std::vector<std::string> keys;
+};
+
+/// Checks `line` is one JSON object and one line, and returns its fields.
+parsed_line parse_json_line(const std::string& line) {
+  BOOST_REQUIRE(!line.empty());
+  BOOST_REQUIRE(line.back() == '\n');
+  BOOST_REQUIRE(line.find('\n') == line.size() - 1);
+  BOOST_REQUIRE(line.find('\r') == std::string::npos);
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  auto err = parser.parse(line).get(doc);
+  BOOST_REQUIRE_MESSAGE(!err, "not JSON (" << simdjson::error_message(err) << "): " << line);
+  simdjson::dom::object obj;
+  BOOST_REQUIRE(!doc.get(obj));
+  parsed_line out;
+  for (auto field : obj) {
+    out.keys.emplace_back(field.key);
+    std::string_view value;
+    BOOST_REQUIRE(!field.value.get(value));
+    if (field.key == "ts")
+      out.ts = std::string(value);
+    else if (field.key == "level")
+      out.level = std::string(value);
+    else if (field.key == "logger")
+      out.logger = std::string(value);
+    else if (field.key == "msg")
+      out.msg = std::string(value);
+  }
+  return out;
+}
+
+std::string json_line(std::string_view raw, std::string_view escaped,
+                      log::level l = log::level::info) {
+  json_style json;
+  fmt::memory_buffer buf;
+  log::format_line(buf, {}, l, "test", "raw={} escaped={}", raw, log::esc(escaped));
+  return fmt::to_string(buf);
+}
+
+/// The JSON line of (raw, escaped) parses and carries the text line's message.
+void check_hostile(std::string_view raw, std::string_view escaped) {
+  auto line = json_line(raw, escaped);
+  auto parsed = parse_json_line(line);
+  BOOST_TEST((parsed.keys == std::vector<std::string>{"ts", "level", "logger", "msg"}));
+  BOOST_TEST(parsed.msg == text_message(raw, escaped));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(parse_style_names) {
+  log::style s = log::style::json;
+  BOOST_TEST(log::parse_style("text", s));
+  BOOST_TEST((s == log::style::text));
+  BOOST_TEST(log::parse_style("json", s));
+  BOOST_TEST((s == log::style::json));
+  BOOST_TEST(!log::parse_style("JSON", s));
+  BOOST_TEST(!log::parse_style("", s));
+  BOOST_TEST(!log::parse_style("xml", s));
+}
+
+BOOST_AUTO_TEST_CASE(the_documented_shape) {
+  json_style json;
+  fmt::memory_buffer buf;
+  std::chrono::system_clock::time_point t{std::chrono::milliseconds{1796238000123}};
+  log::format_line(buf, t, log::level::warn, "gateway", "refused {}", log::esc("a\"b"));
+  BOOST_TEST(fmt::to_string(buf)
+             == R"({"ts":"2026-12-02T19:00:00.123Z","level":"warn","logger":"gateway",)"
+                R"("msg":"refused a\"b"})"
+                "\n");
+  for (auto [l, name] :
+       {std::pair{log::level::debug, "debug"}, std::pair{log::level::info, "info"},
+        std::pair{log::level::warn, "warn"}, std::pair{log::level::error, "error"}})
+    BOOST_TEST(parse_json_line(json_line("", "", l)).level == name);
+  BOOST_TEST(parse_json_line(json_line("", "")).ts == "1970-01-01T00:00:00.000Z");
+  BOOST_TEST(parse_json_line(json_line("", "")).logger == "test");
+}
+
+BOOST_AUTO_TEST_CASE(quotes_backslashes_and_forged_fields) {
+  check_hostile("\"", "\"");
+  check_hostile("\\", "\\");
+  check_hostile("\\\"", "\\\"");
+  check_hostile("\"}\n{\"ts\":\"x\",\"level\":\"error\"", "\"}\n{\"level\":\"error\"");
+  check_hostile(R"(","level":"error","msg":")", R"(","level":"error","msg":")");
+  check_hostile("\\u0000\\ud800", "\\u0000\\ud800"); // JSON escapes as text stay text
+  // A forged second object never starts a line of its own.
+  auto line = json_line("x\n{\"level\":\"error\"}", "ok");
+  BOOST_TEST(line.find('\n') == line.size() - 1);
+  BOOST_TEST(parse_json_line(line).level == "info");
+}
+
+BOOST_AUTO_TEST_CASE(every_single_byte) {
+  for (int b = 0; b < 256; ++b) {
+    std::string one(1, static_cast<char>(b));
+    check_hostile(one, one);
+    check_hostile("a" + one + "b", "a" + one + "b");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_controls_bidi_and_separators) {
+  for (std::string_view s :
+       {std::string_view("n\0ul", 4), std::string_view("\xC0\xAF"),
+        std::string_view("\xED\xA0\x80"), std::string_view("\xF4\x90\x80\x80"),
+        std::string_view("\xE2\x82"), std::string_view("\xF0\x9F\x98"),
+        std::string_view("\xC2\x85\xC2\x9B"),
+        std::string_view("\xE2\x80\xA8\xE2\x80\xA9\xE2\x80\xAE"), std::string_view("\x1b[2J\x7f"),
+        std::string_view("Z\xC3\xBCrich \xE6\x9D\xB1\xE4\xBA\xAC \xF0\x9F\x98\x80")})
+    check_hostile(s, s);
+  // Valid non-ASCII text stays readable in the JSON string.
+  BOOST_TEST(parse_json_line(json_line("Z\xC3\xBCrich", "")).msg == "raw=Z\xC3\xBCrich escaped=");
+  // Values cut by printable() still make a whole object.
+  std::string long_value(1000, '"');
+  check_hostile(long_value, long_value);
+  std::string huge(1 << 16, '\xC2');
+  check_hostile(huge, huge);
+}
+
+BOOST_AUTO_TEST_CASE(random_bytes_always_make_one_json_line) {
+  std::mt19937 rng{20261202}; // fixed seed: the same inputs every run
+  std::uniform_int_distribution<int> length(0, 48), byte(0, 255), pick(0, 9);
+  // Biased towards the bytes that matter: quotes, backslashes, controls and
+  // UTF-8 lead and continuation bytes.
+  const unsigned char interesting[] = {'"', '\\', '\n', '\r', 0, 0x1f, 0x7f, 0x80, 0xC2, 0xE2};
+  for (int round = 0; round < 3000; ++round) {
+    std::string raw, escaped;
+    for (auto* s : {&raw, &escaped})
+      for (int n = length(rng); n > 0; --n)
+        *s += static_cast<char>(pick(rng) < 4 ? interesting[pick(rng)] : byte(rng));
+    check_hostile(raw, escaped);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(text_stays_the_default) {
+  BOOST_TEST((static_cast<log::style>(log::current_style().load()) == log::style::text));
+  BOOST_TEST(text_message("a", "b") == "raw=a escaped=b");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -347,3 +347,59 @@ BOOST_AUTO_TEST_CASE(help_names_the_default_zone_spellings) {
   BOOST_TEST(key_aliases("eureka.client.service-url.default-zone").size() == 2u);
   BOOST_TEST(key_aliases("server.port").empty());
 }
+
+BOOST_AUTO_TEST_CASE(logging_format_is_text_or_json) {
+  fake_env env;
+  BOOST_TEST(load_node_config({}, env.fn()).config.log_format == "text");
+  auto json = load_node_config({"--logging.format=json"}, env.fn());
+  BOOST_TEST_REQUIRE(json.error.empty(), json.error);
+  BOOST_TEST(json.config.log_format == "json");
+  env.vars["LOGGING_FORMAT"] = "json";
+  BOOST_TEST(load_node_config({}, env.fn()).config.log_format == "json");
+  for (auto arg : {"--logging.format=JSON", "--logging.format=xml", "--logging.format="})
+    BOOST_TEST(!load_node_config({arg}, fake_env{}.fn()).error.empty(), arg);
+}
+
+BOOST_AUTO_TEST_CASE(admin_keys) {
+  fake_env env;
+  auto d = load_node_config({}, env.fn());
+  BOOST_TEST_REQUIRE(d.error.empty(), d.error);
+  BOOST_TEST(d.config.gateway.admin.users.empty());
+  BOOST_TEST(d.config.gateway.admin.read_without_auth);
+  BOOST_TEST(d.config.gateway.admin.auth_cache_ms == 300000);
+  BOOST_TEST(d.config.gateway.admin.max_password_checks_per_second == 20u);
+  // A hash of "pw" (salt "saltsalt", 1000 iterations).
+  std::string hash = "pbkdf2-sha256$1000$c2FsdHNhbHQ=$"
+                     "A+Pkljr7A4W/zbzUWSStAfjTCX2GWVTHwva2WigH9ow=";
+  env.vars["EUREKA_ADMIN_USERS"] = "alice:admin:" + hash + ",bob:read:" + hash;
+  auto r =
+      load_node_config({"--eureka.admin.read-without-auth=false", "--eureka.admin.auth-cache-ms=0",
+                        "--eureka.admin.max-password-checks-per-second=5"},
+                       env.fn());
+  BOOST_TEST_REQUIRE(r.error.empty(), r.error);
+  BOOST_TEST_REQUIRE(r.config.gateway.admin.users.size() == 2u);
+  BOOST_TEST(r.config.gateway.admin.users[0].admin);
+  BOOST_TEST(!r.config.gateway.admin.users[1].admin);
+  BOOST_TEST(!r.config.gateway.admin.read_without_auth);
+  BOOST_TEST(r.config.gateway.admin.auth_cache_ms == 0);
+  BOOST_TEST(r.config.gateway.admin.max_password_checks_per_second == 5u);
+  BOOST_TEST(dump_config(r.config).find("eureka.admin.users=alice:admin:" + hash + ",bob:read:")
+             != std::string::npos);
+  // A malformed entry stops the node, naming the entry but not the hash.
+  auto bad = load_node_config({"--eureka.admin.users=alice:admin:" + hash + ",bob:write:" + hash},
+                              fake_env{}.fn());
+  BOOST_TEST(bad.error
+                 == "command line: eureka.admin.users: entry 2 (bob): unknown role 'write' "
+                    "(roles are read and admin, joined with '+')",
+             bad.error);
+  bad =
+      load_node_config({"--eureka.admin.users=alice:admin:" + hash.substr(0, 40)}, fake_env{}.fn());
+  BOOST_TEST(bad.error.find("entry 1 (alice): malformed password hash") != std::string::npos,
+             bad.error);
+  BOOST_TEST(bad.error.find(hash.substr(0, 40)) == std::string::npos, bad.error);
+  for (auto arg : {"--eureka.admin.read-without-auth=maybe", "--eureka.admin.auth-cache-ms=-1",
+                   "--eureka.admin.max-password-checks-per-second=0",
+                   "--eureka.admin.max-password-checks-per-second=100001"})
+    BOOST_TEST(!load_node_config({arg}, fake_env{}.fn()).error.empty(), arg);
+  BOOST_TEST(help_text().find("eureka.admin.users") != std::string::npos);
+}
