@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "codec/gzip.hpp"
+#include "common/base64.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 
@@ -70,35 +71,6 @@ int wait_for(int fd, short events, clock_type::time_point until) {
     if (rc >= 0 || errno != EINTR)
       return rc;
   }
-}
-
-std::string base64(std::string_view in) {
-  static constexpr char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(in[k])); };
-  for (; i + 2 < in.size(); i += 3) {
-    auto v = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += alphabet[v & 63];
-  }
-  if (i + 1 == in.size()) {
-    auto v = byte(i) << 16;
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == in.size()) {
-    auto v = (byte(i) << 16) | (byte(i + 1) << 8);
-    out += alphabet[(v >> 18) & 63];
-    out += alphabet[(v >> 12) & 63];
-    out += alphabet[(v >> 6) & 63];
-    out += '=';
-  }
-  return out;
 }
 
 bool is_token(std::string_view s) {
@@ -184,7 +156,7 @@ private:
     // pool with its own stale-connection failures.
     out += "Connection: close\r\nAccept-Encoding: gzip\r\n";
     if (!url_.userinfo.empty())
-      out += fmt::format("Authorization: Basic {}\r\n", base64(url_.userinfo));
+      out += fmt::format("Authorization: Basic {}\r\n", base64_encode(url_.userinfo));
     if (!body.empty() || method_ == "POST" || method_ == "PUT" || method_ == "PATCH")
       out += fmt::format("Content-Length: {}\r\n", body.size());
     for (const auto& [name, value] : headers) {

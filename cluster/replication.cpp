@@ -12,6 +12,7 @@
 
 #include "codec/replication_codec.hpp"
 #include "common/log.hpp"
+#include "http_gateway/registry_metrics.hpp"
 
 namespace eureka::cluster {
 
@@ -751,11 +752,7 @@ std::string render_metrics(self_ptr self) {
         break;
       }
       std::string label;
-      for (char c : p.url.text)
-        if (c == '\\' || c == '"')
-          label += '\\', label += c;
-        else if (c != '\n')
-          label += c;
+      gateway::append_label_value(label, p.url.text);
       out += fmt::format("{}{{peer=\"{}\",kind=\"{}\"}} {}\n", metric_defs[m].name, label,
                          to_string(p.kind), value);
     }

@@ -615,6 +615,20 @@ int64_t uptime_ms(broker_ptr self) {
       .count();
 }
 
+/// The inputs of the status page (E15) and the admin overview, from the
+/// gathered figures (`stats` present) and this node's configuration.
+status_inputs status_inputs_of(broker_ptr self, gathered& x) {
+  auto& st = self->state;
+  status_inputs in;
+  in.environment = st.cfg.environment;
+  in.peer_urls = st.cfg.peer_urls;
+  in.peers = std::move(x.peers);
+  in.node = st.node;
+  in.uptime_ms = uptime_ms(self);
+  in.stats = std::move(*x.stats);
+  return in;
+}
+
 /// E14 in progress: one result per item, filled as the directory answers.
 struct batch_progress {
   std::vector<replication_result> results;
@@ -699,39 +713,19 @@ struct dispatcher {
     auto hdl_ = hdl;
     auto gen_ = gen;
     auto format_ = format;
-    self->request(self->state.directory, caf::infinite, stats_atom::value)
-        .then(
-            [=](registry_stats& stats) {
-              auto& st = self_->state;
-              status_inputs in;
-              in.environment = st.cfg.environment;
-              in.peer_urls = st.cfg.peer_urls;
-              in.node = st.node;
-              in.uptime_ms =
-                  std::chrono::duration_cast<std::chrono::milliseconds>(now(self_) - st.started)
-                      .count();
-              in.stats = stats;
-              auto answer = [=](status_inputs& x) {
-                complete(self_, hdl_, gen_,
-                         make_response(200, content_type_of(format_), status_document(format_, x)));
-              };
-              if (!st.replication) {
-                answer(in);
-                return;
-              }
-              // The replicas' availability comes from the replication actor.
-              self_->request(st.replication, caf::infinite, peers_atom::value)
-                  .then(
-                      [=](std::vector<peer_status>& peers) mutable {
-                        in.peers = std::move(peers);
-                        answer(in);
-                      },
-                      [=](caf::error&) mutable {
-                        self_->state.probe.replication_error();
-                        answer(in);
-                      });
-            },
-            on_directory_error(self, hdl, gen));
+    gather_plan want;
+    want.stats = true;
+    // The replicas' availability comes from the replication actor.
+    want.peers = true;
+    gather_parts(self, want, [=](gathered& x) {
+      if (!x.stats) {
+        complete(self_, hdl_, gen_, make_empty(500));
+        return;
+      }
+      auto in = status_inputs_of(self_, x);
+      complete(self_, hdl_, gen_,
+               make_response(200, content_type_of(format_), status_document(format_, in)));
+    });
   }
 
   /// The gateway's figures, the registry's (directory and eviction reports)
@@ -833,12 +827,7 @@ struct dispatcher {
       }
       auto& st = self_->state;
       overview_inputs in;
-      in.status.environment = st.cfg.environment;
-      in.status.peer_urls = st.cfg.peer_urls;
-      in.status.peers = std::move(x.peers);
-      in.status.node = st.node;
-      in.status.uptime_ms = uptime_ms(self_);
-      in.status.stats = std::move(*x.stats);
+      in.status = status_inputs_of(self_, x);
       in.general = general_stats(in.status);
       auto replicas = application_stats(in.status);
       in.general.insert(in.general.end(), replicas.begin(), replicas.end());

@@ -1,29 +1,6 @@
 #!/usr/bin/env bash
-# Puts the client pinned by package-lock.json into node_modules/ (gitignored). Does nothing when
-# node_modules already matches the lock file; otherwise `npm ci`, offline from npm's cache first.
+# Puts eureka-js-client, pinned by package-lock.json, into node_modules/ (see
+# ../common/npm_install.sh).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cd "$here"
-
-# npm writes node_modules/.package-lock.json on install; equal to the lock's packages => up to date.
-up_to_date() {
-  [[ -f node_modules/.package-lock.json && -f node_modules/eureka-js-client/package.json ]] || return 1
-  node -e '
-    const fs = require("fs");
-    const lock = JSON.parse(fs.readFileSync("package-lock.json", "utf8")).packages;
-    const have = JSON.parse(fs.readFileSync("node_modules/.package-lock.json", "utf8")).packages;
-    for (const [k, v] of Object.entries(lock)) {
-      if (k === "") continue;
-      if (!have[k] || have[k].version !== v.version) process.exit(1);
-    }' 2>/dev/null
-}
-
-if up_to_date; then
-  exit 0
-fi
-flags=(--no-audit --no-fund --loglevel=error)
-if ! npm ci --offline "${flags[@]}" >/dev/null 2>&1; then
-  echo "install: fetching the pinned eureka-js-client from the npm registry"
-  npm ci "${flags[@]}"
-fi
-up_to_date || { echo "FAIL: node_modules does not match package-lock.json after npm ci" >&2; exit 1; }
+exec bash "$here/../common/npm_install.sh" "$here" eureka-js-client
