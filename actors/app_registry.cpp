@@ -34,22 +34,19 @@ void note(self_ptr self) {
 void flush(self_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
+  st.renewed = false;
   app_view_update update;
   update.timestamp_ms = now_ms(self);
-  for (const auto& change : st.pending) {
-    auto encoded = encode_instance(change.snapshot);
-    if (change.removed)
-      st.encoded.erase(change.id);
-    else
-      st.encoded[change.id] = encoded;
+  for (auto& change : st.pending)
     if (change.in_delta)
-      update.delta.push_back(std::move(encoded));
-  }
+      update.delta.push_back(std::move(change.record));
   st.pending.clear();
-  std::vector<encoded_instance_ptr> instances;
-  instances.reserve(st.encoded.size());
-  for (const auto& entry : st.encoded)
-    instances.push_back(entry.second);
+  // Records share the table's instances: a view costs a pointer and the
+  // lease timing per instance, and nothing is encoded here.
+  std::vector<instance_record> instances;
+  instances.reserve(st.table->size());
+  for (const auto& entry : st.table->leases())
+    instances.push_back(entry.second.record());
   update.view = make_app_view(st.table->name(), std::move(instances), st.table->overrides());
   update.registrations = st.registrations;
   self->send(st.directory, view_atom::value, std::move(update));
@@ -92,16 +89,11 @@ caf::result<write_reply> answer(self_ptr self, write_reply reply) {
   return promise;
 }
 
-/// Re-encodes the instances renewed since their last encoding (renewal
-/// timestamps only; no delta entries).
-void refresh_encodings(self_ptr self) {
-  auto& st = self->state;
-  table_changes changes;
-  for (const auto& id : st.renewed)
-    if (auto l = st.table->find(id))
-      changes.push_back(table_change{id, l->decorated(), false, false});
-  st.renewed.clear();
-  stage(self, std::move(changes));
+/// Publishes the renewal timestamps of the last tick (a view, no delta
+/// entries) when something was renewed since the last view.
+void publish_renewals(self_ptr self) {
+  if (self->state.renewed)
+    schedule_flush(self);
 }
 
 /// "APP/id" in a log line: both come from requests, so both are escaped,
@@ -154,8 +146,8 @@ void replicate(self_ptr self, replication_action action, const std::string& id) 
     auto l = st.table->find(id);
     if (l == nullptr)
       return; // nothing applied
-    item.last_dirty_timestamp = l->holder.last_dirty_timestamp;
-    item.status = l->holder.status;
+    item.last_dirty_timestamp = l->holder().last_dirty_timestamp;
+    item.status = l->holder().status;
     if (action == replication_action::register_instance)
       item.info = l->decorated();
   }
@@ -181,8 +173,8 @@ void relay(self_ptr self) {
       item.action = replication_action::heartbeat;
       item.app = st.table->name();
       item.id = id;
-      item.last_dirty_timestamp = l->holder.last_dirty_timestamp;
-      item.status = l->holder.status;
+      item.last_dirty_timestamp = l->holder().last_dirty_timestamp;
+      item.status = l->holder().status;
       item.overridden_status = st.table->override_of(id);
       items.push_back(std::move(item));
     }
@@ -223,7 +215,7 @@ app_registry_report report_of(self_ptr self) {
   r.instances = static_cast<uint32_t>(table.size());
   r.status_counts.assign(std::size(all_statuses), 0);
   for (const auto& entry : table.leases())
-    ++r.status_counts[static_cast<size_t>(entry.second.holder.status)];
+    ++r.status_counts[static_cast<size_t>(entry.second.holder().status)];
   r.overrides = static_cast<uint32_t>(table.overrides().size());
   r.registrations_total = st.registrations_applied;
   r.renewals_total = st.renewals_applied;
@@ -243,17 +235,17 @@ app_digest digest_of(const app_table& table) {
   for (const auto& [id, l] : table.leases()) { // ordered by id
     h = fnv1a(h, id);
     h = fnv1a(h, std::string_view{"\0", 1});
-    auto ts = std::to_string(l.holder.last_dirty_timestamp);
+    auto ts = std::to_string(l.holder().last_dirty_timestamp);
     h = fnv1a(h, ts);
-    h = fnv1a(h, to_string(l.holder.status));
-    h = fnv1a(h, to_string(l.holder.overridden_status));
+    h = fnv1a(h, to_string(l.holder().status));
+    h = fnv1a(h, to_string(l.holder().overridden_status));
     // What a metadata update (E10) changes without touching the dirty
     // timestamp, and what a re-registration may change.
-    h = fnv1a(h, l.holder.host_name);
-    h = fnv1a(h, l.holder.ip_addr);
-    h = fnv1a(h, std::to_string(l.holder.port.port));
-    h = fnv1a(h, l.holder.vip_address ? *l.holder.vip_address : std::string{});
-    for (const auto& [k, v] : l.holder.metadata) {
+    h = fnv1a(h, l.holder().host_name);
+    h = fnv1a(h, l.holder().ip_addr);
+    h = fnv1a(h, std::to_string(l.holder().port.port));
+    h = fnv1a(h, l.holder().vip_address ? *l.holder().vip_address : std::string{});
+    for (const auto& [k, v] : l.holder().metadata) {
       h = fnv1a(h, k);
       h = fnv1a(h, std::string_view{"=", 1});
       h = fnv1a(h, v);
@@ -310,7 +302,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         log::write(cmd.is_replication ? log::level::debug : log::level::info, "registry",
                    "{} {} status={} lease={}s replication={}",
                    fresh ? "registered" : "re-registered", who{self->state.table->name(), id},
-                   l ? to_string(l->holder.status) : "?", l ? l->duration_ms / 1000 : 0,
+                   l ? to_string(l->holder().status) : "?", l ? l->duration_ms / 1000 : 0,
                    cmd.is_replication);
         stage(self, std::move(changes));
         if (!cmd.is_replication)
@@ -329,13 +321,13 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         switch (result.outcome) {
         case renew_outcome::ok:
           ++self->state.renewals_applied;
-          self->state.renewed.insert(cmd.id);
+          self->state.renewed = true;
           if (!cmd.is_replication)
             note_renewal(self, cmd.id);
           log::debug("registry", "renewed {}", who{cmd.app, cmd.id});
           return answer(self, write_reply{});
         case renew_outcome::conflict:
-          self->state.renewed.insert(cmd.id);
+          self->state.renewed = true;
           return answer(self,
                         write_reply{write_outcome::conflict, std::move(result.conflict_entity)});
         case renew_outcome::not_found:
@@ -378,7 +370,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         if (found) {
           ++self->state.status_changes_applied;
           log::info("registry", "{} override of {}: status now {}", cmd.remove ? "removed" : "set",
-                    who{cmd.app, cmd.id}, to_string(table.find(cmd.id)->holder.status));
+                    who{cmd.app, cmd.id}, to_string(table.find(cmd.id)->holder().status));
         }
         stage(self, std::move(changes));
         if (found && !cmd.is_replication)
@@ -411,7 +403,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         note(self);
         auto l = self->state.table->find_live(query.id, now_ms(self), self->state.hide_expired);
         if (l == nullptr)
-          return read_reply{read_outcome::not_found, nullptr, false};
+          return read_reply{read_outcome::not_found, {}, false};
         auto info = l->decorated();
         // Java's V1AwareInstanceInfoConverter: E5/E11 XML is written with no
         // request version set, so OUT_OF_SERVICE and UNKNOWN show as DOWN
@@ -474,7 +466,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         if (self->state.table->expire_overrides(now_ms(self)) > 0)
           schedule_flush(self); // the override dump changed
         self->state.table->expire_tombstones(now_ms(self));
-        refresh_encodings(self);
+        publish_renewals(self);
       },
       [=](expiry_atom, bool lease_expiration_enabled) {
         note(self);

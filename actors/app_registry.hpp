@@ -1,7 +1,7 @@
 // The registry actor of one application: sole owner of its lease table,
-// overrides and status rules. It answers writes, keeps pre-encoded forms of
-// its instances and publishes a new app_view to the directory after every
-// change, so reads never see stale data (decisions.md §2). The directory
+// overrides and status rules. It answers writes and publishes a new app_view
+// (records sharing its instances, nothing encoded) to the directory after
+// every change, so reads never see stale data (decisions.md §2). The directory
 // retires it (retire_atom) once its application is empty. Client writes it
 // applied go to the replication actor with each flush; client renewals are
 // relayed once per tick, coalesced per instance (decisions.md §5).
@@ -27,15 +27,14 @@ namespace eureka {
 
 struct app_registry_state {
   std::unique_ptr<app_table> table;
-  std::map<std::string, encoded_instance_ptr> encoded;
   directory_actor directory;
   /// Where applied writes go to reach the peers (none without a cluster).
   replication_actor replication;
   time_anchor clock;
   registry_config cfg;
-  /// Ids renewed since their last encoding: lastRenewalTimestamp in
-  /// payloads lags until the directory's next refresh tick.
-  std::unordered_set<std::string> renewed;
+  /// Renewed since the last view: lastRenewalTimestamp in payloads lags
+  /// until the next view, at the latest the directory's next refresh tick.
+  bool renewed = false;
   /// Lease expiration is enabled (told by the directory): expired leases
   /// then read as absent for E5/E8/E9/E11 (contract §3.10).
   bool hide_expired = false;

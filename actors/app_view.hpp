@@ -1,44 +1,25 @@
 // Building the views a registry actor publishes (messages/registry_views.hpp)
-// and the application-level documents the directory serves from them.
+// and looking instances up in them.
 #pragma once
 
-#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "messages/registry_views.hpp"
 
 namespace eureka {
 
-/// Encodes an instance snapshot in every form the read paths need.
-encoded_instance_ptr encode_instance(const instance_info& snapshot);
-
-/// Builds a view from encoded instances ordered by id (counts derived from
-/// them); instances in another order are sorted, as find_instance relies on
-/// the order.
-app_view_ptr make_app_view(std::string name, std::vector<encoded_instance_ptr> instances,
+/// Builds a view from records ordered by id (counts derived from them);
+/// records in another order are sorted, as find_instance relies on the order.
+app_view_ptr make_app_view(std::string name, std::vector<instance_record> instances,
                            string_pairs overrides);
 
 /// The instance `id` of a view (nullptr if absent); a binary search.
-const encoded_instance* find_instance(const app_view& view, const std::string& id);
+const instance_record* find_instance(const app_view& view, std::string_view id);
 
-/// Application-level documents of a view, built by the directory when a
-/// read first needs them (writes never pay for them).
-struct app_documents {
-  /// `{"name":..,"instance":[..]}` for <applications>.
-  std::string json_object;
-  /// `<application>` at depth 1.
-  std::string xml_element;
-  /// GET apps/{app} bodies.
-  shared_body json_document;
-  shared_body xml_document;
-};
-
-app_documents make_app_documents(const app_view& view);
-
-/// The same documents in the compact representation (built separately, so a
-/// full read never pays for them; `xml_element` and `xml_document` are then
-/// the same bytes).
-app_documents make_app_documents_compact(const app_view& view);
+/// Whether the comma-separated `addresses` (vipAddress, secureVipAddress)
+/// name `vip` (entries compared as they are, no trimming: contract §1.2).
+bool lists_address(const opt_string& addresses, std::string_view vip);
 
 } // namespace eureka

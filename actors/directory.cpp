@@ -33,223 +33,16 @@ void note(self_ptr self) {
   self->state.load.count(now_ms(self));
 }
 
-std::string cache_key(const read_query& q) {
-  std::string key;
-  key.reserve(q.name.size() + 4);
-  key += static_cast<char>('0' + static_cast<int>(q.kind));
-  key += q.format == payload_format::json ? 'j' : 'x';
-  key += q.repr == representation::compact ? 'c' : 'f';
-  key += q.name;
-  return key;
-}
-
-/// Collects application forms into a full <applications> document.
-struct applications_builder {
-  std::vector<std::string> owned; // per-app forms built on the fly
-  std::vector<std::string_view> parts;
-
-  void add_existing(std::string_view part) { parts.push_back(part); }
-
-  void add_built(std::string part) { owned.push_back(std::move(part)); }
-
-  std::string finish(payload_format format, representation repr, std::string_view version,
-                     std::string_view hash) {
-    for (const auto& part : owned)
-      parts.emplace_back(part);
-    if (repr == representation::compact)
-      return format == payload_format::json ? codec::applications_json_compact(version, hash, parts)
-                                            : codec::applications_xml_compact(version, hash, parts);
-    return format == payload_format::json ? codec::applications_json(version, hash, parts)
-                                          : codec::applications_xml(version, hash, parts);
-  }
-};
-
-/// One application's `{"name":..}` object or `<application>` element from a
-/// subset of its encoded instances.
-std::string application_part(payload_format format, representation repr, const std::string& name,
-                             const std::vector<const encoded_instance*>& instances) {
-  bool compact = repr == representation::compact;
-  std::vector<std::string_view> parts;
-  parts.reserve(instances.size());
-  for (auto i : instances)
-    if (format == payload_format::json)
-      parts.emplace_back(compact ? i->json_compact : i->json);
-    else
-      parts.emplace_back(compact ? i->xml_compact : i->xml_depth2);
-  if (format == payload_format::json)
-    return codec::application_object_json(name, parts);
-  return compact ? codec::application_xml_compact(name, parts)
-                 : codec::application_element_xml(name, parts);
-}
-
-/// The documents of a (non-empty) view, built on first use.
-const app_documents& documents_of(self_ptr self, const app_view& view, representation repr) {
-  bool compact = repr == representation::compact;
-  auto& docs = compact ? self->state.compact_documents : self->state.documents;
-  auto i = docs.find(view.name);
-  if (i == docs.end())
-    i = docs.emplace(view.name,
-                     compact ? make_app_documents_compact(view) : make_app_documents(view))
-            .first;
-  return i->second;
-}
-
-/// Computes the payload for `q` from the current views; `forbidden` and
-/// `not_found` leave `out` empty. `worth_caching` is false for a VIP/SVIP
-/// read that matched nothing (cheap to answer again, unbounded in number).
-read_outcome compute(self_ptr self, const read_query& q, shared_body& out, bool& worth_caching) {
-  worth_caching = true;
-  auto& st = self->state;
-  auto hash = reconcile_hash(st.totals);
-  auto make = [&](std::string body) { out = std::make_shared<const std::string>(std::move(body)); };
-  switch (q.kind) {
-  case read_kind::all_apps: {
-    applications_builder b;
-    for (const auto& [name, view] : st.views)
-      if (!view->instances.empty()) {
-        const auto& docs = documents_of(self, *view, q.repr);
-        b.add_existing(q.format == payload_format::json ? std::string_view{docs.json_object}
-                                                        : std::string_view{docs.xml_element});
-      }
-    make(b.finish(q.format, q.repr, "1", hash));
-    return read_outcome::ok;
-  }
-  case read_kind::delta: {
-    if (st.cfg.disable_delta)
-      return read_outcome::forbidden;
-    applications_builder b;
-    for (const auto& [name, entries] : st.changes.collapse()) {
-      // Java adds each queued lease's *current* holder (§3.9): a live instance
-      // shows its latest encoding (e.g. an override a peer handed over on a
-      // renew, which queues nothing); a cancelled one its last queued form.
-      const app_view* view = nullptr;
-      if (auto v = st.views.find(name); v != st.views.end() && v->second)
-        view = v->second.get();
-      std::vector<const encoded_instance*> instances;
-      for (auto entry : entries) {
-        const encoded_instance* shown = entry->get();
-        if (view != nullptr)
-          if (auto current = find_instance(*view, shown->id))
-            shown = current;
-        instances.push_back(shown);
-      }
-      b.add_built(application_part(q.format, q.repr, name, instances));
-    }
-    // The version counts generated delta payloads (ResponseCacheImpl).
-    make(b.finish(q.format, q.repr, std::to_string(++st.delta_version), hash));
-    return read_outcome::ok;
-  }
-  case read_kind::app: {
-    auto i = st.views.find(q.name);
-    if (i == st.views.end() || i->second->instances.empty())
-      return read_outcome::not_found;
-    const auto& docs = documents_of(self, *i->second, q.repr);
-    out = q.format == payload_format::json ? docs.json_document : docs.xml_document;
-    return read_outcome::ok;
-  }
-  case read_kind::vip:
-  case read_kind::svip: {
-    applications_builder b;
-    status_counts matched;
-    for (const auto& [name, view] : st.views) {
-      std::vector<const encoded_instance*> instances;
-      for (const auto& i : view->instances) {
-        const auto& names = q.kind == read_kind::vip ? i->vips : i->svips;
-        for (const auto& n : names)
-          if (n == q.name) {
-            instances.push_back(i.get());
-            matched.add(i->status);
-            break;
-          }
-      }
-      if (!instances.empty())
-        b.add_built(application_part(q.format, q.repr, name, instances));
-    }
-    // A VIP document never sets its version: Applications' unset -1.
-    make(b.finish(q.format, q.repr, "-1", reconcile_hash(matched)));
-    worth_caching = matched.total() > 0;
-    return read_outcome::ok;
-  }
-  }
-  return read_outcome::not_found;
-}
-
-read_reply serve(const read_query& q, read_outcome outcome, cached_payload& p) {
-  if (outcome != read_outcome::ok)
-    return read_reply{outcome, nullptr, false};
-  if (!q.gzip)
-    return read_reply{read_outcome::ok, p.plain, false};
-  if (!p.gzipped)
-    p.gzipped = std::make_shared<const std::string>(codec::gzip_compress(*p.plain));
-  return read_reply{read_outcome::ok, p.gzipped, true};
-}
-
-/// The current payload of `q` through the cache of current payloads: a
-/// cache slot, or `scratch` when the payload is not kept.
-cached_payload* current(self_ptr self, const read_query& q, const std::string& key,
-                        read_outcome& outcome, cached_payload& scratch) {
-  auto& st = self->state;
-  bool vip = q.kind == read_kind::vip || q.kind == read_kind::svip;
-  auto& cache = vip ? st.vip_cache : st.cache;
-  if (auto i = cache.find(key); i != cache.end()) {
-    outcome = read_outcome::ok;
-    return &i->second;
-  }
-  bool worth_caching = false;
-  outcome = compute(self, q, scratch.plain, worth_caching);
-  if (outcome != read_outcome::ok || !worth_caching)
-    return &scratch;
-  if (cache.size() >= max_cached_payloads)
-    cache.clear();
-  return &(cache[key] = std::move(scratch));
-}
-
-read_reply read(self_ptr self, const read_query& q) {
-  auto& st = self->state;
-  auto key = cache_key(q);
-  cached_payload scratch;
-  read_outcome outcome = read_outcome::ok;
-  if (!st.cfg.use_read_only_response_cache)
-    return serve(q, outcome, *current(self, q, key, outcome, scratch));
-  // Java's read-only cache: a key serves what it held at the last refresh.
-  if (auto i = st.read_only.find(key); i != st.read_only.end()) {
-    auto& p = i->second.second;
-    return serve(q, p.plain ? read_outcome::ok : read_outcome::not_found, p);
-  }
-  auto p = current(self, q, key, outcome, scratch);
-  if (outcome == read_outcome::forbidden || (p == &scratch && outcome == read_outcome::ok))
-    return serve(q, outcome, *p);
-  if (st.read_only.size() >= max_cached_payloads)
-    st.read_only.clear();
-  auto& slot = st.read_only[key];
-  slot = {q, *p};
-  return serve(q, outcome, slot.second);
-}
-
-/// Bytes an encoded instance holds (for the delta queue's bound).
-int64_t encoded_size(const encoded_instance& e) {
-  return static_cast<int64_t>(e.json.size() + e.xml_depth1.size() + e.xml_depth2.size()
-                              + e.json_compact.size() + e.xml_compact.size());
-}
-
-/// Drops the view of `name` and what was built from it.
-void drop_view(self_ptr self, const std::string& name) {
-  auto& st = self->state;
-  st.documents.erase(name);
-  st.compact_documents.erase(name);
-  if (auto v = st.views.find(name); v != st.views.end()) {
-    st.totals -= v->second->counts;
-    st.views.erase(v);
-  }
+/// Now minus the delta retention: what the delta must still hold.
+int64_t delta_cutoff(self_ptr self) {
+  return now_ms(self) - self->state.cfg.retention_time_in_delta_queue_ms;
 }
 
 /// Forgets an application whose registry actor failed.
 void forget_app(self_ptr self, const std::string& name) {
   auto& st = self->state;
-  drop_view(self, name);
+  st.reads->drop(name);
   st.apps.erase(name);
-  st.cache.clear();
-  st.vip_cache.clear();
 }
 
 /// Retires the registry actor of an empty application, already taken out
@@ -262,7 +55,7 @@ void forget_app(self_ptr self, const std::string& name) {
 void retire(self_ptr self, const std::string& name, const app_registry_actor& hdl,
             const char* why) {
   auto& st = self->state;
-  drop_view(self, name);
+  st.reads->drop(name);
   st.retiring.emplace(hdl.address(), retiring_actor{name, hdl});
   self->send(hdl, retire_atom::value);
   log::debug("directory", "retiring the registry actor of empty application {} ({})",
@@ -276,8 +69,7 @@ app_registry_actor app_actor(self_ptr self, const std::string& app) {
 
 /// Whether instance `id` is in the latest view of `app`.
 bool known_instance(self_ptr self, const std::string& app, const std::string& id) {
-  auto v = self->state.views.find(app);
-  return v != self->state.views.end() && find_instance(*v->second, id) != nullptr;
+  return self->state.reads->holds(app, id);
 }
 
 /// Routes a registration to the registry actor of its application, spawning
@@ -406,31 +198,6 @@ caf::result<registry_export> gather_exports(self_ptr self, std::vector<std::stri
 
 // -- admin report -------------------------------------------------------------
 
-/// Read payloads cached until the next change: every distinct body (plain
-/// or gzipped) once, wherever it is kept (a read-only cache entry shares its
-/// bodies with the current payloads).
-void count_cached(const directory_state& st, directory_report& r) {
-  std::unordered_set<const std::string*> seen;
-  auto add = [&](const shared_body& b) {
-    if (b && seen.insert(b.get()).second) {
-      ++r.cached_payloads;
-      r.cached_payload_bytes += b->size();
-    }
-  };
-  for (const auto& entry : st.cache) {
-    add(entry.second.plain);
-    add(entry.second.gzipped);
-  }
-  for (const auto& entry : st.vip_cache) {
-    add(entry.second.plain);
-    add(entry.second.gzipped);
-  }
-  for (const auto& entry : st.read_only) {
-    add(entry.second.second.plain);
-    add(entry.second.second.gzipped);
-  }
-}
-
 /// Delivers a gathered report: the node-wide totals are the retired actors'
 /// final counters plus those of the actors that answered.
 void deliver_admin(self_ptr self, const std::shared_ptr<admin_gathering>& g) {
@@ -457,14 +224,10 @@ void deliver_admin(self_ptr self, const std::shared_ptr<admin_gathering>& g) {
 caf::result<directory_report> admin_report(self_ptr self) {
   auto& st = self->state;
   directory_report r;
-  for (const auto& entry : st.views)
-    if (!entry.second->instances.empty())
-      ++r.applications;
+  r.applications = st.reads->applications();
   r.registry_actors = static_cast<uint32_t>(st.apps.size());
-  r.instances = static_cast<uint32_t>(st.totals.total());
-  count_cached(st, r);
-  r.delta_queue_length = st.changes.size();
-  r.delta_queue_bytes = static_cast<uint64_t>(std::max<int64_t>(0, st.delta_bytes));
+  r.instances = static_cast<uint32_t>(st.reads->totals().total());
+  st.reads->report(r);
   r.load = load_of(self, st.load, now_ms(self));
   std::vector<std::pair<app_registry_actor, bool>> targets; // (actor, retiring)
   st.apps.for_each(
@@ -544,6 +307,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
   auto& state = self->state;
   state.cfg = cfg;
   state.clock = clock;
+  state.reads = std::make_unique<read_model>(cfg);
   state.eviction_figures.self_preservation_enabled = cfg.enable_self_preservation;
   // Until the first eviction pass says otherwise (Java: no renewals yet).
   state.lease_expiration_enabled = !cfg.enable_self_preservation;
@@ -645,70 +409,42 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
                             now_ms(self)))
           log::error("directory", "registry actor of {} applied more registrations than given",
                      log::printable(name));
-        auto& slot = st.views[name];
-        if (slot)
-          st.totals -= slot->counts;
-        slot = std::move(update.view);
-        st.totals += slot->counts;
-        st.documents.erase(slot->name);
-        st.compact_documents.erase(slot->name);
-        for (auto& entry : update.delta) {
-          auto id = entry->id;
-          st.delta_bytes += encoded_size(*entry);
-          st.changes.push(update.timestamp_ms, slot->name, std::move(id), std::move(entry));
-        }
-        while (st.delta_bytes > st.cfg.max_delta_queue_bytes && !st.changes.empty()) {
-          st.delta_bytes -= encoded_size(*st.changes.front().payload);
-          st.changes.pop_front();
-        }
-        st.cache.clear(); // never stale (decisions.md §2)
-        st.vip_cache.clear();
+        st.reads->apply(update);
       },
       // -- reads -----------------------------------------------------------------
       [=](const read_query& q) -> read_reply {
         note(self);
-        return read(self, q);
+        return self->state.reads->read(q, delta_cutoff(self));
       },
       [=](instance_query& q) -> caf::result<read_reply> {
         note(self);
         auto& st = self->state;
         if (q.app.empty()) {
           // GET instances/{id}: the first application holding the id.
-          for (const auto& [name, view] : st.views)
-            for (const auto& i : view->instances)
-              if (i->id == q.id) {
-                q.app = name;
-                break;
-              }
+          q.app = st.reads->app_of(q.id);
           if (q.app.empty())
-            return read_reply{read_outcome::not_found, nullptr, false};
+            return read_reply{read_outcome::not_found, {}, false};
         }
         auto target = app_actor(self, q.app);
         if (!target)
-          return read_reply{read_outcome::not_found, nullptr, false};
+          return read_reply{read_outcome::not_found, {}, false};
         self->delegate(target, std::move(q));
         return caf::delegated<read_reply>{};
       },
       [=](overrides_atom) -> string_pairs {
         note(self);
-        string_pairs out;
-        for (const auto& [name, view] : self->state.views)
-          out.insert(out.end(), view->overrides.begin(), view->overrides.end());
-        return out;
+        return self->state.reads->overrides();
       },
       [=](stats_atom) -> registry_stats {
         note(self);
         auto& st = self->state;
         auto stats = st.eviction_figures;
-        stats.applications = 0;
-        for (const auto& [name, view] : st.views)
-          if (!view->instances.empty())
-            ++stats.applications;
-        stats.instances = static_cast<uint32_t>(st.totals.total());
-        stats.status_counts.assign(st.totals.by_status.size(), 0);
-        for (size_t i = 0; i < st.totals.by_status.size(); ++i)
-          stats.status_counts[i] =
-              static_cast<uint32_t>(std::max<int64_t>(0, st.totals.by_status[i]));
+        const auto& totals = st.reads->totals();
+        stats.applications = st.reads->applications();
+        stats.instances = static_cast<uint32_t>(totals.total());
+        stats.status_counts.assign(totals.by_status.size(), 0);
+        for (size_t i = 0; i < totals.by_status.size(); ++i)
+          stats.status_counts[i] = static_cast<uint32_t>(std::max<int64_t>(0, totals.by_status[i]));
         return stats;
       },
       [=](figures_atom, const registry_stats& figures) {
@@ -751,11 +487,8 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
       [=](retain_atom) {
         note(self);
         auto& st = self->state;
-        auto cutoff = now_ms(self) - st.cfg.retention_time_in_delta_queue_ms;
-        auto dropped = st.changes.drop_older_than(
-            cutoff, [&](const auto& e) { st.delta_bytes -= encoded_size(*e.payload); });
-        if (dropped > 0)
-          st.cache.clear();
+        auto cutoff = delta_cutoff(self);
+        st.reads->retain(cutoff);
         if (auto more = st.capacity_refusals.flush(); more > 0)
           log::warn("directory",
                     "... and {} more registrations refused at capacity in the last {} ms", more,
@@ -769,17 +502,14 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
       [=](refresh_atom) {
         note(self);
         auto& st = self->state;
-        // One tick for every application: re-encode renewed instances.
+        // One tick for every application: renewals show in the next view.
         st.apps.for_each([&](const std::string&, const auto& slot) {
           self->send(slot.actor, refresh_atom::value);
         });
         // Java's read-only cache: refresh only the keys already served, from
         // the current payloads (a delta's version moves only when it changed).
-        for (auto& [key, entry] : st.read_only) {
-          cached_payload scratch;
-          read_outcome outcome = read_outcome::ok;
-          entry.second = *current(self, entry.first, key, outcome, scratch);
-        }
+        if (st.cfg.use_read_only_response_cache)
+          st.reads->refresh_read_only(delta_cutoff(self));
         self->delayed_send(self, refresh_period, refresh_atom::value);
       },
       // -- admin -----------------------------------------------------------------

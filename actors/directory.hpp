@@ -3,7 +3,7 @@
 // the delta retention), routes writes to them, and serves every
 // registry-wide read from the views they publish — the full registry, the
 // delta with its recently-changed queue, applications, VIPs and SVIPs —
-// as pre-encoded payloads reused until the next change.
+// through its read_model (encoded on demand per application and form).
 #pragma once
 
 #include <cstdint>
@@ -20,22 +20,16 @@
 
 #include "actors/app_slots.hpp"
 #include "actors/app_view.hpp"
+#include "actors/read_model.hpp"
 #include "actors/time_anchor.hpp"
 #include "common/log.hpp"
 #include "common/rate_meter.hpp"
 #include "messages/admin_messages.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/registry_stats.hpp"
-#include "registry/recent_changes.hpp"
 #include "registry/registry_config.hpp"
 
 namespace eureka {
-
-/// A payload with its gzip form, computed on first demand.
-struct cached_payload {
-  shared_body plain;
-  shared_body gzipped;
-};
 
 /// Write counters of registry actors, summed (the node-wide totals of the
 /// admin report).
@@ -98,27 +92,11 @@ struct directory_state {
   /// Registrations refused at capacity, rate-limited in the log (flushed by
   /// the retention timer).
   log::warning_burst capacity_refusals;
-  /// Latest published view per application, ordered by name.
-  std::map<std::string, app_view_ptr> views;
-  /// Documents of the views, built on first read, dropped on update.
-  std::unordered_map<std::string, app_documents> documents;
-  /// The same in the compact representation (X-Eureka-Accept: compact).
-  std::unordered_map<std::string, app_documents> compact_documents;
-  status_counts totals;
-  recent_changes<encoded_instance_ptr> changes;
-  /// Current payloads by read key, dropped on every change.
-  std::unordered_map<std::string, cached_payload> cache;
-  /// The same for VIP/SVIP reads, kept apart and bounded: their keys come
-  /// from requests and must not push the hot payloads out.
-  std::unordered_map<std::string, cached_payload> vip_cache;
-  /// Bytes of encoded instances in `changes`.
-  int64_t delta_bytes = 0;
+  /// The registry as reads see it: views, delta queue, payloads.
+  std::unique_ptr<read_model> reads;
   /// Lease expiration enabled (from the eviction actor), told to every
   /// registry actor.
   bool lease_expiration_enabled = false;
-  /// decisions.md §2 switch: Java's read-only cache, refreshed on a timer.
-  std::unordered_map<std::string, std::pair<read_query, cached_payload>> read_only;
-  int64_t delta_version = 0;
   registry_stats eviction_figures;
   /// The replication actor every registry actor publishes to (none until
   /// the node wires the cluster).
@@ -137,9 +115,5 @@ struct directory_state {
 /// Spawn with (config, clock anchor).
 directory_actor::behavior_type directory(directory_actor::stateful_pointer<directory_state> self,
                                          registry_config cfg, time_anchor clock);
-
-/// Most cache entries kept per cache before it is reset (VIP names come
-/// from requests: the bound keeps memory bounded).
-inline constexpr size_t max_cached_payloads = 1024;
 
 } // namespace eureka

@@ -60,18 +60,39 @@ std::string application_xml(std::string_view name, const std::vector<std::string
 
 } // namespace
 
+std::string applications_framing::assemble(const std::vector<std::string_view>& parts) const {
+  std::string out;
+  out.reserve(total_size(parts) + parts.size() * (before_each.size() + between.size()) + head.size()
+              + tail.size());
+  out += head;
+  bool first = true;
+  for (auto p : parts) {
+    if (!first)
+      out += between;
+    first = false;
+    out += before_each;
+    out += p;
+  }
+  out += tail;
+  return out;
+}
+
+applications_framing applications_json_framing(std::string_view versions_delta,
+                                               std::string_view hashcode) {
+  applications_framing f;
+  f.head = "{\"applications\":{\"versions__delta\":";
+  detail::append_json_string(f.head, versions_delta);
+  f.head += ",\"apps__hashcode\":";
+  detail::append_json_string(f.head, hashcode);
+  f.head += ",\"application\":[";
+  f.between = ",";
+  f.tail = "]}}";
+  return f;
+}
+
 std::string applications_json(std::string_view versions_delta, std::string_view hashcode,
                               const std::vector<std::string_view>& application_objects) {
-  std::string out;
-  out.reserve(total_size(application_objects) + 96);
-  out += "{\"applications\":{\"versions__delta\":";
-  detail::append_json_string(out, versions_delta);
-  out += ",\"apps__hashcode\":";
-  detail::append_json_string(out, hashcode);
-  out += ",\"application\":[";
-  join(out, application_objects, ",");
-  out += "]}}";
-  return out;
+  return applications_json_framing(versions_delta, hashcode).assemble(application_objects);
 }
 
 std::string application_object_json(std::string_view name,
@@ -97,21 +118,22 @@ std::string application_element_xml(std::string_view name,
   return application_xml(name, xml_instances_depth2, 1);
 }
 
+applications_framing applications_xml_framing(std::string_view versions_delta,
+                                              std::string_view hashcode) {
+  applications_framing f;
+  f.head = "<applications>\n  <versions__delta>";
+  detail::append_xml_text(f.head, versions_delta);
+  f.head += "</versions__delta>\n  <apps__hashcode>";
+  detail::append_xml_text(f.head, hashcode);
+  f.head += "</apps__hashcode>";
+  f.before_each = "\n";
+  f.tail = "\n</applications>";
+  return f;
+}
+
 std::string applications_xml(std::string_view versions_delta, std::string_view hashcode,
                              const std::vector<std::string_view>& application_elements) {
-  std::string out;
-  out.reserve(total_size(application_elements) + 128);
-  out += "<applications>\n  <versions__delta>";
-  detail::append_xml_text(out, versions_delta);
-  out += "</versions__delta>\n  <apps__hashcode>";
-  detail::append_xml_text(out, hashcode);
-  out += "</apps__hashcode>";
-  for (auto a : application_elements) {
-    out += '\n';
-    out += a;
-  }
-  out += "\n</applications>";
-  return out;
+  return applications_xml_framing(versions_delta, hashcode).assemble(application_elements);
 }
 
 std::string application_document_xml(std::string_view name,
@@ -119,18 +141,22 @@ std::string application_document_xml(std::string_view name,
   return application_xml(name, xml_instances_depth1, 0);
 }
 
+applications_framing applications_json_compact_framing(std::string_view versions_delta,
+                                                       std::string_view hashcode) {
+  applications_framing f;
+  f.head = "{\"applications\":{\"application\":[";
+  f.between = ",";
+  f.tail = "],\"versions__delta\":";
+  detail::append_json_string(f.tail, versions_delta);
+  f.tail += ",\"apps__hashcode\":";
+  detail::append_json_string(f.tail, hashcode);
+  f.tail += "}}";
+  return f;
+}
+
 std::string applications_json_compact(std::string_view versions_delta, std::string_view hashcode,
                                       const std::vector<std::string_view>& application_objects) {
-  std::string out;
-  out.reserve(total_size(application_objects) + 96);
-  out += "{\"applications\":{\"application\":[";
-  join(out, application_objects, ",");
-  out += "],\"versions__delta\":";
-  detail::append_json_string(out, versions_delta);
-  out += ",\"apps__hashcode\":";
-  detail::append_json_string(out, hashcode);
-  out += "}}";
-  return out;
+  return applications_json_compact_framing(versions_delta, hashcode).assemble(application_objects);
 }
 
 std::string application_xml_compact(std::string_view name,
@@ -145,18 +171,21 @@ std::string application_xml_compact(std::string_view name,
   return out;
 }
 
+applications_framing applications_xml_compact_framing(std::string_view versions_delta,
+                                                      std::string_view hashcode) {
+  applications_framing f;
+  f.head = "<applications>";
+  f.tail = "<versions__delta>";
+  detail::append_jackson_xml_text(f.tail, versions_delta);
+  f.tail += "</versions__delta><apps__hashcode>";
+  detail::append_jackson_xml_text(f.tail, hashcode);
+  f.tail += "</apps__hashcode></applications>";
+  return f;
+}
+
 std::string applications_xml_compact(std::string_view versions_delta, std::string_view hashcode,
                                      const std::vector<std::string_view>& application_elements) {
-  std::string out;
-  out.reserve(total_size(application_elements) + 128);
-  out += "<applications>";
-  join(out, application_elements, "");
-  out += "<versions__delta>";
-  detail::append_jackson_xml_text(out, versions_delta);
-  out += "</versions__delta><apps__hashcode>";
-  detail::append_jackson_xml_text(out, hashcode);
-  out += "</apps__hashcode></applications>";
-  return out;
+  return applications_xml_compact_framing(versions_delta, hashcode).assemble(application_elements);
 }
 
 } // namespace eureka::codec

@@ -8,6 +8,29 @@
 
 namespace eureka::codec {
 
+/// What surrounds the application parts of an <applications> document: the
+/// head, a separator before each part and one between parts, the tail. One
+/// home for each form's framing, used both to build a document at once and
+/// to send it as pieces (the parts cached per application).
+struct applications_framing {
+  std::string head;
+  std::string_view before_each;
+  std::string_view between;
+  std::string tail;
+
+  /// head, parts with their separators, tail: the whole document.
+  std::string assemble(const std::vector<std::string_view>& parts) const;
+};
+
+applications_framing applications_json_framing(std::string_view versions_delta,
+                                               std::string_view hashcode);
+applications_framing applications_xml_framing(std::string_view versions_delta,
+                                              std::string_view hashcode);
+applications_framing applications_json_compact_framing(std::string_view versions_delta,
+                                                       std::string_view hashcode);
+applications_framing applications_xml_compact_framing(std::string_view versions_delta,
+                                                      std::string_view hashcode);
+
 /// `{"applications":{"versions__delta":"V","apps__hashcode":"H","application":[...]}}`
 /// from per-application `{"name":"APP","instance":[...]}` objects.
 std::string applications_json(std::string_view versions_delta, std::string_view hashcode,

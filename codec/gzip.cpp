@@ -28,6 +28,7 @@ std::string gzip_compress(std::string_view data) {
   if (rc != Z_STREAM_END)
     throw std::runtime_error("gzip: deflate did not finish");
   out.resize(produced);
+  out.shrink_to_fit(); // deflateBound's slack is not kept with the payload
   return out;
 }
 

@@ -16,6 +16,10 @@ namespace eureka::codec {
 /// Appends the unwrapped instance object `{"instanceId":...}`.
 void append_instance_json(std::string& out, const instance_info& x);
 
+/// The same with `lease` as its leaseInfo (a registry record's timing,
+/// without copying the instance).
+void append_instance_json(std::string& out, const instance_info& x, const lease_info& lease);
+
 /// `{"instance":{...}}`, the body of GET apps/{app}/{id} and instances/{id}.
 std::string instance_document_json(const instance_info& x);
 
@@ -43,6 +47,10 @@ void append_instance_xml_compact(std::string& out, const instance_info& x);
 /// `depth` levels (2 spaces each) and every nested line indented accordingly.
 /// Nothing precedes the first `<` beyond the indentation; no trailing newline.
 void append_instance_xml(std::string& out, const instance_info& x, int depth);
+
+/// The same with `lease` as its leaseInfo.
+void append_instance_xml(std::string& out, const instance_info& x, const lease_info& lease,
+                         int depth);
 
 /// `<instance>...</instance>` at depth 0. Statuses are written as they are:
 /// the Java server's V1AwareInstanceInfoConverter, which shows OUT_OF_SERVICE

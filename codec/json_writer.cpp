@@ -105,6 +105,10 @@ void string_of_int_field(std::string& out, std::string_view name, int64_t value)
 } // namespace
 
 void append_instance_json(std::string& out, const instance_info& x) {
+  append_instance_json(out, x, x.lease);
+}
+
+void append_instance_json(std::string& out, const instance_info& x, const lease_info& lease) {
   out += '{';
   bool first = true;
   if (x.instance_id) {
@@ -127,7 +131,7 @@ void append_instance_json(std::string& out, const instance_info& x) {
   number_field(out, "countryId", x.country_id);
   if (x.data_center.present)
     data_center_field(out, x.data_center);
-  lease_field(out, x.lease);
+  lease_field(out, lease);
   key(out, "metadata");
   if (x.metadata.empty())
     out += "{\"@class\":\"java.util.Collections$EmptyMap\"}";

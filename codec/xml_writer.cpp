@@ -62,7 +62,7 @@ void data_center(pretty_writer& w, const data_center_info& dc) {
   w.end();
 }
 
-void lease(pretty_writer& w, const lease_info& l) {
+void write_lease(pretty_writer& w, const lease_info& l) {
   w.start("leaseInfo");
   leaf_int(w, "renewalIntervalInSecs", l.renewal_interval_secs);
   leaf_int(w, "durationInSecs", l.duration_secs);
@@ -76,6 +76,11 @@ void lease(pretty_writer& w, const lease_info& l) {
 } // namespace
 
 void append_instance_xml(std::string& out, const instance_info& x, int depth) {
+  append_instance_xml(out, x, x.lease, depth);
+}
+
+void append_instance_xml(std::string& out, const instance_info& x, const lease_info& lease,
+                         int depth) {
   pretty_writer w(out, depth);
   w.start("instance");
   optional_leaf(w, "instanceId", x.instance_id);
@@ -91,7 +96,7 @@ void append_instance_xml(std::string& out, const instance_info& x, int depth) {
   leaf_int(w, "countryId", x.country_id);
   if (x.data_center.present)
     data_center(w, x.data_center);
-  lease(w, x.lease);
+  write_lease(w, lease);
   metadata(w, x.metadata);
   // @Auto fields, in InstanceInfo declaration order.
   optional_leaf(w, "appGroupName", x.app_group_name);

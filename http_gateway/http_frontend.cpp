@@ -355,9 +355,8 @@ const shared_body& busy_body() {
 /// of all connections beyond max_output_bytes is answered 503 instead (one
 /// body is always admitted, so any payload can be served).
 http_response admit_output(gateway_state& st, http_response resp) {
-  auto n = resp.head_only ? size_t{0} : resp.body_size();
-  if (n == 0 || st.pins.pinned(resp.body) || st.pins.bytes() == 0
-      || output_total(st) + n <= st.cfg.max_output_bytes)
+  auto n = resp.head_only ? size_t{0} : st.pins.unpinned_bytes(resp.body);
+  if (n == 0 || st.pins.bytes() == 0 || output_total(st) + n <= st.cfg.max_output_bytes)
     return resp;
   st.probe.output_refused();
   ++st.refused_output_since_sweep;
@@ -415,7 +414,8 @@ void queue_answer(broker_ptr self, connection_handle hdl, connection& c, const h
   if (c.out.empty() && c.in_socket + head.size() + n <= socket_high_water) {
     write_to_socket(self, hdl, c, head);
     if (n > 0)
-      write_to_socket(self, hdl, c, *resp.body);
+      for (const auto& piece : resp.body.pieces())
+        write_to_socket(self, hdl, c, *piece);
     self->flush(hdl);
   } else {
     c.out.push(std::make_shared<const std::string>(std::move(head)));
@@ -1067,8 +1067,9 @@ void refuse_at_once(broker_ptr self, connection_handle hdl) {
   ++st.rejected_since_sweep;
   auto resp = make_text(503, "too many connections");
   auto head = serialize_head(resp, connection_header::close);
+  auto body = resp.body.str();
   self->write(hdl, head.size(), head.data());
-  self->write(hdl, resp.body->size(), resp.body->data());
+  self->write(hdl, body.size(), body.data());
   self->flush(hdl);
   self->close(hdl);
 }

@@ -25,11 +25,11 @@ struct http_response {
   std::string www_authenticate;
   /// Vary (the console: Accept-Encoding, its files being served gzipped or not).
   std::string vary;
-  shared_body body;
+  response_body body;
   /// HEAD: Content-Length of the body, but no body bytes.
   bool head_only = false;
 
-  size_t body_size() const { return body ? body->size() : 0; }
+  size_t body_size() const { return body.size(); }
 };
 
 /// A response with an owned body.

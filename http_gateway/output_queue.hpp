@@ -49,6 +49,16 @@ public:
 
   bool pinned(const shared_body& b) const { return pins_.count(b.get()) > 0; }
 
+  /// Bytes of the pieces of `body` no queue pins yet: what queuing it would
+  /// add (pieces a full registry fetch shares with an earlier one add none).
+  size_t unpinned_bytes(const response_body& body) const {
+    size_t n = 0;
+    for (const auto& p : body.pieces())
+      if (!pinned(p))
+        n += p->size();
+    return n;
+  }
+
   /// Bytes of the distinct pinned bodies.
   size_t bytes() const { return bytes_; }
 
@@ -103,6 +113,12 @@ public:
       pins_->pin(segment);
     bytes_ += segment->size();
     segments_.push_back(std::move(segment));
+  }
+
+  /// Appends every piece of `body`, in order.
+  void push(const response_body& body) {
+    for (const auto& p : body.pieces())
+      push(p);
   }
 
   bool empty() const { return segments_.empty(); }

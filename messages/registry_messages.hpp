@@ -14,6 +14,7 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/optional.hpp>
 
+#include "messages/response_body.hpp"
 #include "registry/instance_info.hpp"
 
 namespace eureka {
@@ -164,13 +165,10 @@ typename Inspector::result_type inspect(Inspector& f, instance_query& x) {
 
 enum class read_outcome : uint8_t { ok, not_found, forbidden };
 
-/// An encoded body, shared between the cache and every connection sending it.
-using shared_body = std::shared_ptr<const std::string>;
-
 struct read_reply {
   read_outcome outcome = read_outcome::ok;
   /// The bytes to send: gzip-compressed when the query asked for gzip.
-  shared_body body;
+  response_body body;
   bool gzipped = false;
 };
 

@@ -33,7 +33,7 @@ const instance_status* app_table::lookup_override(const std::string& id, int64_t
 }
 
 void app_table::emit(const lease& l, bool in_delta, table_changes& changes) const {
-  changes.push_back(table_change{l.holder.id(), l.decorated(), false, in_delta});
+  changes.push_back(table_change{l.holder().id(), l.record(), false, in_delta});
 }
 
 bool app_table::register_instance(instance_info info, bool is_replication, int64_t now_ms,
@@ -45,8 +45,8 @@ bool app_table::register_instance(instance_info info, bool is_replication, int64
   auto existing_it = leases_.find(id);
   const lease* existing = existing_it == leases_.end() ? nullptr : &existing_it->second;
   // A registrant older than what we hold loses: keep our copy (§3.2 step 2).
-  if (existing != nullptr && existing->holder.last_dirty_timestamp > info.last_dirty_timestamp)
-    info = existing->holder;
+  if (existing != nullptr && existing->holder().last_dirty_timestamp > info.last_dirty_timestamp)
+    info = existing->holder();
   lease fresh;
   fresh.registration_timestamp = now_ms;
   fresh.last_update_timestamp = now_ms;
@@ -67,7 +67,7 @@ bool app_table::register_instance(instance_info info, bool is_replication, int64
   info.lease.duration_secs = static_cast<int32_t>(duration_ms / 1000);
   info.action = action_type::added;
   info.last_updated_timestamp = now_ms;
-  fresh.holder = std::move(info);
+  fresh.set_holder(std::move(info));
   bool was_new = existing == nullptr;
   tombstones_.erase(id);
   auto& slot = leases_[id];
@@ -78,12 +78,12 @@ bool app_table::register_instance(instance_info info, bool is_replication, int64
 
 void app_table::store_override_if_required(lease& l, instance_status status, int64_t now_ms,
                                            table_changes& changes) {
-  auto id = l.holder.id();
+  auto id = l.holder().id();
   auto i = overrides_.find(id);
   if (i != overrides_.end() && i->second.status == status)
     return;
   overrides_[id] = override_entry{status, now_ms};
-  l.holder.overridden_status = status;
+  l.modify_holder([&](instance_info& h) { h.overridden_status = status; });
   // Not a status change (Java does not queue it), but readers must see it.
   emit(l, false, changes);
 }
@@ -97,11 +97,11 @@ renew_result app_table::renew(const std::string& id, bool is_replication,
     return {renew_outcome::not_found, caf::none};
   auto& l = i->second;
   auto override_status = lookup_override(id, now_ms);
-  auto computed = compute_instance_status(l.holder, &l, override_status, is_replication);
+  auto computed = compute_instance_status(l.holder(), &l, override_status, is_replication);
   if (computed == instance_status::unknown)
     return {renew_outcome::not_found, caf::none}; // the client must register again
-  if (computed != l.holder.status) {
-    l.holder.status = computed;
+  if (computed != l.holder().status) {
+    l.modify_holder([&](instance_info& h) { h.status = computed; });
     // Java changes the status silently (no delta entry, no invalidation); we
     // publish it so reads and the delta stay consistent (decisions.md §2).
     emit(l, true, changes);
@@ -110,7 +110,7 @@ renew_result app_table::renew(const std::string& id, bool is_replication,
   l.renew(now_ms, cfg_.legacy_lease_expiry);
   if (!last_dirty_timestamp)
     return {renew_outcome::ok, caf::none};
-  auto ours = l.holder.last_dirty_timestamp;
+  auto ours = l.holder().last_dirty_timestamp;
   if (*last_dirty_timestamp > ours) {
     // The caller has a newer copy: make it register again. A peer also
     // hands over its override.
@@ -137,9 +137,11 @@ bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& cha
   remember_cancel(id, at);
   auto& l = i->second;
   l.eviction_timestamp = now_ms;
-  l.holder.action = action_type::deleted;
-  l.holder.last_updated_timestamp = now_ms;
-  changes.push_back(table_change{id, l.decorated(), true, true});
+  l.modify_holder([&](instance_info& h) {
+    h.action = action_type::deleted;
+    h.last_updated_timestamp = now_ms;
+  });
+  changes.push_back(table_change{id, l.record(), true, true});
   leases_.erase(i);
   return true;
 }
@@ -147,13 +149,15 @@ bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& cha
 void app_table::modify_status(lease& l, instance_status overridden, instance_status status,
                               const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
                               table_changes& changes) {
-  l.holder.overridden_status = overridden;
-  l.holder.status = status;
-  // A supplied dirty timestamp only ever raises ours.
-  if (last_dirty_timestamp && *last_dirty_timestamp > l.holder.last_dirty_timestamp)
-    l.holder.last_dirty_timestamp = *last_dirty_timestamp;
-  l.holder.action = action_type::modified;
-  l.holder.last_updated_timestamp = now_ms;
+  l.modify_holder([&](instance_info& h) {
+    h.overridden_status = overridden;
+    h.status = status;
+    // A supplied dirty timestamp only ever raises ours.
+    if (last_dirty_timestamp && *last_dirty_timestamp > h.last_dirty_timestamp)
+      h.last_dirty_timestamp = *last_dirty_timestamp;
+    h.action = action_type::modified;
+    h.last_updated_timestamp = now_ms;
+  });
   emit(l, true, changes);
 }
 
@@ -165,7 +169,7 @@ bool app_table::set_override(const std::string& id, instance_status value,
     return false;
   auto& l = i->second;
   l.renew(now_ms, cfg_.legacy_lease_expiry); // extends, not counted as a renewal
-  if (l.holder.status == value)
+  if (l.holder().status == value)
     return true; // an override equal to the status is not recorded (§3.5)
   if (value == instance_status::up)
     l.service_up(now_ms);
@@ -194,7 +198,7 @@ app_table::metadata_result app_table::update_metadata(const std::string& id,
   auto i = leases_.find(id);
   if (i == leases_.end())
     return metadata_result::not_found;
-  auto info = i->second.holder;
+  auto info = i->second.holder();
   pairs_merger merged{info.metadata};
   for (const auto& [key, value] : entries)
     merged.put(key, value);

@@ -17,12 +17,12 @@
 
 namespace eureka {
 
-/// What one operation changed, for the owner to re-encode and publish.
+/// What one operation changed, for the owner to publish.
 struct table_change {
   std::string id;
-  /// The instance as readers now see it (decorated, actionType set); for a
-  /// removal, the last state with actionType DELETED.
-  instance_info snapshot;
+  /// The instance as readers now see it (actionType set); for a removal,
+  /// the last state with actionType DELETED.
+  instance_record record;
   bool removed = false;
   /// Whether the change goes into the recently-changed (delta) queue.
   bool in_delta = true;

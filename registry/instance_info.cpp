@@ -33,7 +33,7 @@ std::string to_upper_ascii(std::string_view text) {
   return out;
 }
 
-std::string instance_info::id() const {
+std::string_view instance_info::id_view() const {
   if (instance_id && !instance_id->empty())
     return *instance_id;
   if (data_center.kind == data_center_kind::amazon)
@@ -41,6 +41,23 @@ std::string instance_info::id() const {
       if (key == "instance-id" && !value.empty())
         return value;
   return host_name;
+}
+
+size_t approximate_bytes(const instance_info& x) {
+  // Text beyond the small-string buffer is on the heap.
+  auto text = [](const std::string& s) { return s.size() > 15 ? s.capacity() + 1 : 0; };
+  auto opt = [&](const opt_string& s) { return s ? text(*s) : 0; };
+  auto pairs = [&](const string_pairs& p) {
+    size_t n = p.capacity() * sizeof(string_pairs::value_type);
+    for (const auto& [k, v] : p)
+      n += text(k) + text(v);
+    return n;
+  };
+  return sizeof(instance_info) + opt(x.instance_id) + text(x.host_name) + text(x.app)
+         + text(x.ip_addr) + text(x.sid) + text(x.data_center.name) + pairs(x.data_center.metadata)
+         + pairs(x.metadata) + opt(x.app_group_name) + opt(x.home_page_url)
+         + opt(x.status_page_url) + opt(x.health_check_url) + opt(x.secure_health_check_url)
+         + opt(x.vip_address) + opt(x.secure_vip_address) + opt(x.asg_name);
 }
 
 bool operator==(const instance_info& a, const instance_info& b) {

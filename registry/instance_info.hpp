@@ -252,7 +252,9 @@ struct instance_info {
 
   /// Java's InstanceInfo.getId(): instanceId if non-empty, else the Amazon
   /// instance-id, else the host name.
-  std::string id() const;
+  std::string id() const { return std::string{id_view()}; }
+  /// The same without a copy (valid while this instance is).
+  std::string_view id_view() const;
 };
 
 bool operator==(const instance_info& a, const instance_info& b);
@@ -269,6 +271,10 @@ typename Inspector::result_type inspect(Inspector& f, instance_info& x) {
            x.is_coordinating_discovery_server, x.last_updated_timestamp, x.last_dirty_timestamp,
            x.action, x.asg_name);
 }
+
+/// Memory an instance holds, approximately (the struct and the text it
+/// allocates): what a queue keeping it alive is charged.
+size_t approximate_bytes(const instance_info& x);
 
 /// Upper-cases ASCII letters (Java's toUpperCase on app names; app names are
 /// ASCII in practice and the server must not depend on the locale).

@@ -3,13 +3,33 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <utility>
 
 #include "registry/instance_info.hpp"
+#include "registry/instance_record.hpp"
 
 namespace eureka {
 
 struct lease {
-  instance_info holder;
+  /// The registrant. Shared with the views its registry actor publishes and
+  /// read there by other threads, so it is never changed in place: a change
+  /// replaces it with a changed copy (modify_holder).
+  const instance_info& holder() const { return *holder_; }
+
+  void set_holder(instance_info info) {
+    holder_ = std::make_shared<const instance_info>(std::move(info));
+  }
+
+  /// Applies `change` to a copy of the holder, which then replaces it (one
+  /// copy per operation, however many fields it changes).
+  template <class F>
+  void modify_holder(F change) {
+    instance_info copy = *holder_;
+    change(copy);
+    set_holder(std::move(copy));
+  }
+
   int64_t registration_timestamp = 0;
   /// Java's lastUpdateTimestamp: the last renewal (or registration). In legacy
   /// mode a renewal stores renew time + duration, as Lease.renew() does.
@@ -34,15 +54,30 @@ struct lease {
     return eviction_timestamp > 0 || now_ms > last_update_timestamp + duration_ms + extra_ms;
   }
 
-  /// The registrant as readers see it: leaseInfo filled from this lease.
-  instance_info decorated() const {
-    instance_info out = holder;
-    out.lease.registration_timestamp = registration_timestamp;
-    out.lease.last_renewal_timestamp = last_update_timestamp;
-    out.lease.eviction_timestamp = eviction_timestamp;
-    out.lease.service_up_timestamp = service_up_timestamp;
+  /// leaseInfo as readers see it: the registrant's intervals, this lease's
+  /// timestamps.
+  lease_info timing() const {
+    lease_info out = holder_->lease;
+    out.registration_timestamp = registration_timestamp;
+    out.last_renewal_timestamp = last_update_timestamp;
+    out.eviction_timestamp = eviction_timestamp;
+    out.service_up_timestamp = service_up_timestamp;
     return out;
   }
+
+  /// The instance as readers see it, sharing the registrant.
+  instance_record record() const { return instance_record{holder_, timing()}; }
+
+  /// The registrant as readers see it, as one copy (replication, export, a
+  /// 409's entity: paths that need an instance_info of their own).
+  instance_info decorated() const {
+    instance_info out = *holder_;
+    out.lease = timing();
+    return out;
+  }
+
+private:
+  std::shared_ptr<const instance_info> holder_ = std::make_shared<const instance_info>();
 };
 
 /// Lease duration the server grants: the client's durationInSecs if > 0,

@@ -23,7 +23,7 @@ inline instance_status compute_instance_status(const instance_info& registrant,
   // LeaseExistsRule: a client cannot flip an existing UP/OOS lease by
   // re-registering; a peer can.
   if (!is_replication && existing != nullptr) {
-    auto s = existing->holder.status;
+    auto s = existing->holder().status;
     if (s == instance_status::up || s == instance_status::out_of_service)
       return s;
   }

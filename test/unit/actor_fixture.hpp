@@ -123,16 +123,16 @@ struct fixture {
                       payload_format format = payload_format::json) {
     auto r = read(kind, std::move(name), format, false, representation::compact);
     BOOST_REQUIRE(r.outcome == read_outcome::ok);
-    BOOST_REQUIRE(r.body != nullptr);
-    return *r.body;
+    BOOST_REQUIRE(!r.body.empty());
+    return r.body.str();
   }
 
   std::string body(read_kind kind, std::string name = "",
                    payload_format format = payload_format::json) {
     auto r = read(kind, std::move(name), format);
     BOOST_REQUIRE(r.outcome == read_outcome::ok);
-    BOOST_REQUIRE(r.body != nullptr);
-    return *r.body;
+    BOOST_REQUIRE(!r.body.empty());
+    return r.body.str();
   }
 
   registry_stats stats() { return ask<registry_stats>(dir, stats_atom::value); }

@@ -150,9 +150,9 @@ fake_directory(fake_directory_actor::stateful_pointer<directory_state> self,
       [=](read_query& q) -> caf::result<read_reply> {
         rec->add("read " + q.name);
         if (q.kind == read_kind::delta)
-          return read_reply{read_outcome::forbidden, nullptr, false};
+          return read_reply{read_outcome::forbidden, {}, false};
         if (q.kind == read_kind::app && q.name == "NOPE")
-          return read_reply{read_outcome::not_found, nullptr, false};
+          return read_reply{read_outcome::not_found, {}, false};
         if (q.kind == read_kind::app && (q.name == "BIG" || q.name == "BIG2"))
           return read_reply{read_outcome::ok, big_payload(q.name == "BIG" ? 1 : 2), false};
         if (q.kind == read_kind::app && q.name == "SLOW") {
@@ -170,7 +170,7 @@ fake_directory(fake_directory_actor::stateful_pointer<directory_state> self,
       [=](instance_query& q) {
         rec->add("instance " + q.app + " " + q.id);
         if (q.id == "unknown")
-          return read_reply{read_outcome::not_found, nullptr, false};
+          return read_reply{read_outcome::not_found, {}, false};
         auto x = sample_instance();
         return ok_reply(q.format == payload_format::json ? codec::instance_document_json(x)
                                                          : codec::instance_document_xml(x));

@@ -8,7 +8,7 @@
 #include "registry/app_table.hpp"
 #include "registry/dirty_timestamp.hpp"
 #include "registry/hashcode.hpp"
-#include "registry/recent_changes.hpp"
+#include "registry/delta_queue.hpp"
 #include "registry/self_preservation.hpp"
 
 using namespace eureka;
@@ -37,7 +37,7 @@ struct table_fixture {
   instance_status status_of(const std::string& id) {
     auto l = table.find(id);
     BOOST_REQUIRE(l != nullptr);
-    return l->holder.status;
+    return l->holder().status;
   }
 
   renew_result renew(const std::string& id, caf::optional<int64_t> dirty = caf::none,
@@ -193,12 +193,13 @@ BOOST_AUTO_TEST_CASE(register_creates_lease_and_added_change) {
   BOOST_TEST(
       table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes));
   BOOST_REQUIRE_EQUAL(changes.size(), 1u);
-  auto& snap = changes[0].snapshot;
-  BOOST_TEST(snap.action == action_type::added);
-  BOOST_TEST(snap.last_updated_timestamp == t0);
-  BOOST_TEST(snap.lease.registration_timestamp == t0);
-  BOOST_TEST(snap.lease.service_up_timestamp == t0);
-  BOOST_TEST(snap.lease.duration_secs == 90);
+  const auto& rec = changes[0].record;
+  BOOST_TEST(rec.holder->action == action_type::added);
+  BOOST_TEST(rec.holder->last_updated_timestamp == t0);
+  BOOST_TEST(rec.lease.registration_timestamp == t0);
+  BOOST_TEST(rec.lease.service_up_timestamp == t0);
+  BOOST_TEST(rec.lease.duration_secs == 90);
+  BOOST_TEST(rec.id() == "i1");
   BOOST_TEST(changes[0].in_delta);
   BOOST_TEST(!changes[0].removed);
   // Re-registration is not new and keeps serviceUp.
@@ -206,6 +207,27 @@ BOOST_AUTO_TEST_CASE(register_creates_lease_and_added_change) {
                                       changes));
   BOOST_TEST(table.find("i1")->service_up_timestamp == t0);
   BOOST_TEST(table.find("i1")->registration_timestamp == t0 + 5);
+}
+
+BOOST_AUTO_TEST_CASE(published_records_share_the_holder_and_never_change) {
+  // Views on other threads read published records: a later change must
+  // replace the holder, never write into the one they share.
+  table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
+  auto published = changes.back().record;
+  BOOST_TEST(published.holder.get() == &table.find("i1")->holder());
+  BOOST_TEST(table.set_override("i1", instance_status::out_of_service, caf::none, t0 + 1, changes));
+  BOOST_TEST((published.holder->status == instance_status::up));
+  BOOST_TEST((published.holder->action == action_type::added));
+  BOOST_TEST((table.find("i1")->holder().status == instance_status::out_of_service));
+  BOOST_TEST(published.holder.get() != &table.find("i1")->holder());
+  // A renewal changes only the lease's timing, which records copy.
+  auto before = table.find("i1")->record();
+  changes.clear();
+  table.renew("i1", false, caf::none, caf::none, t0 + 30000, changes);
+  BOOST_TEST(changes.empty());
+  BOOST_TEST(before.lease.last_renewal_timestamp == t0 + 1);
+  BOOST_TEST(table.find("i1")->record().lease.last_renewal_timestamp == t0 + 30000);
+  BOOST_TEST(before.holder.get() == &table.find("i1")->holder());
 }
 
 BOOST_AUTO_TEST_CASE(non_up_registration_has_no_service_up) {
@@ -243,7 +265,7 @@ BOOST_AUTO_TEST_CASE(replicated_renew_404_adopts_peer_override) {
   changes.clear();
   auto r = table.renew("i1", true, int64_t{200}, instance_status::out_of_service, t0, changes);
   BOOST_TEST((r.outcome == renew_outcome::not_found));
-  BOOST_TEST((table.find("i1")->holder.overridden_status == instance_status::out_of_service));
+  BOOST_TEST((table.find("i1")->holder().overridden_status == instance_status::out_of_service));
   BOOST_REQUIRE_EQUAL(table.overrides().size(), 1u);
   BOOST_TEST(table.overrides()[0].second == "OUT_OF_SERVICE");
 }
@@ -254,8 +276,8 @@ BOOST_AUTO_TEST_CASE(cancel_known_and_unknown) { // T15, T16
   BOOST_TEST(table.cancel("i1", t0 + 10, changes));
   BOOST_REQUIRE_EQUAL(changes.size(), 1u);
   BOOST_TEST(changes[0].removed);
-  BOOST_TEST(changes[0].snapshot.action == action_type::deleted);
-  BOOST_TEST(changes[0].snapshot.lease.eviction_timestamp == t0 + 10);
+  BOOST_TEST(changes[0].record.holder->action == action_type::deleted);
+  BOOST_TEST(changes[0].record.lease.eviction_timestamp == t0 + 10);
   BOOST_TEST(table.find("i1") == nullptr);
   BOOST_TEST(!table.cancel("i1", t0 + 10, changes));
 }
@@ -264,7 +286,7 @@ BOOST_AUTO_TEST_CASE(override_set_and_delete_without_value) { // T17, T18
   table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
   BOOST_TEST(table.set_override("i1", instance_status::down, caf::none, t0, changes));
   BOOST_TEST((status_of("i1") == instance_status::down));
-  BOOST_TEST((table.find("i1")->holder.action == action_type::modified));
+  BOOST_TEST((table.find("i1")->holder().action == action_type::modified));
   BOOST_TEST(table.delete_override("i1", instance_status::unknown, caf::none, t0, changes));
   BOOST_TEST((status_of("i1") == instance_status::unknown));
   BOOST_TEST((renew("i1").outcome == renew_outcome::not_found));
@@ -275,7 +297,7 @@ BOOST_AUTO_TEST_CASE(override_delete_with_value) { // T19
   table.set_override("i1", instance_status::out_of_service, caf::none, t0, changes);
   table.delete_override("i1", instance_status::down, caf::none, t0, changes);
   BOOST_TEST((status_of("i1") == instance_status::down));
-  BOOST_TEST((table.find("i1")->holder.overridden_status == instance_status::unknown));
+  BOOST_TEST((table.find("i1")->holder().overridden_status == instance_status::unknown));
 }
 
 BOOST_AUTO_TEST_CASE(override_on_unknown_instance) { // T20, T21
@@ -295,9 +317,9 @@ BOOST_AUTO_TEST_CASE(override_equal_to_status_is_not_recorded) {
 BOOST_AUTO_TEST_CASE(override_raises_dirty_timestamp_only_upwards) {
   table.register_instance(make_instance("i1", instance_status::up, 100), false, t0, changes);
   table.set_override("i1", instance_status::down, int64_t{50}, t0, changes);
-  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 100);
+  BOOST_TEST(table.find("i1")->holder().last_dirty_timestamp == 100);
   table.set_override("i1", instance_status::out_of_service, int64_t{300}, t0, changes);
-  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 300);
+  BOOST_TEST(table.find("i1")->holder().last_dirty_timestamp == 300);
 }
 
 BOOST_AUTO_TEST_CASE(override_survives_reregistration) { // T23, T24
@@ -353,7 +375,7 @@ BOOST_AUTO_TEST_CASE(older_registration_keeps_newer_copy) { // T29
   table.register_instance(make_instance("i1", instance_status::up, 200), true, t0, changes);
   table.register_instance(make_instance("i1", instance_status::down, 100), true, t0, changes);
   BOOST_TEST((status_of("i1") == instance_status::up));
-  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 200);
+  BOOST_TEST(table.find("i1")->holder().last_dirty_timestamp == 200);
 }
 
 // Only lastDirtyTimestamp takes part in conflicts: the registrant's
@@ -369,15 +391,15 @@ BOOST_AUTO_TEST_CASE(client_update_and_lease_timestamps_decide_nothing) {
   rival.lease.service_up_timestamp = max;
   table.register_instance(rival, false, t0 + 1, changes);
   auto l = table.find("i1");
-  BOOST_TEST(l->holder.host_name == "host-i1");
-  BOOST_TEST(l->holder.last_updated_timestamp == t0 + 1);
+  BOOST_TEST(l->holder().host_name == "host-i1");
+  BOOST_TEST(l->holder().last_updated_timestamp == t0 + 1);
   auto shown = l->decorated();
   BOOST_TEST(shown.lease.registration_timestamp == t0 + 1);
   BOOST_TEST(shown.lease.last_renewal_timestamp == t0 + 1);
   BOOST_TEST(shown.lease.service_up_timestamp == t0);
   // A later registration of the owner (newer dirty timestamp) wins as usual.
   table.register_instance(make_instance("i1", instance_status::up, 300), false, t0 + 2, changes);
-  BOOST_TEST(table.find("i1")->holder.last_dirty_timestamp == 300);
+  BOOST_TEST(table.find("i1")->holder().last_dirty_timestamp == 300);
 }
 
 BOOST_AUTO_TEST_CASE(registration_transfers_initial_override) {
@@ -397,10 +419,10 @@ BOOST_AUTO_TEST_CASE(metadata_update_merges_and_reregisters) {
   BOOST_TEST(
       (table.update_metadata("i1", {{"b", "3"}, {"c", "4"}}, t0 + 7, changes) == result::updated));
   string_pairs expected{{"a", "1"}, {"b", "3"}, {"c", "4"}};
-  BOOST_TEST((table.find("i1")->holder.metadata == expected));
+  BOOST_TEST((table.find("i1")->holder().metadata == expected));
   BOOST_TEST(table.find("i1")->registration_timestamp == t0 + 7);
   BOOST_REQUIRE_EQUAL(changes.size(), 1u);
-  BOOST_TEST(changes[0].snapshot.action == action_type::added);
+  BOOST_TEST(changes[0].record.holder->action == action_type::added);
   BOOST_TEST((table.update_metadata("nope", {{"x", "y"}}, t0, changes) == result::not_found));
 }
 
@@ -413,7 +435,7 @@ BOOST_AUTO_TEST_CASE(metadata_update_beyond_limits_changes_nothing) {
   using result = app_table::metadata_result;
   BOOST_TEST((table.update_metadata("i1", {{"one-more", "v"}}, t0, changes) == result::too_large));
   BOOST_TEST(changes.empty());
-  BOOST_TEST(table.find("i1")->holder.metadata.size() == max_metadata_entries);
+  BOOST_TEST(table.find("i1")->holder().metadata.size() == max_metadata_entries);
   BOOST_TEST(
       (table.update_metadata("i1", {{"k1", std::string(max_metadata_bytes, 'x')}}, t0, changes)
        == result::too_large));
@@ -494,32 +516,75 @@ BOOST_AUTO_TEST_CASE(override_expires_after_access_timeout) {
 
 BOOST_AUTO_TEST_SUITE_END()
 
-BOOST_AUTO_TEST_SUITE(delta_queue)
+BOOST_AUTO_TEST_SUITE(delta_queue_rules)
+
+namespace {
+
+instance_record queued(const std::string& id, action_type action = action_type::added) {
+  instance_info x;
+  x.instance_id = id;
+  x.action = action;
+  return instance_record{std::make_shared<const instance_info>(std::move(x)), {}};
+}
+
+auto app(const std::string& name) {
+  return std::make_shared<const std::string>(name);
+}
+
+} // namespace
 
 BOOST_AUTO_TEST_CASE(retention_drops_from_head_only) {
-  recent_changes<int> q;
-  q.push(100, "A", "1", 1);
-  q.push(300, "A", "2", 2);
-  q.push(200, "B", "3", 3); // out of order: stays behind a young entry
+  delta_queue q;
+  q.push(100, app("A"), queued("1"));
+  q.push(300, app("A"), queued("2"));
+  q.push(200, app("B"), queued("3")); // out of order: stays behind a young entry
   BOOST_TEST(q.drop_older_than(250) == 1u);
   BOOST_TEST(q.size() == 2u);
   BOOST_TEST(q.drop_older_than(301) == 2u);
   BOOST_TEST(q.empty());
+  BOOST_TEST(q.bytes() == 0);
 }
 
-BOOST_AUTO_TEST_CASE(collapse_keeps_last_payload_per_instance) {
-  recent_changes<int> q;
-  q.push(1, "B", "x", 1);
-  q.push(2, "A", "y", 2);
-  q.push(3, "B", "z", 3);
-  q.push(4, "B", "x", 4);
+BOOST_AUTO_TEST_CASE(collapse_keeps_last_record_per_instance) {
+  delta_queue q;
+  q.push(1, app("B"), queued("x"));
+  q.push(2, app("A"), queued("y"));
+  q.push(3, app("B"), queued("z"));
+  q.push(4, app("B"), queued("x", action_type::deleted));
   auto apps = q.collapse();
   BOOST_REQUIRE_EQUAL(apps.size(), 2u);
   BOOST_REQUIRE_EQUAL(apps["A"].size(), 1u);
-  BOOST_TEST(*apps["A"][0] == 2);
+  BOOST_TEST(apps["A"][0]->id() == "y");
   BOOST_REQUIRE_EQUAL(apps["B"].size(), 2u);
-  BOOST_TEST(*apps["B"][0] == 4);
-  BOOST_TEST(*apps["B"][1] == 3);
+  BOOST_TEST(apps["B"][0]->id() == "x");
+  BOOST_TEST((apps["B"][0]->holder->action == action_type::deleted));
+  BOOST_TEST(apps["B"][1]->id() == "z");
+}
+
+BOOST_AUTO_TEST_CASE(the_budget_pushes_out_early_and_says_so_until_the_retention) {
+  auto one = delta_queue::cost(queued("a"));
+  delta_queue q{2 * one};
+  q.push(100, app("A"), queued("a"));
+  q.push(200, app("A"), queued("b"));
+  BOOST_TEST(q.complete(50));
+  q.push(300, app("A"), queued("c")); // pushes "a" (time 100) out
+  BOOST_TEST(q.size() == 2u);
+  BOOST_TEST(q.bytes() == 2 * one);
+  BOOST_TEST(!q.complete(50));
+  BOOST_TEST(!q.complete(100)); // "a" would still be within the retention
+  BOOST_TEST(q.complete(101));  // ... but no longer here
+}
+
+BOOST_AUTO_TEST_CASE(a_removed_instance_costs_what_it_keeps_alive) {
+  auto removed = queued("gone", action_type::deleted);
+  auto info = *removed.holder;
+  info.metadata.emplace_back("blob", std::string(100000, 'x'));
+  removed.holder = std::make_shared<const instance_info>(info);
+  BOOST_TEST(delta_queue::cost(removed) > 100000);
+  auto live = removed;
+  info.action = action_type::added;
+  live.holder = std::make_shared<const instance_info>(info);
+  BOOST_TEST(delta_queue::cost(live) < 1000); // the registry holds it anyway
 }
 
 BOOST_AUTO_TEST_SUITE_END()

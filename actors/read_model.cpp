@@ -1,0 +1,529 @@
+#include "actors/read_model.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "codec/documents.hpp"
+#include "codec/gzip.hpp"
+#include "codec/instance_codec.hpp"
+
+namespace eureka {
+
+namespace {
+
+std::string cache_key(const read_query& q) {
+  std::string key;
+  key.reserve(q.name.size() + 4);
+  key += static_cast<char>('0' + static_cast<int>(q.kind));
+  key += q.format == payload_format::json ? 'j' : 'x';
+  key += q.repr == representation::compact ? 'c' : 'f';
+  key += q.name;
+  return key;
+}
+
+payload_form form_of(const read_query& q) {
+  bool compact = q.repr == representation::compact;
+  if (q.format == payload_format::json)
+    return compact ? payload_form::json_compact : payload_form::json;
+  return compact ? payload_form::xml_compact : payload_form::xml;
+}
+
+size_t index_of(payload_form f) {
+  return static_cast<size_t>(f);
+}
+
+codec::applications_framing framing_of(payload_form f, std::string_view version,
+                                       std::string_view hash) {
+  switch (f) {
+  case payload_form::json:
+    return codec::applications_json_framing(version, hash);
+  case payload_form::xml:
+    return codec::applications_xml_framing(version, hash);
+  case payload_form::json_compact:
+    return codec::applications_json_compact_framing(version, hash);
+  case payload_form::xml_compact:
+    break;
+  }
+  return codec::applications_xml_compact_framing(version, hash);
+}
+
+/// The instances of `records` encoded one after the other in `buf`, and
+/// where each one is (`depth`: of the full XML form's <instance>).
+std::vector<std::string_view> encode_instances(const std::vector<const instance_record*>& records,
+                                               payload_form f, int depth, std::string& buf) {
+  std::vector<size_t> ends;
+  ends.reserve(records.size());
+  for (auto r : records) {
+    switch (f) {
+    case payload_form::json:
+      codec::append_instance_json(buf, *r->holder, r->lease);
+      break;
+    case payload_form::xml:
+      codec::append_instance_xml(buf, *r->holder, r->lease, depth);
+      break;
+    case payload_form::json_compact:
+      codec::append_instance_json_compact(buf, *r->holder);
+      break;
+    case payload_form::xml_compact:
+      codec::append_instance_xml_compact(buf, *r->holder);
+      break;
+    }
+    ends.push_back(buf.size());
+  }
+  std::vector<std::string_view> out;
+  out.reserve(ends.size());
+  size_t begin = 0;
+  for (auto end : ends) {
+    out.emplace_back(buf.data() + begin, end - begin);
+    begin = end;
+  }
+  return out;
+}
+
+/// One application inside <applications> (`{"name":..}` or `<application>`).
+std::string encode_application(std::string_view name,
+                               const std::vector<const instance_record*>& records, payload_form f) {
+  std::string buf;
+  auto instances = encode_instances(records, f, 2, buf);
+  switch (f) {
+  case payload_form::json:
+  case payload_form::json_compact:
+    return codec::application_object_json(name, instances);
+  case payload_form::xml:
+    return codec::application_element_xml(name, instances);
+  case payload_form::xml_compact:
+    break;
+  }
+  return codec::application_xml_compact(name, instances);
+}
+
+/// GET apps/{app}: the root <application> document.
+std::string encode_document(std::string_view name,
+                            const std::vector<const instance_record*>& records, payload_form f) {
+  std::string buf;
+  auto instances = encode_instances(records, f, 1, buf);
+  switch (f) {
+  case payload_form::json:
+  case payload_form::json_compact:
+    return codec::application_document_json(name, instances);
+  case payload_form::xml:
+    return codec::application_document_xml(name, instances);
+  case payload_form::xml_compact:
+    break;
+  }
+  return codec::application_xml_compact(name, instances);
+}
+
+std::vector<const instance_record*> all_of(const app_view& view) {
+  std::vector<const instance_record*> out;
+  out.reserve(view.instances.size());
+  for (const auto& i : view.instances)
+    out.push_back(&i);
+  return out;
+}
+
+shared_body owned(std::string bytes) {
+  return std::make_shared<const std::string>(std::move(bytes));
+}
+
+/// The deflated bytes of a segment as a piece sharing the segment.
+shared_body piece_of(const codec::deflate_segment_ptr& s) {
+  return shared_body{s, &s->deflated};
+}
+
+codec::deflate_segment_ptr deflated(std::string_view plain) {
+  return std::make_shared<const codec::deflate_segment>(codec::deflate_alone(plain));
+}
+
+/// A framing separator (",", "\n") as a plain piece and a segment, made once.
+struct separator_pieces {
+  shared_body plain;
+  codec::deflate_segment_ptr gz;
+};
+
+const separator_pieces& separator(std::string_view s) {
+  static const separator_pieces comma{owned(","), deflated(",")};
+  static const separator_pieces newline{owned("\n"), deflated("\n")};
+  return s == "," ? comma : newline;
+}
+
+shared_body gzip_of(const response_body& plain) {
+  const auto& pieces = plain.pieces();
+  if (pieces.size() == 1)
+    return owned(codec::gzip_compress(*pieces.front()));
+  return owned(codec::gzip_compress(plain.str()));
+}
+
+} // namespace
+
+read_model::read_model(const registry_config& cfg)
+    : cfg_(cfg), changes_(cfg.max_delta_queue_bytes) {
+  // nop
+}
+
+// -- changes ------------------------------------------------------------------
+
+void read_model::apply(app_view_update& update) {
+  auto [it, added] = apps_.try_emplace(update.view->name);
+  auto& e = it->second;
+  if (added)
+    e.name = std::make_shared<const std::string>(it->first);
+  reindex(e, update);
+  if (e.view)
+    totals_ -= e.view->counts;
+  e.view = std::move(update.view);
+  totals_ += e.view->counts;
+  e.parts = {};
+  e.documents = {};
+  for (auto& r : update.delta)
+    changes_.push(update.timestamp_ms, e.name, std::move(r));
+  cache_.clear(); // never stale (decisions.md §2)
+  vip_cache_.clear();
+}
+
+void read_model::drop(const std::string& app) {
+  auto it = apps_.find(app);
+  if (it == apps_.end())
+    return;
+  if (it->second.view) {
+    for (const auto& i : it->second.view->instances)
+      unindex(&it->first, i.id());
+    totals_ -= it->second.view->counts;
+  }
+  apps_.erase(it);
+  cache_.clear();
+  vip_cache_.clear();
+}
+
+size_t read_model::retain(int64_t cutoff_ms) {
+  auto dropped = changes_.drop_older_than(cutoff_ms);
+  if (dropped > 0)
+    cache_.clear();
+  return dropped;
+}
+
+void read_model::refresh_read_only(int64_t cutoff_ms) {
+  for (auto& [key, entry] : read_only_) {
+    auto& [q, held] = entry;
+    bool plain = !held.plain.empty();
+    bool gzipped = !held.gzipped.empty();
+    cached_payload scratch;
+    read_outcome outcome = read_outcome::ok;
+    auto p = current(q, key, cutoff_ms, outcome, scratch);
+    if (outcome != read_outcome::ok) {
+      held = cached_payload{};
+      continue;
+    }
+    // The forms the key held are taken now: until the next tick they show
+    // this moment, as Java's read-only cache does.
+    auto each = q;
+    each.gzip = false;
+    if (plain)
+      fill(each, *p);
+    each.gzip = true;
+    if (gzipped)
+      fill(each, *p);
+    held = *p;
+  }
+}
+
+// -- index (GET instances/{id}) -------------------------------------------------
+
+void read_model::reindex(const app_entry& e, const app_view_update& update) {
+  // Every registration and removal is queued for the delta, so the ids of
+  // an update's delta records are the only ones that can enter or leave.
+  // One index entry per id an application holds: collisions stay exact.
+  std::vector<std::string_view> ids;
+  ids.reserve(update.delta.size());
+  for (const auto& r : update.delta)
+    ids.push_back(r.id());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // The application's name as the index refers to it: apps_'s key, stable
+  // while the application is there.
+  const std::string* name = &apps_.find(update.view->name)->first;
+  for (auto id : ids) {
+    bool held = e.view && find_instance(*e.view, id) != nullptr;
+    bool holds = find_instance(*update.view, id) != nullptr;
+    if (!held && holds)
+      index_.emplace(std::hash<std::string_view>{}(id), name);
+    else if (held && !holds)
+      unindex(name, id);
+  }
+}
+
+void read_model::unindex(const std::string* app, std::string_view id) {
+  auto [b, e] = index_.equal_range(std::hash<std::string_view>{}(id));
+  for (auto i = b; i != e; ++i)
+    if (i->second == app) {
+      index_.erase(i);
+      return;
+    }
+}
+
+std::string read_model::app_of(std::string_view id) const {
+  auto [b, e] = index_.equal_range(std::hash<std::string_view>{}(id));
+  const std::string* first = nullptr;
+  for (auto i = b; i != e; ++i)
+    if ((first == nullptr || *i->second < *first) && holds(*i->second, id))
+      first = i->second;
+  return first == nullptr ? std::string{} : *first;
+}
+
+bool read_model::holds(const std::string& app, std::string_view id) const {
+  auto it = apps_.find(app);
+  return it != apps_.end() && it->second.view && find_instance(*it->second.view, id) != nullptr;
+}
+
+// -- reads ----------------------------------------------------------------------
+
+const read_model::part& read_model::part_of(app_entry& e, payload_form f, bool gzip) {
+  auto& p = e.parts[index_of(f)];
+  if (!gzip) {
+    if (!p.plain)
+      p.plain = owned(encode_application(*e.name, all_of(*e.view), f));
+  } else if (!p.gz) {
+    // The plain bytes are kept only if a plain read asked for them.
+    p.gz = p.plain ? deflated(*p.plain) : deflated(encode_application(*e.name, all_of(*e.view), f));
+  }
+  return p;
+}
+
+cached_payload& read_model::document_of(app_entry& e, payload_form f) {
+  auto& d = e.documents[index_of(f)];
+  if (!d.present) {
+    d.present = true;
+    d.plain = owned(encode_document(*e.name, all_of(*e.view), f));
+  }
+  return d;
+}
+
+response_body read_model::full_registry(payload_form f, bool gzip) {
+  auto framing = framing_of(f, "1", reconcile_hash(totals_));
+  std::vector<shared_body> pieces;
+  pieces.reserve(2 * apps_.size() + 5);
+  if (!gzip) {
+    pieces.push_back(owned(framing.head));
+    bool first = true;
+    for (auto& [name, e] : apps_) {
+      if (e.view->instances.empty())
+        continue;
+      if (!first && !framing.between.empty())
+        pieces.push_back(separator(framing.between).plain);
+      first = false;
+      if (!framing.before_each.empty())
+        pieces.push_back(separator(framing.before_each).plain);
+      pieces.push_back(part_of(e, f, false).plain);
+    }
+    pieces.push_back(owned(framing.tail));
+    return response_body{std::move(pieces)};
+  }
+  static const shared_body header = owned(std::string{codec::gzip_member_header()});
+  codec::gzip_member_tail tail;
+  auto add = [&](const codec::deflate_segment_ptr& s) {
+    tail.add(*s);
+    pieces.push_back(piece_of(s));
+  };
+  pieces.push_back(header);
+  add(deflated(framing.head));
+  bool first = true;
+  for (auto& [name, e] : apps_) {
+    if (e.view->instances.empty())
+      continue;
+    if (!first && !framing.between.empty())
+      add(separator(framing.between).gz);
+    first = false;
+    if (!framing.before_each.empty())
+      add(separator(framing.before_each).gz);
+    add(part_of(e, f, true).gz);
+  }
+  add(deflated(framing.tail));
+  pieces.push_back(owned(tail.finish()));
+  return response_body{std::move(pieces)};
+}
+
+read_outcome read_model::compute(const read_query& q, int64_t cutoff_ms, response_body& out,
+                                 bool& worth_caching) {
+  worth_caching = true;
+  auto f = form_of(q);
+  std::vector<std::string> parts;
+  std::vector<std::string_view> views;
+  auto finish = [&](std::string_view version, std::string_view hash) {
+    views.assign(parts.begin(), parts.end());
+    out = owned(framing_of(f, version, hash).assemble(views));
+  };
+  switch (q.kind) {
+  case read_kind::all_apps:
+  case read_kind::app:
+    break; // built by full_registry and document_of, on demand
+  case read_kind::delta: {
+    if (cfg_.disable_delta)
+      return read_outcome::forbidden;
+    for (const auto& [name, records] : changes_.collapse()) {
+      // Java adds each queued lease's *current* holder (§3.9): a live
+      // instance shows its latest state (e.g. an override a peer handed over
+      // on a renew, which queues nothing); a removed one its last queued one.
+      const app_view* view = nullptr;
+      if (auto v = apps_.find(name); v != apps_.end() && v->second.view)
+        view = v->second.view.get();
+      std::vector<const instance_record*> shown;
+      shown.reserve(records.size());
+      for (auto r : records) {
+        const instance_record* current = view ? find_instance(*view, r->id()) : nullptr;
+        shown.push_back(current != nullptr ? current : r);
+      }
+      parts.push_back(encode_application(name, shown, f));
+    }
+    // The version counts generated delta payloads (ResponseCacheImpl).
+    auto version = std::to_string(++delta_version_);
+    if (changes_.complete(cutoff_ms))
+      finish(version, reconcile_hash(totals_));
+    else
+      finish(version, incomplete_delta_hashcode);
+    return read_outcome::ok;
+  }
+  case read_kind::vip:
+  case read_kind::svip: {
+    status_counts matched;
+    for (const auto& [name, e] : apps_) {
+      std::vector<const instance_record*> hits;
+      for (const auto& i : e.view->instances) {
+        const auto& addresses =
+            q.kind == read_kind::vip ? i.holder->vip_address : i.holder->secure_vip_address;
+        if (lists_address(addresses, q.name)) {
+          hits.push_back(&i);
+          matched.add(i.status());
+        }
+      }
+      if (!hits.empty())
+        parts.push_back(encode_application(name, hits, f));
+    }
+    // A VIP document never sets its version: Applications' unset -1.
+    finish("-1", reconcile_hash(matched));
+    worth_caching = matched.total() > 0;
+    return read_outcome::ok;
+  }
+  }
+  return read_outcome::ok;
+}
+
+cached_payload* read_model::current(const read_query& q, const std::string& key, int64_t cutoff_ms,
+                                    read_outcome& outcome, cached_payload& scratch) {
+  outcome = read_outcome::ok;
+  if (q.kind == read_kind::app) {
+    auto it = apps_.find(q.name);
+    if (it == apps_.end() || it->second.view->instances.empty()) {
+      outcome = read_outcome::not_found;
+      return &scratch;
+    }
+    return &document_of(it->second, form_of(q));
+  }
+  bool vip = q.kind == read_kind::vip || q.kind == read_kind::svip;
+  auto& cache = vip ? vip_cache_ : cache_;
+  if (auto i = cache.find(key); i != cache.end())
+    return &i->second;
+  bool worth_caching = true;
+  outcome = compute(q, cutoff_ms, scratch.plain, worth_caching);
+  if (outcome != read_outcome::ok)
+    return &scratch;
+  scratch.present = true;
+  if (!worth_caching)
+    return &scratch;
+  if (cache.size() >= max_cached_payloads)
+    cache.clear();
+  return &(cache[key] = std::move(scratch));
+}
+
+void read_model::fill(const read_query& q, cached_payload& p) {
+  auto& slot = q.gzip ? p.gzipped : p.plain;
+  if (!slot.empty())
+    return;
+  if (q.kind == read_kind::all_apps)
+    slot = full_registry(form_of(q), q.gzip);
+  else if (q.gzip)
+    slot = gzip_of(p.plain);
+}
+
+read_reply read_model::serve(const read_query& q, read_outcome outcome, cached_payload& p) {
+  if (outcome != read_outcome::ok)
+    return read_reply{outcome, {}, false};
+  fill(q, p);
+  return read_reply{read_outcome::ok, q.gzip ? p.gzipped : p.plain, q.gzip};
+}
+
+read_reply read_model::read(const read_query& q, int64_t cutoff_ms) {
+  auto key = cache_key(q);
+  cached_payload scratch;
+  read_outcome outcome = read_outcome::ok;
+  if (!cfg_.use_read_only_response_cache)
+    return serve(q, outcome, *current(q, key, cutoff_ms, outcome, scratch));
+  // Java's read-only cache: a key serves what it held at the last refresh.
+  if (auto i = read_only_.find(key); i != read_only_.end()) {
+    auto& p = i->second.second;
+    return serve(q, p.present ? read_outcome::ok : read_outcome::not_found, p);
+  }
+  auto p = current(q, key, cutoff_ms, outcome, scratch);
+  if (outcome == read_outcome::forbidden || (p == &scratch && outcome == read_outcome::ok))
+    return serve(q, outcome, *p);
+  if (read_only_.size() >= max_cached_payloads)
+    read_only_.clear();
+  auto& slot = read_only_[key];
+  slot = {q, *p};
+  return serve(q, outcome, slot.second);
+}
+
+// -- figures ----------------------------------------------------------------------
+
+string_pairs read_model::overrides() const {
+  string_pairs out;
+  for (const auto& [name, e] : apps_)
+    out.insert(out.end(), e.view->overrides.begin(), e.view->overrides.end());
+  return out;
+}
+
+uint32_t read_model::applications() const {
+  uint32_t n = 0;
+  for (const auto& [name, e] : apps_)
+    if (!e.view->instances.empty())
+      ++n;
+  return n;
+}
+
+void read_model::report(directory_report& r) const {
+  // Every distinct piece once, wherever it is kept (a payload shares the
+  // parts of its applications, a read-only entry the current payloads').
+  std::unordered_set<const std::string*> seen;
+  auto add_piece = [&](const std::string* p) {
+    if (p != nullptr && seen.insert(p).second)
+      r.cached_payload_bytes += p->size();
+  };
+  auto add_body = [&](const response_body& b) {
+    if (b.empty())
+      return;
+    ++r.cached_payloads;
+    for (const auto& p : b.pieces())
+      add_piece(p.get());
+  };
+  auto add_payload = [&](const cached_payload& p) {
+    add_body(p.plain);
+    add_body(p.gzipped);
+  };
+  for (const auto& entry : cache_)
+    add_payload(entry.second);
+  for (const auto& entry : vip_cache_)
+    add_payload(entry.second);
+  for (const auto& entry : read_only_)
+    add_payload(entry.second.second);
+  for (const auto& [name, e] : apps_) {
+    for (const auto& d : e.documents)
+      add_payload(d);
+    for (const auto& p : e.parts) {
+      add_piece(p.plain.get());
+      add_piece(p.gz ? &p.gz->deflated : nullptr);
+    }
+  }
+  r.delta_queue_length = changes_.size();
+  r.delta_queue_bytes = static_cast<uint64_t>(std::max<int64_t>(0, changes_.bytes()));
+}
+
+} // namespace eureka
