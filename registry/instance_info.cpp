@@ -55,9 +55,9 @@ size_t approximate_bytes(const instance_info& x) {
   };
   return sizeof(instance_info) + opt(x.instance_id) + text(x.host_name) + text(x.app)
          + text(x.ip_addr) + text(x.sid) + text(x.data_center.name) + pairs(x.data_center.metadata)
-         + pairs(x.metadata) + opt(x.app_group_name) + opt(x.home_page_url)
-         + opt(x.status_page_url) + opt(x.health_check_url) + opt(x.secure_health_check_url)
-         + opt(x.vip_address) + opt(x.secure_vip_address) + opt(x.asg_name);
+         + pairs(x.metadata) + opt(x.app_group_name) + opt(x.home_page_url) + opt(x.status_page_url)
+         + opt(x.health_check_url) + opt(x.secure_health_check_url) + opt(x.vip_address)
+         + opt(x.secure_vip_address) + opt(x.asg_name);
 }
 
 bool operator==(const instance_info& a, const instance_info& b) {

@@ -405,12 +405,14 @@ BOOST_AUTO_TEST_CASE(register_bodies) {
   BOOST_TEST(p.immediate->content_type == "application/json");
   p = plan("POST", "/eureka/apps/myapp", "<instance", "application/xml");
   BOOST_REQUIRE(p.immediate);
-  BOOST_TEST(p.immediate->body.str() == "<error><message>cannot parse request body</message></error>");
+  BOOST_TEST(p.immediate->body.str()
+             == "<error><message>cannot parse request body</message></error>");
   BOOST_TEST(p.immediate->content_type == "application/xml");
   // JSON form only for exactly application/json; the request's type is echoed as Jersey prints it.
   p = plan("POST", "/eureka/apps/myapp", "{not json", "application/json; charset=utf-8");
   BOOST_REQUIRE(p.immediate);
-  BOOST_TEST(p.immediate->body.str() == "<error><message>cannot parse request body</message></error>");
+  BOOST_TEST(p.immediate->body.str()
+             == "<error><message>cannot parse request body</message></error>");
   BOOST_TEST(p.immediate->content_type == "application/json;charset=utf-8");
   p = plan("POST", "/eureka/apps/myapp", "{not json", "Application/JSON");
   BOOST_REQUIRE(p.immediate);
@@ -480,14 +482,14 @@ BOOST_AUTO_TEST_CASE(write_and_read_replies) {
   BOOST_TEST(r.status == 200u);
   BOOST_TEST(r.content_encoding == "gzip");
   BOOST_TEST(r.content_type == "application/xml");
-  BOOST_TEST(respond_read(route_id::apps_full, {read_outcome::forbidden, {}, false},
-                          payload_format::xml)
-                 .status
-             == 403u);
-  BOOST_TEST(respond_read(route_id::apps_full, {read_outcome::not_found, {}, false},
-                          payload_format::xml)
-                 .status
-             == 404u);
+  BOOST_TEST(
+      respond_read(route_id::apps_full, {read_outcome::forbidden, {}, false}, payload_format::xml)
+          .status
+      == 403u);
+  BOOST_TEST(
+      respond_read(route_id::apps_full, {read_outcome::not_found, {}, false}, payload_format::xml)
+          .status
+      == 404u);
 }
 
 // Issue 6 item 3: a lastDirtyTimestamp further ahead than the skew bound
@@ -573,7 +575,8 @@ BOOST_AUTO_TEST_CASE(dirty_timestamps_beyond_the_skew_are_refused) {
   tight.max_dirty_timestamp_skew_ms = 1000;
   BOOST_TEST(run("PUT", "/eureka/apps/a/i?lastDirtyTimestamp=" + std::to_string(now + 1001), {},
                  false, tight)
-                 .immediate->body.str().find("more than 1000 ms ahead")
+                 .immediate->body.str()
+                 .find("more than 1000 ms ahead")
              != std::string::npos);
 }
 
@@ -1019,7 +1022,8 @@ BOOST_AUTO_TEST_CASE(malformed_documents_are_400) {
                       "application/json; charset=UTF-8");
   BOOST_REQUIRE(p.immediate);
   BOOST_TEST(p.immediate->status == 400u);
-  BOOST_TEST(p.immediate->body.str() == "<error><message>cannot parse request body</message></error>");
+  BOOST_TEST(p.immediate->body.str()
+             == "<error><message>cannot parse request body</message></error>");
   for (auto type : {"application/xml", "text/plain", ""}) {
     BOOST_TEST_CONTEXT(type) {
       auto q = plan_batch(spec_batch(), gateway_config{}, "/eureka/peerreplication/batch/", type);

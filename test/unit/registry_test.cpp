@@ -6,9 +6,9 @@
 #include <limits>
 
 #include "registry/app_table.hpp"
+#include "registry/delta_queue.hpp"
 #include "registry/dirty_timestamp.hpp"
 #include "registry/hashcode.hpp"
-#include "registry/delta_queue.hpp"
 #include "registry/self_preservation.hpp"
 
 using namespace eureka;
