@@ -56,6 +56,9 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(REPO, "test", "interop", "common"))
 from harness import Aborted, free_port, http, log, metric_sum, parse_prometheus, run_main  # noqa: E402
 
+# Shared with the single-node benchmarks (issue 9).
+from benchlib import BenchError, cpu_model, loadavg, mem_total_gib, now_ms, self_cpu_s  # noqa: E402
+
 PHASES = ["latency", "cpu", "join"]
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
@@ -66,14 +69,6 @@ COMMON_ARGS = ["--server.address=127.0.0.1", "--eureka.cluster.bind-address=127.
                "--eureka.cluster.retry-min-ms=200", "--eureka.cluster.retry-max-ms=1000"]
 SHORT_DELTA = ["--eureka.server.retention-time-in-m-s-in-delta-queue=2000",
                "--eureka.server.delta-retention-timer-interval-in-ms=500"]
-
-
-class BenchError(Exception):
-    pass
-
-
-def now_ms():
-    return int(time.time() * 1000)
 
 
 def pct(sorted_vals, p):
@@ -99,36 +94,6 @@ def table(headers, rows):
 # machine
 
 
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
-def mem_total_gib():
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal:"):
-                    return int(line.split()[1]) / 1048576.0
-    except OSError:
-        pass
-    return float("nan")
-
-
-def loadavg():
-    try:
-        with open("/proc/loadavg") as f:
-            return " ".join(f.read().split()[:3])
-    except OSError:
-        return "?"
-
-
 def proc_cpu_s(pid):
     """utime + stime of process `pid` (all its threads) in seconds."""
     with open("/proc/%d/stat" % pid) as f:
@@ -143,11 +108,6 @@ def machine_busy_s():
     idle = vals[3] + (vals[4] if len(vals) > 4 else 0)
     total = sum(vals[:8])
     return (total - idle) / float(CLK_TCK), total / float(CLK_TCK)
-
-
-def self_cpu_s():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 # ----------------------------------------------------------------------------------------------
