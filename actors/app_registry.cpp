@@ -58,6 +58,9 @@ void flush(self_ptr self) {
   for (auto& [promise, reply] : st.waiting)
     promise.deliver(std::move(reply));
   st.waiting.clear();
+  for (auto& [promise, replies] : st.waiting_batches)
+    promise.deliver(std::move(replies));
+  st.waiting_batches.clear();
 }
 
 /// Publishes a new view at the next flush (one flush message per burst).
@@ -89,6 +92,17 @@ caf::result<write_reply> answer(self_ptr self, write_reply reply) {
   return promise;
 }
 
+/// answer() for a batch: one reply for all its items.
+caf::result<std::vector<write_reply>> answer_batch(self_ptr self,
+                                                   std::vector<write_reply> replies) {
+  auto& st = self->state;
+  if (st.pending.empty())
+    return replies;
+  auto promise = self->make_response_promise<std::vector<write_reply>>();
+  st.waiting_batches.emplace_back(promise, std::move(replies));
+  return promise;
+}
+
 /// Publishes the renewal timestamps of the last tick (a view, no delta
 /// entries) when something was renewed since the last view.
 void publish_renewals(self_ptr self) {
@@ -110,7 +124,7 @@ struct who {
 /// (as replicated registrations) instead of being dropped.
 void retire(self_ptr self) {
   auto& st = self->state;
-  if (!st.pending.empty() || !st.waiting.empty())
+  if (!st.pending.empty() || !st.waiting.empty() || !st.waiting_batches.empty())
     flush(self); // no reply may wait forever (the directory ignores the view)
   if (st.table->size() > 0) {
     log::error("registry",
@@ -270,6 +284,37 @@ struct fmt::formatter<eureka::who> {
 
 namespace eureka {
 
+namespace {
+
+// After the formatter of `who`, which it logs with.
+/// Applies one heartbeat (alone or in a batch); the reply leaves with
+/// answer() once the changes it staged, if any, are published.
+write_reply renew(self_ptr self, renew_cmd& cmd) {
+  auto& st = self->state;
+  table_changes changes;
+  auto result = st.table->renew(cmd.id, cmd.is_replication, cmd.last_dirty_timestamp,
+                                cmd.overridden_status, now_ms(self), changes);
+  stage(self, std::move(changes));
+  switch (result.outcome) {
+  case renew_outcome::ok:
+    ++st.renewals_applied;
+    st.renewed = true;
+    if (!cmd.is_replication)
+      note_renewal(self, cmd.id);
+    log::debug("registry", "renewed {}", who{cmd.app, cmd.id});
+    return write_reply{};
+  case renew_outcome::conflict:
+    st.renewed = true;
+    return write_reply{write_outcome::conflict, std::move(result.conflict_entity)};
+  case renew_outcome::not_found:
+    break;
+  }
+  log::debug("registry", "renew refused for {}: unknown or must re-register", who{cmd.app, cmd.id});
+  return write_reply{write_outcome::not_found, caf::none};
+}
+
+} // namespace
+
 app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, registry_config cfg,
                                                time_anchor clock, directory_actor directory) {
   auto& st = self->state;
@@ -314,28 +359,17 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
       },
       [=](renew_cmd& cmd) -> caf::result<write_reply> {
         note(self);
-        table_changes changes;
-        auto result = self->state.table->renew(cmd.id, cmd.is_replication, cmd.last_dirty_timestamp,
-                                               cmd.overridden_status, now_ms(self), changes);
-        stage(self, std::move(changes));
-        switch (result.outcome) {
-        case renew_outcome::ok:
-          ++self->state.renewals_applied;
-          self->state.renewed = true;
-          if (!cmd.is_replication)
-            note_renewal(self, cmd.id);
-          log::debug("registry", "renewed {}", who{cmd.app, cmd.id});
-          return answer(self, write_reply{});
-        case renew_outcome::conflict:
-          self->state.renewed = true;
-          return answer(self,
-                        write_reply{write_outcome::conflict, std::move(result.conflict_entity)});
-        case renew_outcome::not_found:
-          break;
-        }
-        log::debug("registry", "renew refused for {}: unknown or must re-register",
-                   who{cmd.app, cmd.id});
-        return answer(self, write_reply{write_outcome::not_found, caf::none});
+        auto reply = renew(self, cmd);
+        return answer(self, std::move(reply));
+      },
+      // The gateway's heartbeats of this application from one I/O poll.
+      [=](renew_batch& batch) -> caf::result<std::vector<write_reply>> {
+        note(self);
+        std::vector<write_reply> replies;
+        replies.reserve(batch.items.size());
+        for (auto& cmd : batch.items)
+          replies.push_back(renew(self, cmd));
+        return answer_batch(self, std::move(replies));
       },
       [=](cancel_cmd& cmd) -> caf::result<write_reply> {
         note(self);

@@ -43,6 +43,9 @@ struct app_registry_state {
   /// depends on (so the next read through the directory already sees it).
   table_changes pending;
   std::vector<std::pair<caf::typed_response_promise<write_reply>, write_reply>> waiting;
+  std::vector<
+      std::pair<caf::typed_response_promise<std::vector<write_reply>>, std::vector<write_reply>>>
+      waiting_batches;
   bool flush_scheduled = false;
   /// Registrations applied so far, published with every view (app_slots).
   uint64_t registrations = 0;

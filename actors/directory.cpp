@@ -38,11 +38,21 @@ int64_t delta_cutoff(self_ptr self) {
   return now_ms(self) - self->state.cfg.retention_time_in_delta_queue_ms;
 }
 
+/// Tells the gateways where `app` is served from now (an invalid handle:
+/// nowhere; they send its heartbeats here again, answered from the table).
+/// Sent before anything is delegated to a new actor, so a gateway learns a
+/// route before any reply of that actor reaches it.
+void publish_route(self_ptr self, const std::string& app, const app_registry_actor& actor) {
+  for (const auto& subscriber : self->state.route_subscribers)
+    self->send(subscriber, routes_atom::value, app, actor);
+}
+
 /// Forgets an application whose registry actor failed.
 void forget_app(self_ptr self, const std::string& name) {
   auto& st = self->state;
   st.reads->drop(name);
   st.apps.erase(name);
+  publish_route(self, name, app_registry_actor{});
 }
 
 /// Retires the registry actor of an empty application, already taken out
@@ -56,6 +66,7 @@ void retire(self_ptr self, const std::string& name, const app_registry_actor& hd
             const char* why) {
   auto& st = self->state;
   st.reads->drop(name);
+  publish_route(self, name, app_registry_actor{});
   st.retiring.emplace(hdl.address(), retiring_actor{name, hdl});
   self->send(hdl, retire_atom::value);
   log::debug("directory", "retiring the registry actor of empty application {} ({})",
@@ -107,6 +118,7 @@ caf::result<write_reply> delegate_registration(self_ptr self, register_cmd& cmd,
     if (st.replication)
       self->send(target, cluster_atom::value, st.replication);
     st.apps.add(name, target, now_ms(self));
+    publish_route(self, name, target);
   }
   st.apps.delegated(name);
   self->delegate(target, std::move(cmd));
@@ -378,6 +390,17 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         note(self);
         return forward_write(self, cmd);
       },
+      // Heartbeats of an application the gateway has no route for (yet, or
+      // any more): its registry actor answers them, or nobody holds them.
+      [=](renew_batch& batch) -> caf::result<std::vector<write_reply>> {
+        note(self);
+        auto target = app_actor(self, batch.app);
+        if (!target)
+          return std::vector<write_reply>(batch.items.size(),
+                                          write_reply{write_outcome::not_found, caf::none});
+        self->delegate(target, std::move(batch));
+        return caf::delegated<std::vector<write_reply>>{};
+      },
       [=](cancel_cmd& cmd) {
         note(self);
         return forward_write(self, cmd);
@@ -482,6 +505,14 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         st.apps.for_each([&](const std::string&, const auto& slot) {
           self->send(slot.actor, cluster_atom::value, st.replication);
         });
+      },
+      [=](routes_atom, route_subscriber_actor& subscriber) {
+        note(self);
+        auto& st = self->state;
+        st.apps.for_each([&](const std::string& name, const auto& slot) {
+          self->send(subscriber, routes_atom::value, name, slot.actor);
+        });
+        st.route_subscribers.push_back(std::move(subscriber));
       },
       // -- timers ----------------------------------------------------------------
       [=](retain_atom) {

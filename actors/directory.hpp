@@ -101,6 +101,9 @@ struct directory_state {
   /// The replication actor every registry actor publishes to (none until
   /// the node wires the cluster).
   replication_actor replication;
+  /// Gateways subscribed to the routing table (routes_atom): they send
+  /// heartbeats straight to the registry actors.
+  std::vector<route_subscriber_actor> route_subscribers;
   // -- admin figures (admin_atom) --------------------------------------------
   /// Every message handled, counted once.
   rate_meter load;

@@ -41,6 +41,7 @@
 #include "http_gateway/negotiation.hpp"
 #include "http_gateway/output_queue.hpp"
 #include "http_gateway/registry_metrics.hpp"
+#include "http_gateway/renewal_batches.hpp"
 #include "http_gateway/request_framing.hpp"
 #include "http_gateway/request_plan.hpp"
 #include "http_gateway/send_rate.hpp"
@@ -128,6 +129,14 @@ struct detached_socket {
   time_point deadline;
 };
 
+/// What answering one batched heartbeat needs.
+struct renewal_ticket {
+  caf::io::connection_handle hdl;
+  uint64_t gen = 0;
+  route_id id = route_id::renew;
+  payload_format format = payload_format::json;
+};
+
 struct gateway_state {
   gateway_config cfg;
   directory_actor directory;
@@ -173,6 +182,10 @@ struct gateway_state {
   log::warning_burst refusals;
   /// Verified admin credentials and the password-check budget (admin_auth).
   admin_authenticator admin_auth;
+  /// The registry actor of each application, as the directory publishes it,
+  /// and the heartbeats of this I/O poll waiting to be sent to them.
+  route_table<app_registry_actor> routes;
+  renewal_batches<renewal_ticket> renewals;
   static const char* name;
 };
 
@@ -642,6 +655,58 @@ void log_item(connection_handle hdl, size_t i, const planned_item& x,
              x.note.empty() ? "" : ", ", log::esc(x.note));
 }
 
+/// Answers the heartbeats of one group from the reply of their registry
+/// actor (or the directory), a write_reply per item in order.
+void answer_renewals(broker_ptr self, const std::vector<renewal_ticket>& tickets,
+                     std::vector<write_reply>& replies) {
+  if (replies.size() != tickets.size()) {
+    // Every handler answers item by item: anything else is a bug.
+    log::error("gateway", "{} answers to {} heartbeats: answering 500", replies.size(),
+               tickets.size());
+    for (const auto& t : tickets)
+      complete(self, t.hdl, t.gen, make_empty(500));
+    return;
+  }
+  for (size_t i = 0; i < tickets.size(); ++i)
+    complete(self, tickets[i].hdl, tickets[i].gen,
+             respond_write(tickets[i].id, replies[i], tickets[i].format));
+}
+
+/// Sends a group of heartbeats to the directory, which routes them (no
+/// route known, or the routed actor has stopped since).
+void renew_through_directory(broker_ptr self, caf::message batch,
+                             std::shared_ptr<std::vector<renewal_ticket>> tickets) {
+  self->request(caf::actor_cast<caf::actor>(self->state.directory), caf::infinite, std::move(batch))
+      .then([=](std::vector<write_reply>& replies) { answer_renewals(self, *tickets, replies); },
+            [=](caf::error& err) {
+              self->state.probe.directory_error();
+              log::warn("gateway", "directory call failed: {}", self->system().render(err));
+              for (const auto& t : *tickets)
+                complete(self, t.hdl, t.gen, make_empty(500));
+            });
+}
+
+/// The end of an I/O poll: the heartbeats it read leave, one message per
+/// application, straight to its registry actor when the directory has
+/// published one. The batch travels as a shared message, so that a group
+/// whose actor stopped meanwhile (retired, its route not yet withdrawn
+/// here) goes to the directory again without a copy.
+void flush_renewals(broker_ptr self) {
+  auto& st = self->state;
+  for (auto& group : st.renewals.take()) {
+    auto tickets = std::make_shared<std::vector<renewal_ticket>>(std::move(group.tickets));
+    const auto* route = st.routes.find(group.batch.app);
+    auto batch = caf::make_message(std::move(group.batch));
+    if (route == nullptr) {
+      renew_through_directory(self, std::move(batch), std::move(tickets));
+      continue;
+    }
+    self->request(caf::actor_cast<caf::actor>(*route), caf::infinite, batch)
+        .then([=](std::vector<write_reply>& replies) { answer_renewals(self, *tickets, replies); },
+              [=](caf::error&) { renew_through_directory(self, batch, tickets); });
+  }
+}
+
 /// Sends the directory call of one request; the answer arrives through
 /// complete(). The `infinite` timeout is deliberate: finite request
 /// timeouts cost an actor-clock registration each (caf-0.17-notes §3.5).
@@ -688,7 +753,17 @@ struct dispatcher {
   }
 
   void operator()(register_cmd& x) { write(std::move(x)); }
-  void operator()(renew_cmd& x) { write(std::move(x)); }
+  /// Heartbeats wait for the end of the I/O poll (flush_renewals): they
+  /// leave grouped per application, each group straight to its registry
+  /// actor.
+  void operator()(renew_cmd& x) {
+    if (action) {
+      write(std::move(x));
+      return;
+    }
+    if (self->state.renewals.add(std::move(x), renewal_ticket{hdl, gen, id, format}))
+      self->send(self, flush_atom::value);
+  }
   void operator()(cancel_cmd& x) { write(std::move(x)); }
   void operator()(status_cmd& x) { write(std::move(x)); }
   void operator()(metadata_cmd& x) { write(std::move(x)); }
@@ -1253,6 +1328,10 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
   st.clock = make_time_anchor(self->system());
   st.start_ms = st.clock.epoch_ms;
   st.started = st.clock.origin;
+  // The routing table for heartbeats: the directory sends it at once and
+  // every change after (routes_atom below).
+  if (st.directory)
+    self->send(st.directory, routes_atom::value, caf::actor_cast<route_subscriber_actor>(self));
   // Unexpected messages (from anyone) are dropped, never printed (pitfall 14).
   self->set_default_handler(caf::drop);
   // Stopped from outside: reset every connection, so that no socket with
@@ -1394,6 +1473,10 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
           log::warn("gateway", "sweep failed: {}", log::esc(e.what()));
         }
         arm_sweep(self);
+      },
+      [=](flush_atom) { flush_renewals(self); },
+      [=](routes_atom, const std::string& app, app_registry_actor& actor) {
+        self->state.routes.update(app, std::move(actor));
       },
       [=](drain_atom) { start_draining(self); },
       [=](drain_deadline) {

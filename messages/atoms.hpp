@@ -38,6 +38,12 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using figures_atom = caf::atom_constant<caf::atom("figures")>;
 /// Request: the status override map (E17).
 using overrides_atom = caf::atom_constant<caf::atom("overrides")>;
+/// One-way (gateway → directory, with the gateway's handle): send me the
+/// routing table. The directory answers with one `routes_atom` message per
+/// application at once and again whenever a registry actor starts or stops
+/// (directory → gateway: the application's name and its registry actor, an
+/// invalid handle when it has none any more).
+using routes_atom = caf::atom_constant<caf::atom("routes")>;
 /// Request: the registry actors routed to.
 using apps_atom = caf::atom_constant<caf::atom("apps")>;
 /// One-way timers of the directory (and its tick to every registry actor):

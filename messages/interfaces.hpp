@@ -2,6 +2,7 @@
 // checks every send, every test fake and every remote handle against them.
 //
 //   gateway ──writes, reads──▶ directory ──delegates──▶ app_registry (one per app)
+//   gateway ──heartbeats, batched per app──▶ app_registry (routes the directory publishes)
 //   eviction ──pass──▶ directory (apps) ──sweep/evict──▶ app_registry
 //   app_registry ──view──▶ directory        app_registry ──replicate──▶ replication
 //   replication ──batches over BASP──▶ peer's peer_frontend ──writes──▶ its directory
@@ -36,6 +37,7 @@ using replication_actor = caf::typed_actor<
 /// The registry actor of one application.
 using app_registry_actor = caf::typed_actor<
     caf::replies_to<register_cmd>::with<write_reply>, caf::replies_to<renew_cmd>::with<write_reply>,
+    caf::replies_to<renew_batch>::with<std::vector<write_reply>>,
     caf::replies_to<cancel_cmd>::with<write_reply>, caf::replies_to<status_cmd>::with<write_reply>,
     caf::replies_to<metadata_cmd>::with<write_reply>,
     caf::replies_to<instance_query>::with<read_reply>,
@@ -46,9 +48,16 @@ using app_registry_actor = caf::typed_actor<
     caf::reacts_to<refresh_atom>, caf::reacts_to<retire_atom>, caf::reacts_to<flush_atom>,
     caf::reacts_to<relay_atom>, caf::replies_to<admin_atom>::with<app_registry_report>>;
 
+/// Who follows the directory's routing table (the gateway): told the
+/// registry actor of each application, and again whenever it changes (an
+/// invalid handle when the application has none any more).
+using route_subscriber_actor =
+    caf::typed_actor<caf::reacts_to<routes_atom, std::string, app_registry_actor>>;
+
 /// The directory: routes writes, serves reads, collects views.
 using directory_actor = caf::typed_actor<
     caf::replies_to<register_cmd>::with<write_reply>, caf::replies_to<renew_cmd>::with<write_reply>,
+    caf::replies_to<renew_batch>::with<std::vector<write_reply>>,
     caf::replies_to<cancel_cmd>::with<write_reply>, caf::replies_to<status_cmd>::with<write_reply>,
     caf::replies_to<metadata_cmd>::with<write_reply>, caf::reacts_to<handback_atom, register_cmd>,
     caf::reacts_to<view_atom, app_view_update>, caf::replies_to<read_query>::with<read_reply>,
@@ -60,6 +69,8 @@ using directory_actor = caf::typed_actor<
     caf::replies_to<export_atom, std::vector<std::string>>::with<registry_export>,
     caf::reacts_to<cluster_atom, replication_actor>, caf::reacts_to<retain_atom>,
     caf::reacts_to<refresh_atom>, caf::replies_to<admin_atom>::with<directory_report>,
+    // A gateway subscribing to the routing table (routes_atom).
+    caf::reacts_to<routes_atom, route_subscriber_actor>,
     // A retiring registry actor's final report: its write counters stay in
     // the node-wide totals.
     caf::reacts_to<handback_atom, app_registry_report>>;

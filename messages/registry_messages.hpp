@@ -51,6 +51,19 @@ typename Inspector::result_type inspect(Inspector& f, renew_cmd& x) {
            x.last_dirty_timestamp, x.overridden_status);
 }
 
+/// Heartbeats of one application read by the gateway in one I/O poll: one
+/// message to the registry actor that owns the application and one reply,
+/// a write_reply per item in the same order (std::vector<write_reply>).
+struct renew_batch {
+  std::string app;
+  std::vector<renew_cmd> items;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, renew_batch& x) {
+  return f(caf::meta::type_name("eureka.renew_batch"), x.app, x.items);
+}
+
 /// DELETE apps/{app}/{id}.
 struct cancel_cmd {
   std::string app;

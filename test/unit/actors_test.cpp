@@ -671,3 +671,99 @@ BOOST_AUTO_TEST_CASE(make_room_takes_the_oldest_empty_slot) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// What a route subscriber (the gateway) has been told, in order.
+struct route_log {
+  std::vector<std::pair<std::string, app_registry_actor>> updates;
+};
+
+route_subscriber_actor::behavior_type route_recorder(std::shared_ptr<route_log> log) {
+  return {
+      [=](routes_atom, const std::string& app, app_registry_actor& actor) {
+        log->updates.emplace_back(app, std::move(actor));
+      },
+  };
+}
+
+renew_batch batch_of(const std::string& app, std::vector<std::string> ids) {
+  renew_batch b{app, {}};
+  for (auto& id : ids)
+    b.items.push_back(renew_cmd{app, std::move(id), false, caf::none, caf::none});
+  return b;
+}
+
+/// Outcomes as numbers (printable in a failed comparison).
+std::vector<int> outcomes(const std::vector<write_reply>& replies) {
+  std::vector<int> out;
+  for (const auto& r : replies)
+    out.push_back(static_cast<int>(r.outcome));
+  return out;
+}
+
+std::vector<int> outcomes(std::initializer_list<write_outcome> xs) {
+  std::vector<int> out;
+  for (auto x : xs)
+    out.push_back(static_cast<int>(x));
+  return out;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(heartbeat_routing, fixture)
+
+// The gateway sends heartbeats straight to the registry actors, by the
+// routing table the directory publishes: the table at once on subscription,
+// every new actor before anything is delegated to it, every retirement.
+BOOST_AUTO_TEST_CASE(directory_publishes_routes_and_batches_renew_in_order) {
+  reg.retention_time_in_delta_queue_ms = 180000;
+  reg.delta_retention_timer_interval_ms = 30000;
+  start();
+  do_register(make("i-1"));
+  do_register(make("i-2"));
+  auto log = std::make_shared<route_log>();
+  auto subscriber = sys.spawn(route_recorder, log);
+  self->send(dir, routes_atom::value, subscriber);
+  sched.run();
+  BOOST_REQUIRE_EQUAL(log->updates.size(), 1u);
+  BOOST_TEST(log->updates[0].first == "APP");
+  auto app = log->updates[0].second;
+  BOOST_REQUIRE(app);
+  BOOST_TEST((app == app_actors().at(0)));
+  // A new application: its route comes before its registration's reply.
+  do_register(make("o-1", "OTHER"));
+  BOOST_REQUIRE_EQUAL(log->updates.size(), 2u);
+  BOOST_TEST(log->updates[1].first == "OTHER");
+  BOOST_TEST(static_cast<bool>(log->updates[1].second));
+  // A batch straight to the owner: one reply per item, in item order.
+  using wo = write_outcome;
+  auto expected = outcomes({wo::ok, wo::not_found, wo::ok, wo::ok});
+  auto direct = ask<std::vector<write_reply>>(app, batch_of("APP", {"i-2", "nope", "i-1", "i-2"}));
+  BOOST_TEST(outcomes(direct) == expected, boost::test_tools::per_element());
+  // The same through the directory (a gateway without the route yet).
+  auto routed = ask<std::vector<write_reply>>(dir, batch_of("APP", {"i-2", "nope", "i-1", "i-2"}));
+  BOOST_TEST(outcomes(routed) == expected, boost::test_tools::per_element());
+  // An application nobody holds: every item not found.
+  auto nobody = ask<std::vector<write_reply>>(dir, batch_of("NOPE", {"a", "b"}));
+  BOOST_TEST(outcomes(nobody) == outcomes({wo::not_found, wo::not_found}),
+             boost::test_tools::per_element());
+  // The renewals counted like single ones.
+  auto reports = ask<directory_report>(dir, admin_atom::value);
+  BOOST_REQUIRE_EQUAL(reports.apps.size(), 2u);
+  BOOST_TEST(reports.apps[0].renewals_total == 6u);
+  // Retired: the route is withdrawn, and the old actor is gone (a gateway
+  // still holding it falls back to the directory).
+  do_cancel("APP", "i-1");
+  do_cancel("APP", "i-2");
+  advance(210s, 10s);
+  BOOST_REQUIRE_EQUAL(log->updates.size(), 3u);
+  BOOST_TEST(log->updates[2].first == "APP");
+  BOOST_TEST(!log->updates[2].second);
+  BOOST_TEST(!alive(app));
+  auto after = ask<std::vector<write_reply>>(dir, batch_of("APP", {"i-1"}));
+  BOOST_TEST(outcomes(after) == outcomes({wo::not_found}), boost::test_tools::per_element());
+  caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

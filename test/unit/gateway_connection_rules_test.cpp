@@ -11,6 +11,7 @@
 
 #include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/output_queue.hpp"
+#include "http_gateway/renewal_batches.hpp"
 #include "http_gateway/request_framing.hpp"
 #include "http_gateway/send_rate.hpp"
 
@@ -250,3 +251,72 @@ BOOST_AUTO_TEST_CASE(system_figures) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// -- heartbeats: routes and per-poll batches -----------------------------------
+
+namespace {
+
+renew_cmd heartbeat(std::string app, std::string id) {
+  return renew_cmd{std::move(app), std::move(id), false, caf::none, caf::none};
+}
+
+/// A stand-in for an actor handle: valid unless empty.
+struct fake_handle {
+  std::string name;
+  explicit operator bool() const { return !name.empty(); }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(renewals_group_per_application_in_arrival_order) {
+  renewal_batches<int> b;
+  BOOST_TEST(b.empty());
+  BOOST_TEST(b.add(heartbeat("A", "a1"), 1)); // first of the poll: schedule a flush
+  BOOST_TEST(!b.add(heartbeat("B", "b1"), 2));
+  BOOST_TEST(!b.add(heartbeat("A", "a2"), 3));
+  BOOST_TEST(!b.add(heartbeat("A", "a1"), 4)); // the same instance twice: both answered
+  BOOST_TEST(b.pending() == 4u);
+  auto groups = b.take();
+  BOOST_TEST(b.empty());
+  BOOST_TEST(b.pending() == 0u);
+  BOOST_REQUIRE_EQUAL(groups.size(), 2u);
+  BOOST_TEST(groups[0].batch.app == "A");
+  BOOST_REQUIRE_EQUAL(groups[0].batch.items.size(), 3u);
+  BOOST_TEST(groups[0].batch.items[0].id == "a1");
+  BOOST_TEST(groups[0].batch.items[1].id == "a2");
+  BOOST_TEST(groups[0].batch.items[2].id == "a1");
+  BOOST_TEST(groups[0].tickets == (std::vector<int>{1, 3, 4}), boost::test_tools::per_element());
+  BOOST_TEST(groups[1].batch.app == "B");
+  BOOST_TEST(groups[1].tickets == (std::vector<int>{2}), boost::test_tools::per_element());
+  // The next poll starts afresh: its first heartbeat schedules a flush again.
+  BOOST_TEST(b.add(heartbeat("B", "b2"), 5));
+  groups = b.take();
+  BOOST_REQUIRE_EQUAL(groups.size(), 1u);
+  BOOST_TEST(groups[0].batch.app == "B");
+  BOOST_TEST(groups[0].batch.items.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(applications_differing_only_in_case_are_separate_batches) {
+  // Application names are matched as the registry matches them: exactly
+  // (the router upper-cases path names before they get here).
+  renewal_batches<int> b;
+  b.add(heartbeat("APP", "x"), 1);
+  b.add(heartbeat("App", "x"), 2);
+  BOOST_TEST(b.take().size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(route_table_follows_the_directory) {
+  route_table<fake_handle> routes;
+  BOOST_TEST(routes.find("A") == nullptr); // unknown: the directory routes
+  routes.update("A", fake_handle{"a-actor"});
+  BOOST_REQUIRE(routes.find("A") != nullptr);
+  BOOST_TEST(routes.find("A")->name == "a-actor");
+  routes.update("A", fake_handle{"a-actor-2"}); // a new actor replaces the old
+  BOOST_TEST(routes.find("A")->name == "a-actor-2");
+  BOOST_TEST(routes.size() == 1u);
+  routes.update("A", fake_handle{}); // retired: withdrawn
+  BOOST_TEST(routes.find("A") == nullptr);
+  BOOST_TEST(routes.size() == 0u);
+  routes.update("B", fake_handle{}); // withdrawing an unknown route is harmless
+  BOOST_TEST(routes.size() == 0u);
+}

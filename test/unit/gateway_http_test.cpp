@@ -112,6 +112,15 @@ read_reply ok_reply(std::string body, bool gzipped = false) {
                     gzipped};
 }
 
+write_reply fake_renew(recorder& rec, const renew_cmd& c) {
+  rec.add("renew " + c.app + " " + c.id + (c.is_replication ? " repl" : ""));
+  if (c.id == "unknown")
+    return write_reply{write_outcome::not_found, {}};
+  if (c.id == "conflict")
+    return write_reply{write_outcome::conflict, sample_instance()};
+  return write_reply{};
+}
+
 /// The directory's interface plus the fake's own timer (the compiler checks
 /// the fake against the real interface).
 using fake_directory_actor = directory_actor::extend<caf::reacts_to<caf::tick_atom>>;
@@ -125,15 +134,25 @@ fake_directory(fake_directory_actor::stateful_pointer<directory_state> self,
         return write_reply{};
       },
       [=](renew_cmd& c) -> caf::result<write_reply> {
-        rec->add("renew " + c.app + " " + c.id + (c.is_replication ? " repl" : ""));
-        if (c.id == "unknown")
-          return write_reply{write_outcome::not_found, {}};
-        if (c.id == "conflict")
-          return write_reply{write_outcome::conflict, sample_instance()};
+        auto reply = fake_renew(*rec, c);
         if (c.id == "failing")
           return caf::make_error(caf::sec::runtime_error);
-        return write_reply{};
+        return reply;
       },
+      // The gateway's heartbeats come batched (it has no routes: this fake
+      // publishes none, so every batch comes here).
+      [=](renew_batch& b) -> caf::result<std::vector<write_reply>> {
+        rec->add("batch " + b.app + " " + std::to_string(b.items.size()));
+        std::vector<write_reply> out;
+        for (auto& c : b.items) {
+          out.push_back(fake_renew(*rec, c));
+          if (c.id == "failing")
+            return caf::make_error(caf::sec::runtime_error);
+        }
+        return out;
+      },
+      // The gateway subscribes to the routing table: this fake has none.
+      [=](routes_atom, route_subscriber_actor&) {},
       [=](cancel_cmd& c) {
         rec->add("cancel " + c.id + (c.is_replication ? " repl" : ""));
         return write_reply{c.id == "unknown" ? write_outcome::not_found : write_outcome::ok, {}};
