@@ -6,6 +6,7 @@
 #include "codec/documents.hpp"
 #include "codec/gzip.hpp"
 #include "codec/instance_codec.hpp"
+#include "common/log.hpp"
 
 namespace eureka {
 
@@ -19,6 +20,18 @@ std::string cache_key(const read_query& q) {
   key += q.repr == representation::compact ? 'c' : 'f';
   key += q.name;
   return key;
+}
+
+/// The full registry's read in form `f`, plain (its cache key).
+read_query all_apps_query(payload_form f) {
+  read_query q;
+  q.kind = read_kind::all_apps;
+  q.format = f == payload_form::json || f == payload_form::json_compact ? payload_format::json
+                                                                        : payload_format::xml;
+  q.repr = f == payload_form::json_compact || f == payload_form::xml_compact
+               ? representation::compact
+               : representation::full;
+  return q;
 }
 
 payload_form form_of(const read_query& q) {
@@ -147,6 +160,26 @@ const separator_pieces& separator(std::string_view s) {
   return s == "," ? comma : newline;
 }
 
+/// A full plain registry: the framing's head, the applications' parts with
+/// the separators it asks for, its tail.
+response_body assemble_plain(const codec::applications_framing& framing,
+                             std::vector<shared_body> parts) {
+  std::vector<shared_body> pieces;
+  pieces.reserve(2 * parts.size() + 2);
+  pieces.push_back(owned(framing.head));
+  bool first = true;
+  for (auto& part : parts) {
+    if (!first && !framing.between.empty())
+      pieces.push_back(separator(framing.between).plain);
+    first = false;
+    if (!framing.before_each.empty())
+      pieces.push_back(separator(framing.before_each).plain);
+    pieces.push_back(std::move(part));
+  }
+  pieces.push_back(owned(framing.tail));
+  return response_body{std::move(pieces)};
+}
+
 shared_body gzip_of(const response_body& plain) {
   const auto& pieces = plain.pieces();
   if (pieces.size() == 1)
@@ -173,6 +206,7 @@ void read_model::apply(app_view_update& update) {
     totals_ -= e.view->counts;
   e.view = std::move(update.view);
   totals_ += e.view->counts;
+  forget_plain(e);
   e.parts = {};
   e.documents = {};
   for (auto& r : update.delta)
@@ -190,6 +224,7 @@ void read_model::drop(const std::string& app) {
       unindex(&it->first, i.id());
     totals_ -= it->second.view->counts;
   }
+  forget_plain(it->second);
   apps_.erase(it);
   cache_.clear();
   vip_cache_.clear();
@@ -204,26 +239,32 @@ size_t read_model::retain(int64_t cutoff_ms) {
 
 void read_model::refresh_read_only(int64_t cutoff_ms) {
   for (auto& [key, entry] : read_only_) {
-    auto& [q, held] = entry;
-    bool plain = !held.plain.empty();
+    const auto& q = entry.q;
+    auto& held = entry.p;
+    bool plain = !held.plain.empty() || entry.plain;
     bool gzipped = !held.gzipped.empty();
     cached_payload scratch;
     read_outcome outcome = read_outcome::ok;
     auto p = current(q, key, cutoff_ms, outcome, scratch);
     if (outcome != read_outcome::ok) {
       held = cached_payload{};
+      entry.plain.reset();
       continue;
     }
     // The forms the key held are taken now: until the next tick they show
     // this moment, as Java's read-only cache does.
     auto each = q;
     each.gzip = false;
-    if (plain)
+    if (q.kind == read_kind::all_apps)
+      entry.plain = plain ? snapshot() : nullptr;
+    else if (plain)
       fill(each, *p);
     each.gzip = true;
     if (gzipped)
       fill(each, *p);
     held = *p;
+    if (q.kind == read_kind::all_apps)
+      held.plain = {}; // held as entry.plain: its bytes would outlive the plain budget
   }
 }
 
@@ -277,16 +318,76 @@ bool read_model::holds(const std::string& app, std::string_view id) const {
 
 // -- reads ----------------------------------------------------------------------
 
-const read_model::part& read_model::part_of(app_entry& e, payload_form f, bool gzip) {
+const codec::deflate_segment_ptr& read_model::gz_part(app_entry& e, payload_form f) {
   auto& p = e.parts[index_of(f)];
-  if (!gzip) {
-    if (!p.plain)
-      p.plain = owned(encode_application(*e.name, all_of(*e.view), f));
-  } else if (!p.gz) {
-    // The plain bytes are kept only if a plain read asked for them.
+  // No plain bytes are kept for a gzip read: those of a plain read if kept.
+  if (!p.gz)
     p.gz = p.plain ? deflated(*p.plain) : deflated(encode_application(*e.name, all_of(*e.view), f));
+  return p.gz;
+}
+
+shared_body read_model::plain_part(app_entry& e, payload_form f, bool& kept) {
+  auto& p = e.parts[index_of(f)];
+  if (p.plain) {
+    plain_lru_.splice(plain_lru_.begin(), plain_lru_, p.lru);
+    p.used = reads_;
+    kept = true;
+    return p.plain;
   }
-  return p;
+  auto bytes = owned(encode_application(*e.name, all_of(*e.view), f));
+  kept = keep_plain(e, f, bytes);
+  return bytes;
+}
+
+bool read_model::keep_plain(app_entry& e, payload_form f, const shared_body& bytes) {
+  auto budget = static_cast<uint64_t>(std::max<int64_t>(0, cfg_.max_plain_cache_bytes));
+  if (bytes->size() > budget)
+    return false;
+  while (plain_bytes_ + bytes->size() > budget) {
+    if (plain_lru_.empty()) {
+      log::error("directory", "plain cache counts {} bytes but keeps no part", plain_bytes_);
+      plain_bytes_ = 0;
+      break;
+    }
+    auto [owner, form] = plain_lru_.back();
+    auto& victim = owner->parts[index_of(form)];
+    // The least recent part is this read's own: all kept ones are. Then the
+    // earlier parts stay and this one is not kept (a read larger than the
+    // budget would otherwise push out each part it keeps before the next
+    // read of the same form could use it).
+    if (victim.used == reads_)
+      return false;
+    plain_bytes_ -= victim.plain->size();
+    victim.plain.reset();
+    plain_lru_.pop_back();
+    // A full registry holding it would keep it alive: built again when read.
+    if (auto i = cache_.find(cache_key(all_apps_query(form))); i != cache_.end())
+      i->second.plain = {};
+  }
+  auto& p = e.parts[index_of(f)];
+  p.plain = bytes;
+  p.used = reads_;
+  p.lru = plain_lru_.insert(plain_lru_.begin(), plain_key{&e, f});
+  plain_bytes_ += bytes->size();
+  return true;
+}
+
+void read_model::touch_plain(payload_form f) {
+  ++reads_;
+  for (auto& [name, e] : apps_)
+    if (auto& p = e.parts[index_of(f)]; p.plain) {
+      plain_lru_.splice(plain_lru_.begin(), plain_lru_, p.lru);
+      p.used = reads_;
+    }
+}
+
+void read_model::forget_plain(app_entry& e) {
+  for (auto& p : e.parts)
+    if (p.plain) {
+      plain_bytes_ -= p.plain->size();
+      plain_lru_.erase(p.lru);
+      p.plain.reset();
+    }
 }
 
 cached_payload& read_model::document_of(app_entry& e, payload_form f) {
@@ -298,26 +399,26 @@ cached_payload& read_model::document_of(app_entry& e, payload_form f) {
   return d;
 }
 
-response_body read_model::full_registry(payload_form f, bool gzip) {
+response_body read_model::full_registry(payload_form f, bool gzip, bool* complete) {
   auto framing = framing_of(f, "1", reconcile_hash(totals_));
-  std::vector<shared_body> pieces;
-  pieces.reserve(2 * apps_.size() + 5);
+  if (complete != nullptr)
+    *complete = true;
   if (!gzip) {
-    pieces.push_back(owned(framing.head));
-    bool first = true;
+    ++reads_;
+    std::vector<shared_body> parts;
+    parts.reserve(apps_.size());
     for (auto& [name, e] : apps_) {
       if (e.view->instances.empty())
         continue;
-      if (!first && !framing.between.empty())
-        pieces.push_back(separator(framing.between).plain);
-      first = false;
-      if (!framing.before_each.empty())
-        pieces.push_back(separator(framing.before_each).plain);
-      pieces.push_back(part_of(e, f, false).plain);
+      bool kept = false;
+      parts.push_back(plain_part(e, f, kept));
+      if (!kept && complete != nullptr)
+        *complete = false;
     }
-    pieces.push_back(owned(framing.tail));
-    return response_body{std::move(pieces)};
+    return assemble_plain(framing, std::move(parts));
   }
+  std::vector<shared_body> pieces;
+  pieces.reserve(2 * apps_.size() + 5);
   static const shared_body header = owned(std::string{codec::gzip_member_header()});
   codec::gzip_member_tail tail;
   auto add = [&](const codec::deflate_segment_ptr& s) {
@@ -335,11 +436,37 @@ response_body read_model::full_registry(payload_form f, bool gzip) {
     first = false;
     if (!framing.before_each.empty())
       add(separator(framing.before_each).gz);
-    add(part_of(e, f, true).gz);
+    add(gz_part(e, f));
   }
   add(deflated(framing.tail));
   pieces.push_back(owned(tail.finish()));
   return response_body{std::move(pieces)};
+}
+
+response_body read_model::plain_registry(payload_form f, const plain_snapshot& s) {
+  ++reads_;
+  std::vector<shared_body> parts;
+  parts.reserve(s.apps.size());
+  for (const auto& [name, view] : s.apps) {
+    // While the application is as the snapshot saw it, its part is current.
+    if (auto it = apps_.find(*name); it != apps_.end() && it->second.view == view) {
+      bool kept = false;
+      parts.push_back(plain_part(it->second, f, kept));
+    } else {
+      parts.push_back(owned(encode_application(*name, all_of(*view), f)));
+    }
+  }
+  return assemble_plain(framing_of(f, "1", s.hash), std::move(parts));
+}
+
+std::unique_ptr<read_model::plain_snapshot> read_model::snapshot() const {
+  auto s = std::make_unique<plain_snapshot>();
+  s->hash = reconcile_hash(totals_);
+  s->apps.reserve(apps_.size());
+  for (const auto& [name, e] : apps_)
+    if (!e.view->instances.empty())
+      s->apps.emplace_back(e.name, e.view);
+  return s;
 }
 
 read_outcome read_model::compute(const read_query& q, int64_t cutoff_ms, response_body& out,
@@ -434,21 +561,43 @@ cached_payload* read_model::current(const read_query& q, const std::string& key,
   return &(cache[key] = std::move(scratch));
 }
 
-void read_model::fill(const read_query& q, cached_payload& p) {
+response_body read_model::fill(const read_query& q, cached_payload& p) {
   auto& slot = q.gzip ? p.gzipped : p.plain;
-  if (!slot.empty())
-    return;
-  if (q.kind == read_kind::all_apps)
-    slot = full_registry(form_of(q), q.gzip);
-  else if (q.gzip)
+  if (!slot.empty()) {
+    if (q.kind == read_kind::all_apps && !q.gzip)
+      touch_plain(form_of(q)); // its parts are used as much as if built again
+    return slot;
+  }
+  if (q.kind == read_kind::all_apps) {
+    bool complete = true;
+    auto body = full_registry(form_of(q), q.gzip, &complete);
+    // Kept only if it keeps no part alive that the plain budget let go.
+    if (complete)
+      slot = body;
+    return body;
+  }
+  if (q.gzip)
     slot = gzip_of(p.plain);
+  return slot;
 }
 
 read_reply read_model::serve(const read_query& q, read_outcome outcome, cached_payload& p) {
   if (outcome != read_outcome::ok)
     return read_reply{outcome, {}, false};
-  fill(q, p);
-  return read_reply{read_outcome::ok, q.gzip ? p.gzipped : p.plain, q.gzip};
+  return read_reply{read_outcome::ok, fill(q, p), q.gzip};
+}
+
+read_reply read_model::serve_read_only(read_only_entry& entry) {
+  const auto& q = entry.q;
+  if (!entry.p.present)
+    return read_reply{read_outcome::not_found, {}, false};
+  if (q.kind != read_kind::all_apps || q.gzip)
+    return serve(q, read_outcome::ok, entry.p);
+  // The first plain read of the key takes the registry now, as a read of a
+  // form not held yet always did; the next ones show it until the refresh.
+  if (!entry.plain)
+    entry.plain = snapshot();
+  return read_reply{read_outcome::ok, plain_registry(form_of(q), *entry.plain), false};
 }
 
 read_reply read_model::read(const read_query& q, int64_t cutoff_ms) {
@@ -458,18 +607,18 @@ read_reply read_model::read(const read_query& q, int64_t cutoff_ms) {
   if (!cfg_.use_read_only_response_cache)
     return serve(q, outcome, *current(q, key, cutoff_ms, outcome, scratch));
   // Java's read-only cache: a key serves what it held at the last refresh.
-  if (auto i = read_only_.find(key); i != read_only_.end()) {
-    auto& p = i->second.second;
-    return serve(q, p.present ? read_outcome::ok : read_outcome::not_found, p);
-  }
+  if (auto i = read_only_.find(key); i != read_only_.end())
+    return serve_read_only(i->second);
   auto p = current(q, key, cutoff_ms, outcome, scratch);
   if (outcome == read_outcome::forbidden || (p == &scratch && outcome == read_outcome::ok))
     return serve(q, outcome, *p);
   if (read_only_.size() >= max_cached_payloads)
     read_only_.clear();
   auto& slot = read_only_[key];
-  slot = {q, *p};
-  return serve(q, outcome, slot.second);
+  slot = read_only_entry{q, *p, nullptr};
+  if (q.kind == read_kind::all_apps)
+    slot.p.plain = {}; // held as slot.plain: its bytes would outlive the plain budget
+  return serve_read_only(slot);
 }
 
 // -- figures ----------------------------------------------------------------------
@@ -512,8 +661,11 @@ void read_model::report(directory_report& r) const {
     add_payload(entry.second);
   for (const auto& entry : vip_cache_)
     add_payload(entry.second);
-  for (const auto& entry : read_only_)
-    add_payload(entry.second.second);
+  for (const auto& entry : read_only_) {
+    add_payload(entry.second.p);
+    if (entry.second.plain) // views, no bytes of its own
+      ++r.cached_payloads;
+  }
   for (const auto& [name, e] : apps_) {
     for (const auto& d : e.documents)
       add_payload(d);

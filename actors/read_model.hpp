@@ -10,11 +10,22 @@
 // also asked, not its plain bytes. A full registry is then its framing plus
 // the parts, sent as pieces (response_body): after one change, one
 // application is encoded and compressed again, whatever the registry's size.
+//
+// Plain parts are large (a full XML registry is ~1.5 KB per instance) and
+// rarely read (clients ask for gzip), so they are kept within a byte budget
+// (registry_config::max_plain_cache_bytes, all forms together): beyond it
+// the least recently used leave, and a read encodes those it misses for its
+// response only (the response's pieces go once it is sent). A full plain
+// registry is kept as a payload only while every part it holds is kept, and
+// the read-only cache (decisions.md §2) keeps its plain one as the views it
+// showed, not as bytes: no payload keeps plain parts alive beyond the
+// budget. Gzip segments are a few % of the plain bytes and stay as they are.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <map>
 #include <memory>
 #include <string>
@@ -105,11 +116,22 @@ public:
   /// delta queue length and bytes.
   void report(directory_report& r) const;
 
+  /// Bytes of the plain parts kept (at most max_plain_cache_bytes).
+  uint64_t plain_cache_bytes() const { return plain_bytes_; }
+
 private:
+  struct app_entry;
+  /// A kept plain part: its application and form.
+  using plain_key = std::pair<app_entry*, payload_form>;
+
   /// One application in one form, as much of it as reads asked for.
   struct part {
+    /// Kept within the plain budget; then `lru` is its place in plain_lru_
+    /// and `used` the read that last used it.
     shared_body plain;
     codec::deflate_segment_ptr gz;
+    std::list<plain_key>::iterator lru;
+    uint64_t used = 0;
   };
 
   struct app_entry {
@@ -120,14 +142,37 @@ private:
     std::array<cached_payload, payload_form_count> documents;
   };
 
+  /// A full plain registry as the read-only cache showed it: its
+  /// applications' views (encoded again, or taken from their kept parts
+  /// while current, on each read) instead of bytes that would keep parts
+  /// alive beyond the plain budget.
+  struct plain_snapshot {
+    std::string hash;
+    std::vector<std::pair<std::shared_ptr<const std::string>, app_view_ptr>> apps;
+  };
+
+  struct read_only_entry {
+    read_query q;
+    cached_payload p;
+    /// All applications, plain: the registry as of the last refresh.
+    std::unique_ptr<plain_snapshot> plain;
+  };
+
   read_outcome compute(const read_query& q, int64_t cutoff_ms, response_body& out,
                        bool& worth_caching);
   cached_payload* current(const read_query& q, const std::string& key, int64_t cutoff_ms,
                           read_outcome& outcome, cached_payload& scratch);
   read_reply serve(const read_query& q, read_outcome outcome, cached_payload& p);
-  void fill(const read_query& q, cached_payload& p);
-  response_body full_registry(payload_form f, bool gzip);
-  const part& part_of(app_entry& e, payload_form f, bool gzip);
+  response_body fill(const read_query& q, cached_payload& p);
+  response_body full_registry(payload_form f, bool gzip, bool* complete = nullptr);
+  response_body plain_registry(payload_form f, const plain_snapshot& s);
+  std::unique_ptr<plain_snapshot> snapshot() const;
+  read_reply serve_read_only(read_only_entry& entry);
+  const codec::deflate_segment_ptr& gz_part(app_entry& e, payload_form f);
+  shared_body plain_part(app_entry& e, payload_form f, bool& kept);
+  bool keep_plain(app_entry& e, payload_form f, const shared_body& bytes);
+  void touch_plain(payload_form f);
+  void forget_plain(app_entry& e);
   cached_payload& document_of(app_entry& e, payload_form f);
   void reindex(const app_entry& e, const app_view_update& update);
   void unindex(const std::string* app, std::string_view id);
@@ -144,7 +189,12 @@ private:
   std::unordered_map<std::string, cached_payload> cache_;
   std::unordered_map<std::string, cached_payload> vip_cache_;
   /// decisions.md §2 switch: Java's read-only cache, refreshed on a timer.
-  std::unordered_map<std::string, std::pair<read_query, cached_payload>> read_only_;
+  std::unordered_map<std::string, read_only_entry> read_only_;
+  /// Kept plain parts, most recently used first, and their bytes; `reads_`
+  /// numbers the reads (a read never pushes out a part it uses itself).
+  std::list<plain_key> plain_lru_;
+  uint64_t plain_bytes_ = 0;
+  uint64_t reads_ = 0;
   /// Instance id hash → application name (the map's key, stable while the
   /// application is in apps_); several when ids collide or repeat.
   std::unordered_multimap<size_t, const std::string*> index_;

@@ -294,6 +294,12 @@ std::vector<option_spec> build_options() {
       [](node_config& c) -> int64_t& { return c.registry.max_delta_queue_bytes; }, 1 << 20,
       std::numeric_limits<int64_t>::max() / 2));
   o.push_back(make_int<int64_t>(
+      "eureka.server.max-plain-cache-bytes",
+      "Most bytes of plain encoded applications kept between reads, all forms (least recently "
+      "used leave first; 0: none)",
+      [](node_config& c) -> int64_t& { return c.registry.max_plain_cache_bytes; }, 0,
+      std::numeric_limits<int64_t>::max() / 2));
+  o.push_back(make_int<int64_t>(
       "eureka.server.max-dirty-timestamp-skew-ms",
       "Most a lastDirtyTimestamp may be ahead of this node's clock (400 beyond; 0: no bound)",
       [](node_config& c) -> int64_t& { return c.gateway.max_dirty_timestamp_skew_ms; }, 0,

@@ -35,6 +35,13 @@ struct registry_config {
   /// Most bytes of encoded instances held by the delta queue; beyond it the
   /// oldest changes leave early (clients then reconcile by a full fetch).
   int64_t max_delta_queue_bytes = int64_t{256} << 20;
+  /// Most bytes of plain (not gzipped) encoded applications the read side
+  /// keeps between reads, all forms together; beyond it the least recently
+  /// used leave and a read encodes the missing ones for its response only.
+  /// 32 MiB keeps all four forms of a registry of about 10,000 instances
+  /// (full JSON + XML ≈ 2.4 KB per instance) and bounds the rest: plain full
+  /// fetches are rare (clients ask for gzip) and their documents large.
+  int64_t max_plain_cache_bytes = int64_t{32} << 20;
   /// Period at which a registry actor relays its renewals to the
   /// replication actor, coalesced per instance (eureka.cluster.heartbeat-tick-ms).
   int64_t heartbeat_relay_interval_ms = 1000;

@@ -43,6 +43,9 @@ std::string inflate(const response_body& b) {
   return out;
 }
 
+std::string expected_full(const std::map<std::string, std::vector<instance_record>>& apps,
+                          payload_format format, representation repr, const std::string& hash);
+
 struct model_fixture {
   registry_config cfg;
   std::unique_ptr<read_model> model;
@@ -83,6 +86,47 @@ struct model_fixture {
     return model->read(q, now - cfg.retention_time_in_delta_queue_ms);
   }
 
+  /// Every piece a read handed out, to see which outlive their responses.
+  std::vector<std::weak_ptr<const std::string>> served;
+
+  void track(const response_body& b) {
+    for (const auto& p : b.pieces())
+      served.emplace_back(p);
+  }
+
+  /// Bytes of the pieces handed out that the model still keeps alive
+  /// (their responses are gone): each once, the one-byte separators (one
+  /// static copy each) left out.
+  uint64_t live_bytes() const {
+    std::set<const std::string*> seen;
+    uint64_t n = 0;
+    for (const auto& w : served)
+      if (auto p = w.lock(); p && p->size() > 1 && seen.insert(p.get()).second)
+        n += p->size();
+    return n;
+  }
+
+  /// A full registry plain or gzipped in one form, checked against the
+  /// one-shot document; its pieces tracked.
+  response_body read_checked(payload_format format, representation repr, bool gzip = false) {
+    auto r = read(read_kind::all_apps, format, gzip, repr);
+    BOOST_REQUIRE((r.outcome == read_outcome::ok));
+    BOOST_REQUIRE(r.gzipped == gzip);
+    auto expected = expected_full(held, format, repr, reconcile_hash(model->totals()));
+    BOOST_TEST((gzip ? inflate(r.body) : r.body.str()) == expected);
+    track(r.body);
+    return r.body;
+  }
+
+  /// The piece of a body that holds `needle` (an application's part).
+  static shared_body piece_with(const response_body& b, const std::string& needle) {
+    for (const auto& p : b.pieces())
+      if (p->find(needle) != std::string::npos)
+        return p;
+    BOOST_FAIL("no piece holds " << needle);
+    return nullptr;
+  }
+
   /// The pieces of a body, by address.
   static std::set<const std::string*> pieces(const response_body& b) {
     std::set<const std::string*> out;
@@ -92,38 +136,46 @@ struct model_fixture {
   }
 };
 
+const std::vector<std::pair<payload_format, representation>> all_forms{
+    {payload_format::json, representation::full},
+    {payload_format::xml, representation::full},
+    {payload_format::json, representation::compact},
+    {payload_format::xml, representation::compact}};
+
+/// One application inside <applications>, encoded at once (the reference).
+std::string expected_part(const std::string& name, const std::vector<instance_record>& records,
+                          payload_format format, representation repr) {
+  std::vector<std::string> each;
+  for (const auto& r : records) {
+    std::string one;
+    bool compact = repr == representation::compact;
+    if (format == payload_format::json) {
+      if (compact)
+        codec::append_instance_json_compact(one, *r.holder);
+      else
+        codec::append_instance_json(one, *r.holder, r.lease);
+    } else if (compact) {
+      codec::append_instance_xml_compact(one, *r.holder);
+    } else {
+      codec::append_instance_xml(one, *r.holder, r.lease, 2);
+    }
+    each.push_back(one);
+  }
+  std::vector<std::string_view> views(each.begin(), each.end());
+  if (format == payload_format::json)
+    return codec::application_object_json(name, views);
+  if (repr == representation::compact)
+    return codec::application_xml_compact(name, views);
+  return codec::application_element_xml(name, views);
+}
+
 /// Every form, as the full registry encodes it at once (the reference).
 std::string expected_full(const std::map<std::string, std::vector<instance_record>>& apps,
                           payload_format format, representation repr, const std::string& hash) {
   std::vector<std::string> parts;
-  for (const auto& [name, records] : apps) {
-    if (records.empty())
-      continue;
-    std::string buf;
-    std::vector<std::string> each;
-    for (const auto& r : records) {
-      std::string one;
-      bool compact = repr == representation::compact;
-      if (format == payload_format::json) {
-        if (compact)
-          codec::append_instance_json_compact(one, *r.holder);
-        else
-          codec::append_instance_json(one, *r.holder, r.lease);
-      } else if (compact) {
-        codec::append_instance_xml_compact(one, *r.holder);
-      } else {
-        codec::append_instance_xml(one, *r.holder, r.lease, 2);
-      }
-      each.push_back(one);
-    }
-    std::vector<std::string_view> views(each.begin(), each.end());
-    if (format == payload_format::json)
-      parts.push_back(codec::application_object_json(name, views));
-    else if (repr == representation::compact)
-      parts.push_back(codec::application_xml_compact(name, views));
-    else
-      parts.push_back(codec::application_element_xml(name, views));
-  }
+  for (const auto& [name, records] : apps)
+    if (!records.empty())
+      parts.push_back(expected_part(name, records, format, repr));
   std::vector<std::string_view> views(parts.begin(), parts.end());
   bool compact = repr == representation::compact;
   if (format == payload_format::json)
@@ -294,6 +346,177 @@ BOOST_AUTO_TEST_CASE(vip_reads_match_listed_addresses_exactly) {
   BOOST_TEST(hit(" three"));
   BOOST_TEST(!hit("three")); // no trimming (contract §1.2)
   BOOST_TEST(!hit("on"));
+}
+
+BOOST_AUTO_TEST_CASE(plain_parts_stay_within_their_budget_in_every_form) {
+  // 30 applications of 4 instances: about 100 KB plain in the four forms;
+  // the budget keeps a quarter of the full JSON form.
+  for (int a = 0; a < 30; ++a) {
+    auto app = "APP" + std::to_string(10 + a);
+    std::vector<instance_record> rs;
+    for (int i = 0; i < 4; ++i)
+      rs.push_back(record(app, app + "-i" + std::to_string(i)));
+    held[app] = rs;
+  }
+  uint64_t json = 0;
+  for (const auto& [name, records] : held)
+    json += expected_part(name, records, payload_format::json, representation::full).size();
+  cfg.max_plain_cache_bytes = static_cast<int64_t>(json / 4);
+  start();
+  auto apps = held;
+  held.clear();
+  for (const auto& [name, records] : apps)
+    publish(name, records);
+  auto budget = static_cast<uint64_t>(cfg.max_plain_cache_bytes);
+  // Twice over, plain and gzipped: every answer the one-shot document,
+  // whichever parts were kept.
+  for (int round = 0; round < 2; ++round)
+    for (auto [format, repr] : all_forms) {
+      read_checked(format, repr);
+      read_checked(format, repr, true);
+      BOOST_TEST(model->plain_cache_bytes() <= budget);
+      BOOST_TEST(model->plain_cache_bytes() > budget / 2); // the budget is used
+    }
+  // What is still alive once the responses are gone: the kept parts, the
+  // gzip payloads and their segments, no plain part beyond the budget.
+  uint64_t gzip_kept = 0;
+  for (auto [format, repr] : all_forms)
+    gzip_kept += read_checked(format, repr, true).size();
+  // (slack: the head and tail of a form whose parts are all kept, kept
+  // with its payload).
+  const uint64_t framing = 4 * 1024;
+  BOOST_TEST(live_bytes() <= budget + gzip_kept + framing);
+  directory_report r;
+  model->report(r);
+  BOOST_TEST(r.cached_payload_bytes <= budget + gzip_kept + framing);
+  BOOST_TEST(r.cached_payload_bytes >= model->plain_cache_bytes());
+}
+
+BOOST_AUTO_TEST_CASE(the_least_recently_used_plain_part_leaves_first) {
+  publish("A", {record("A", "a-1"), record("A", "a-2")});
+  auto size = [&](payload_format format, representation repr) {
+    return expected_part("A", held["A"], format, repr).size();
+  };
+  auto j = size(payload_format::json, representation::full);
+  auto jc = size(payload_format::json, representation::compact);
+  auto x = size(payload_format::xml, representation::full);
+  BOOST_REQUIRE(jc <= x);
+  // Room for JSON and compact JSON, or for JSON and XML: not for all three.
+  cfg.max_plain_cache_bytes = static_cast<int64_t>(j + x);
+  start();
+  held.clear();
+  publish("A", {record("A", "a-1"), record("A", "a-2")});
+  auto json = piece_with(read_checked(payload_format::json, representation::full), "a-1");
+  auto compact = piece_with(read_checked(payload_format::json, representation::compact), "a-1");
+  BOOST_TEST(model->plain_cache_bytes() == j + jc);
+  // JSON read again: compact JSON is now the least recently used, and the
+  // one XML pushes out.
+  BOOST_TEST(piece_with(read_checked(payload_format::json, representation::full), "a-1") == json);
+  read_checked(payload_format::xml, representation::full);
+  BOOST_TEST(model->plain_cache_bytes() == j + x);
+  BOOST_TEST(piece_with(read_checked(payload_format::json, representation::full), "a-1") == json);
+  BOOST_TEST(piece_with(read_checked(payload_format::json, representation::compact), "a-1")
+             != compact);
+}
+
+BOOST_AUTO_TEST_CASE(a_read_larger_than_the_budget_keeps_its_first_parts) {
+  // Three applications, room for two parts: each read keeps the first two
+  // and encodes the third for its response (it does not push out the parts
+  // the next read of the same form will use).
+  for (auto app : {"A", "B", "C"})
+    held[app] = {record(app, std::string{app} + "-1")};
+  auto part = expected_part("A", held["A"], payload_format::json, representation::full).size();
+  cfg.max_plain_cache_bytes = static_cast<int64_t>(2 * part + part / 2);
+  start();
+  auto apps = held;
+  held.clear();
+  for (const auto& [name, records] : apps)
+    publish(name, records);
+  auto first = read_checked(payload_format::json, representation::full);
+  auto again = read_checked(payload_format::json, representation::full);
+  BOOST_TEST(piece_with(again, "A-1") == piece_with(first, "A-1"));
+  BOOST_TEST(piece_with(again, "B-1") == piece_with(first, "B-1"));
+  BOOST_TEST(piece_with(again, "C-1") != piece_with(first, "C-1"));
+  BOOST_TEST(model->plain_cache_bytes() == 2 * part);
+}
+
+BOOST_AUTO_TEST_CASE(a_budget_of_zero_keeps_no_plain_bytes) {
+  cfg.max_plain_cache_bytes = 0;
+  start();
+  for (auto app : {"A", "B", "C"})
+    publish(app, {record(app, std::string{app} + "-1"), record(app, std::string{app} + "-2")});
+  for (auto [format, repr] : all_forms) {
+    read_checked(format, repr);
+    read_checked(format, repr);
+  }
+  BOOST_TEST(model->plain_cache_bytes() == 0u);
+  BOOST_TEST(live_bytes() == 0u);
+  // A change, then every form again: still the one-shot documents.
+  publish("B", {record("B", "B-3")});
+  for (auto [format, repr] : all_forms)
+    read_checked(format, repr);
+  BOOST_TEST(live_bytes() == 0u);
+  directory_report r;
+  model->report(r);
+  BOOST_TEST(r.cached_payload_bytes == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(gzip_reads_need_no_plain_budget) {
+  cfg.max_plain_cache_bytes = 0;
+  start();
+  publish("A", {record("A", "a-1"), record("A", "a-2")});
+  publish("B", {record("B", "b-1")});
+  for (auto [format, repr] : all_forms) {
+    auto gz = read_checked(format, repr, true);
+    // Kept as before: the same body again, not compressed again.
+    BOOST_TEST(read_checked(format, repr, true).same_as(gz));
+  }
+  // A plain read in between keeps nothing and changes no gzip answer.
+  read_checked(payload_format::json, representation::full);
+  auto gz = read(read_kind::all_apps, payload_format::json, true);
+  BOOST_TEST(inflate(gz.body)
+             == expected_full(held, payload_format::json, representation::full,
+                              reconcile_hash(model->totals())));
+  BOOST_TEST(model->plain_cache_bytes() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(the_read_only_cache_keeps_its_plain_registry_within_the_budget) {
+  // decisions.md §2 switch: a key shows the registry of the last refresh,
+  // plain bytes included, without keeping them.
+  cfg.use_read_only_response_cache = true;
+  cfg.max_plain_cache_bytes = 0;
+  start();
+  publish("A", {record("A", "a-1")});
+  publish("B", {record("B", "b-1")});
+  auto before = expected_full(held, payload_format::json, representation::full,
+                              reconcile_hash(model->totals()));
+  auto xml_before = expected_full(held, payload_format::xml, representation::compact,
+                                  reconcile_hash(model->totals()));
+  auto first = read(read_kind::all_apps);
+  track(first.body);
+  BOOST_TEST(first.body.str() == before);
+  auto xml = read(read_kind::all_apps, payload_format::xml, false, representation::compact);
+  track(xml.body);
+  BOOST_TEST(xml.body.str() == xml_before);
+  first.body = {};
+  xml.body = {};
+  BOOST_TEST(live_bytes() == 0u);
+  // A change: the key still shows the registry it took, until the refresh.
+  publish("A", {record("A", "a-2")});
+  auto held_before = read(read_kind::all_apps);
+  track(held_before.body);
+  BOOST_TEST(held_before.body.str() == before);
+  BOOST_TEST(
+      read(read_kind::all_apps, payload_format::xml, false, representation::compact).body.str()
+      == xml_before);
+  held_before.body = {};
+  BOOST_TEST(live_bytes() == 0u);
+  model->refresh_read_only(now - cfg.retention_time_in_delta_queue_ms);
+  auto after = read(read_kind::all_apps).body.str();
+  BOOST_TEST(after
+             == expected_full(held, payload_format::json, representation::full,
+                              reconcile_hash(model->totals())));
+  BOOST_TEST(after.find("a-2") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
