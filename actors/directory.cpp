@@ -43,8 +43,9 @@ int64_t delta_cutoff(self_ptr self) {
 /// Sent before anything is delegated to a new actor, so a gateway learns a
 /// route before any reply of that actor reaches it.
 void publish_route(self_ptr self, const std::string& app, const app_registry_actor& actor) {
-  for (const auto& subscriber : self->state.route_subscribers)
-    self->send(subscriber, routes_atom::value, app, actor);
+  for (const auto& addr : self->state.route_subscribers)
+    if (auto subscriber = caf::actor_cast<route_subscriber_actor>(addr))
+      self->send(subscriber, routes_atom::value, app, actor);
 }
 
 /// Forgets an application whose registry actor failed.
@@ -512,7 +513,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         st.apps.for_each([&](const std::string& name, const auto& slot) {
           self->send(subscriber, routes_atom::value, name, slot.actor);
         });
-        st.route_subscribers.push_back(std::move(subscriber));
+        st.route_subscribers.push_back(subscriber.address());
       },
       // -- timers ----------------------------------------------------------------
       [=](retain_atom) {

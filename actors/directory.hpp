@@ -102,8 +102,10 @@ struct directory_state {
   /// the node wires the cluster).
   replication_actor replication;
   /// Gateways subscribed to the routing table (routes_atom): they send
-  /// heartbeats straight to the registry actors.
-  std::vector<route_subscriber_actor> route_subscribers;
+  /// heartbeats straight to the registry actors. Weak references: the
+  /// gateway already holds the directory, and a cycle would keep both alive
+  /// past shutdown.
+  std::vector<caf::actor_addr> route_subscribers;
   // -- admin figures (admin_atom) --------------------------------------------
   /// Every message handled, counted once.
   rate_meter load;
