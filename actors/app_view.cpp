@@ -26,10 +26,10 @@ const instance_record* find_instance(const app_view& view, std::string_view id) 
   return it != view.instances.end() && it->id() == id ? &*it : nullptr;
 }
 
-bool lists_address(const opt_string& addresses, std::string_view vip) {
+bool lists_address(opt_packed_text addresses, std::string_view vip) {
   if (!addresses)
     return false;
-  std::string_view rest{*addresses};
+  std::string_view rest = *addresses;
   for (;;) {
     auto pos = rest.find(',');
     if (rest.substr(0, pos) == vip)

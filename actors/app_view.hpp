@@ -20,6 +20,6 @@ const instance_record* find_instance(const app_view& view, std::string_view id);
 
 /// Whether the comma-separated `addresses` (vipAddress, secureVipAddress)
 /// name `vip` (entries compared as they are, no trimming: contract §1.2).
-bool lists_address(const opt_string& addresses, std::string_view vip);
+bool lists_address(opt_packed_text addresses, std::string_view vip);
 
 } // namespace eureka

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "registry/compact_instance.hpp"
 #include "registry/instance_info.hpp"
 
 namespace eureka::codec {
@@ -19,6 +20,10 @@ void append_instance_json(std::string& out, const instance_info& x);
 /// The same with `lease` as its leaseInfo (a registry record's timing,
 /// without copying the instance).
 void append_instance_json(std::string& out, const instance_info& x, const lease_info& lease);
+
+/// The same from a lease's stored record (same bytes as from the
+/// instance_info it was built from).
+void append_instance_json(std::string& out, const compact_instance& x, const lease_info& lease);
 
 /// `{"instance":{...}}`, the body of GET apps/{app}/{id} and instances/{id}.
 std::string instance_document_json(const instance_info& x);
@@ -36,10 +41,12 @@ std::string instance_document_json(const instance_info& x);
 
 /// Appends the unwrapped compact instance object (Jackson JSON).
 void append_instance_json_compact(std::string& out, const instance_info& x);
+void append_instance_json_compact(std::string& out, const compact_instance& x);
 
 /// Appends the compact `<instance>...</instance>` (Jackson XML: one line, no
 /// indentation, so the same bytes serve every depth).
 void append_instance_xml_compact(std::string& out, const instance_info& x);
+void append_instance_xml_compact(std::string& out, const compact_instance& x);
 
 // -- XML output (XStream, pretty-printed, two-space indent, no declaration) ----
 
@@ -50,6 +57,8 @@ void append_instance_xml(std::string& out, const instance_info& x, int depth);
 
 /// The same with `lease` as its leaseInfo.
 void append_instance_xml(std::string& out, const instance_info& x, const lease_info& lease,
+                         int depth);
+void append_instance_xml(std::string& out, const compact_instance& x, const lease_info& lease,
                          int depth);
 
 /// `<instance>...</instance>` at depth 0. Statuses are written as they are:

@@ -30,7 +30,9 @@ void number_field(std::string& out, std::string_view name, int64_t value) {
   append_int(out, value);
 }
 
-void optional_field(std::string& out, std::string_view name, const opt_string& value) {
+/// `value`: an opt_string or an opt_text.
+template <class Opt>
+void optional_field(std::string& out, std::string_view name, const Opt& value) {
   if (value)
     string_field(out, name, *value);
 }
@@ -42,7 +44,9 @@ void port_field(std::string& out, std::string_view name, const port_info& p) {
   out += p.enabled ? ",\"@enabled\":\"true\"}" : ",\"@enabled\":\"false\"}";
 }
 
-void string_map(std::string& out, const string_pairs& map) {
+/// `map`: string_pairs or text_pairs.
+template <class Map>
+void string_map(std::string& out, const Map& map) {
   out += '{';
   bool first = true;
   for (const auto& [k, v] : map) {
@@ -58,7 +62,8 @@ void string_map(std::string& out, const string_pairs& map) {
 
 /// EurekaJacksonCodec.DataCenterInfoSerializer: "@class" first, then "name",
 /// then (Amazon only) the metadata map.
-void data_center_field(std::string& out, const data_center_info& dc) {
+template <class DataCenter>
+void data_center_field(std::string& out, const DataCenter& dc) {
   key(out, "dataCenterInfo");
   switch (dc.kind) {
   case data_center_kind::amazon:
@@ -102,13 +107,9 @@ void string_of_int_field(std::string& out, std::string_view name, int64_t value)
   out += '"';
 }
 
-} // namespace
-
-void append_instance_json(std::string& out, const instance_info& x) {
-  append_instance_json(out, x, x.lease);
-}
-
-void append_instance_json(std::string& out, const instance_info& x, const lease_info& lease) {
+/// `x`: an instance_info or a compact_instance (same field names).
+template <class Instance>
+void write_instance(std::string& out, const Instance& x, const lease_info& lease) {
   out += '{';
   bool first = true;
   if (x.instance_id) {
@@ -155,7 +156,8 @@ void append_instance_json(std::string& out, const instance_info& x, const lease_
   out += '}';
 }
 
-void append_instance_json_compact(std::string& out, const instance_info& x) {
+template <class Instance>
+void write_instance_compact(std::string& out, const Instance& x) {
   out += '{';
   bool first = true;
   if (x.instance_id) {
@@ -185,6 +187,28 @@ void append_instance_json_compact(std::string& out, const instance_info& x) {
   port_field(out, "port", x.port);
   port_field(out, "securePort", x.secure_port);
   out += '}';
+}
+
+} // namespace
+
+void append_instance_json(std::string& out, const instance_info& x) {
+  write_instance(out, x, x.lease);
+}
+
+void append_instance_json(std::string& out, const instance_info& x, const lease_info& lease) {
+  write_instance(out, x, lease);
+}
+
+void append_instance_json(std::string& out, const compact_instance& x, const lease_info& lease) {
+  write_instance(out, x, lease);
+}
+
+void append_instance_json_compact(std::string& out, const instance_info& x) {
+  write_instance_compact(out, x);
+}
+
+void append_instance_json_compact(std::string& out, const compact_instance& x) {
+  write_instance_compact(out, x);
 }
 
 std::string instance_document_json(const instance_info& x) {

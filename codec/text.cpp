@@ -299,19 +299,48 @@ bool has_text(std::string_view s) {
 
 } // namespace
 
-opt_string spring_instance_id(const instance_info& x) {
+namespace {
+
+/// `x`: an instance_info or a compact_instance.
+template <class Instance>
+opt_string spring_instance_id_of(const Instance& x) {
   if (x.instance_id)
     return caf::none;
-  for (const auto& [k, v] : x.metadata) {
+  std::string_view host = x.host_name;
+  for (const auto& [key, value] : x.metadata) {
+    std::string_view k = key;
+    std::string_view v = value;
     if (k != "instanceId")
       continue;
     if (!has_text(v))
       return caf::none;
-    if (has_text(x.host_name) && v.compare(0, x.host_name.size(), x.host_name) != 0)
-      return x.host_name + ":" + v;
-    return v;
+    if (has_text(host) && v.compare(0, host.size(), host) != 0)
+      return std::string{host} + ":" + std::string{v};
+    return std::string{v};
   }
   return caf::none;
+}
+
+template <class Map>
+string_pairs mini_amazon_metadata_of(const Map& metadata) {
+  string_pairs out;
+  for (const auto& [key, value] : metadata) {
+    std::string_view k = key;
+    if (k == "instance-id" || k == "public-ipv4" || k == "public-hostname" || k == "local-ipv4"
+        || k == "availability-zone")
+      out.emplace_back(std::string{k}, std::string{std::string_view{value}});
+  }
+  return out;
+}
+
+} // namespace
+
+opt_string spring_instance_id(const instance_info& x) {
+  return spring_instance_id_of(x);
+}
+
+opt_string spring_instance_id(const compact_instance& x) {
+  return spring_instance_id_of(x);
 }
 
 long first_non_xml_char(std::string_view s) {
@@ -334,12 +363,11 @@ void append_int(std::string& out, int64_t v) {
 }
 
 string_pairs mini_amazon_metadata(const string_pairs& metadata) {
-  string_pairs out;
-  for (const auto& [k, v] : metadata)
-    if (k == "instance-id" || k == "public-ipv4" || k == "public-hostname" || k == "local-ipv4"
-        || k == "availability-zone")
-      out.emplace_back(k, v);
-  return out;
+  return mini_amazon_metadata_of(metadata);
+}
+
+string_pairs mini_amazon_metadata(const packed_pairs& metadata) {
+  return mini_amazon_metadata_of(metadata);
 }
 
 void append_jackson_xml_text(std::string& out, std::string_view s) {

@@ -56,6 +56,7 @@ std::string decode_xml_name(std::string_view name);
 /// already starts with the host name or the host name is blank). Returns none
 /// when the rule does not apply.
 opt_string spring_instance_id(const instance_info& x);
+opt_string spring_instance_id(const compact_instance& x);
 
 /// Runs `decode(result)` for untrusted input: any exception (allocation,
 /// library errors) becomes a failed result, and a failed result never
@@ -82,6 +83,7 @@ decode_result guarded_decode(Decode&& decode) {
 /// The Amazon metadata entries the compact codec keeps (Java's
 /// MINI_AMAZON_INFO_INCLUDE_KEYS), in their stored order.
 string_pairs mini_amazon_metadata(const string_pairs& metadata);
+string_pairs mini_amazon_metadata(const packed_pairs& metadata);
 
 /// Appends `s` as Jackson XML (Woodstox) writes element text: & < > as
 /// entities, \r as &#xd;, quotes and everything else verbatim.

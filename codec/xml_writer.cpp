@@ -24,7 +24,9 @@ void leaf_int(pretty_writer& w, std::string_view name, int64_t value) {
   leaf(w, name, text);
 }
 
-void optional_leaf(pretty_writer& w, std::string_view name, const opt_string& value) {
+/// `value`: an opt_string or an opt_text.
+template <class Opt>
+void optional_leaf(pretty_writer& w, std::string_view name, const Opt& value) {
   if (value)
     leaf(w, name, *value);
 }
@@ -40,7 +42,8 @@ void port(pretty_writer& w, std::string_view name, const port_info& p) {
 
 /// MetadataConverter: one element per key (name-coded); an empty map gets the
 /// EmptyMap class attribute and is closed as `<metadata .../>`.
-void metadata(pretty_writer& w, const string_pairs& map) {
+template <class Map>
+void metadata(pretty_writer& w, const Map& map) {
   w.start("metadata");
   if (map.empty())
     w.attribute("class", "java.util.Collections$EmptyMap");
@@ -49,7 +52,8 @@ void metadata(pretty_writer& w, const string_pairs& map) {
   w.end();
 }
 
-void data_center(pretty_writer& w, const data_center_info& dc) {
+template <class DataCenter>
+void data_center(pretty_writer& w, const DataCenter& dc) {
   w.start("dataCenterInfo");
   if (dc.kind == data_center_kind::amazon) {
     w.attribute("class", "com.netflix.appinfo.AmazonInfo");
@@ -73,14 +77,9 @@ void write_lease(pretty_writer& w, const lease_info& l) {
   w.end();
 }
 
-} // namespace
-
-void append_instance_xml(std::string& out, const instance_info& x, int depth) {
-  append_instance_xml(out, x, x.lease, depth);
-}
-
-void append_instance_xml(std::string& out, const instance_info& x, const lease_info& lease,
-                         int depth) {
+/// `x`: an instance_info or a compact_instance (same field names).
+template <class Instance>
+void write_instance(std::string& out, const Instance& x, const lease_info& lease, int depth) {
   pretty_writer w(out, depth);
   w.start("instance");
   optional_leaf(w, "instanceId", x.instance_id);
@@ -115,8 +114,6 @@ void append_instance_xml(std::string& out, const instance_info& x, const lease_i
   w.end();
 }
 
-namespace {
-
 /// Jackson XML output: no indentation, no self-closing for text elements.
 void jleaf(std::string& out, std::string_view name, std::string_view value) {
   out += '<';
@@ -138,9 +135,8 @@ void jport(std::string& out, std::string_view name, const port_info& p) {
   out += '>';
 }
 
-} // namespace
-
-void append_instance_xml_compact(std::string& out, const instance_info& x) {
+template <class Instance>
+void write_instance_compact(std::string& out, const Instance& x) {
   out += "<instance>";
   if (x.instance_id)
     jleaf(out, "instanceId", *x.instance_id);
@@ -182,6 +178,30 @@ void append_instance_xml_compact(std::string& out, const instance_info& x) {
   jport(out, "port", x.port);
   jport(out, "securePort", x.secure_port);
   out += "</instance>";
+}
+
+} // namespace
+
+void append_instance_xml(std::string& out, const instance_info& x, int depth) {
+  write_instance(out, x, x.lease, depth);
+}
+
+void append_instance_xml(std::string& out, const instance_info& x, const lease_info& lease,
+                         int depth) {
+  write_instance(out, x, lease, depth);
+}
+
+void append_instance_xml(std::string& out, const compact_instance& x, const lease_info& lease,
+                         int depth) {
+  write_instance(out, x, lease, depth);
+}
+
+void append_instance_xml_compact(std::string& out, const instance_info& x) {
+  write_instance_compact(out, x);
+}
+
+void append_instance_xml_compact(std::string& out, const compact_instance& x) {
+  write_instance_compact(out, x);
 }
 
 std::string instance_document_xml(const instance_info& x) {

@@ -32,6 +32,17 @@ const instance_status* app_table::lookup_override(const std::string& id, int64_t
   return &i->second.status;
 }
 
+template <class F>
+app_table::lease_map::iterator app_table::modify_holder(lease_map::iterator i, F change) {
+  auto next = std::next(i);
+  auto node = leases_.extract(i);
+  node.mapped().modify_holder(change, &pool_);
+  // Same id, new memory: the key must view the new registrant's (the old
+  // one may be freed as soon as no reader holds it).
+  node.key() = node.mapped().holder().id_view();
+  return leases_.insert(next, std::move(node));
+}
+
 void app_table::emit(const lease& l, bool in_delta, table_changes& changes) const {
   changes.push_back(table_change{l.holder().id(), l.record(), false, in_delta});
 }
@@ -46,7 +57,7 @@ bool app_table::register_instance(instance_info info, bool is_replication, int64
   const lease* existing = existing_it == leases_.end() ? nullptr : &existing_it->second;
   // A registrant older than what we hold loses: keep our copy (§3.2 step 2).
   if (existing != nullptr && existing->holder().last_dirty_timestamp > info.last_dirty_timestamp)
-    info = existing->holder();
+    info = existing->holder().expand();
   lease fresh;
   fresh.registration_timestamp = now_ms;
   fresh.last_update_timestamp = now_ms;
@@ -67,25 +78,37 @@ bool app_table::register_instance(instance_info info, bool is_replication, int64
   info.lease.duration_secs = static_cast<int32_t>(duration_ms / 1000);
   info.action = action_type::added;
   info.last_updated_timestamp = now_ms;
-  fresh.set_holder(std::move(info));
+  fresh.set_holder(info, &pool_);
   bool was_new = existing == nullptr;
   tombstones_.erase(id);
-  auto& slot = leases_[id];
-  slot = std::move(fresh);
-  emit(slot, true, changes);
+  // The key views the id inside the new registrant (moving the lease moves
+  // the pointer, not the registrant).
+  std::string_view key = fresh.holder().id_view();
+  lease_map::iterator slot;
+  if (existing_it != leases_.end()) {
+    // Reuse the node: no allocation for a re-registration.
+    auto next = std::next(existing_it);
+    auto node = leases_.extract(existing_it);
+    node.mapped() = std::move(fresh);
+    node.key() = key;
+    slot = leases_.insert(next, std::move(node));
+  } else {
+    slot = leases_.emplace(key, std::move(fresh)).first;
+  }
+  emit(slot->second, true, changes);
   return was_new;
 }
 
-void app_table::store_override_if_required(lease& l, instance_status status, int64_t now_ms,
-                                           table_changes& changes) {
-  auto id = l.holder().id();
-  auto i = overrides_.find(id);
-  if (i != overrides_.end() && i->second.status == status)
+void app_table::store_override_if_required(lease_map::iterator i, instance_status status,
+                                           int64_t now_ms, table_changes& changes) {
+  auto id = i->second.holder().id();
+  auto o = overrides_.find(id);
+  if (o != overrides_.end() && o->second.status == status)
     return;
   overrides_[id] = override_entry{status, now_ms};
-  l.modify_holder([&](instance_info& h) { h.overridden_status = status; });
+  i = modify_holder(i, [&](instance_info& h) { h.overridden_status = status; });
   // Not a status change (Java does not queue it), but readers must see it.
-  emit(l, false, changes);
+  emit(i->second, false, changes);
 }
 
 renew_result app_table::renew(const std::string& id, bool is_replication,
@@ -95,17 +118,18 @@ renew_result app_table::renew(const std::string& id, bool is_replication,
   auto i = leases_.find(id);
   if (i == leases_.end())
     return {renew_outcome::not_found, caf::none};
-  auto& l = i->second;
   auto override_status = lookup_override(id, now_ms);
-  auto computed = compute_instance_status(l.holder(), &l, override_status, is_replication);
+  auto computed =
+      compute_instance_status(i->second.holder(), &i->second, override_status, is_replication);
   if (computed == instance_status::unknown)
     return {renew_outcome::not_found, caf::none}; // the client must register again
-  if (computed != l.holder().status) {
-    l.modify_holder([&](instance_info& h) { h.status = computed; });
+  if (computed != i->second.holder().status) {
+    i = modify_holder(i, [&](instance_info& h) { h.status = computed; });
     // Java changes the status silently (no delta entry, no invalidation); we
     // publish it so reads and the delta stay consistent (decisions.md §2).
-    emit(l, true, changes);
+    emit(i->second, true, changes);
   }
+  auto& l = i->second;
   renewals_.count(now_ms);
   l.renew(now_ms, cfg_.legacy_lease_expiry);
   if (!last_dirty_timestamp)
@@ -115,7 +139,7 @@ renew_result app_table::renew(const std::string& id, bool is_replication,
     // The caller has a newer copy: make it register again. A peer also
     // hands over its override.
     if (is_replication && overridden_status && *overridden_status != instance_status::unknown)
-      store_override_if_required(l, *overridden_status, now_ms, changes);
+      store_override_if_required(i, *overridden_status, now_ms, changes);
     return {renew_outcome::not_found, caf::none};
   }
   if (*last_dirty_timestamp < ours && is_replication)
@@ -135,21 +159,25 @@ bool app_table::cancel(const std::string& id, int64_t now_ms, table_changes& cha
   if (i == leases_.end())
     return false; // no tombstone: anyone may send cancels of unknown ids
   remember_cancel(id, at);
-  auto& l = i->second;
+  // Out of the map first: its key views the registrant about to be replaced.
+  auto node = leases_.extract(i);
+  auto& l = node.mapped();
   l.eviction_timestamp = now_ms;
-  l.modify_holder([&](instance_info& h) {
-    h.action = action_type::deleted;
-    h.last_updated_timestamp = now_ms;
-  });
+  l.modify_holder(
+      [&](instance_info& h) {
+        h.action = action_type::deleted;
+        h.last_updated_timestamp = now_ms;
+      },
+      &pool_);
   changes.push_back(table_change{id, l.record(), true, true});
-  leases_.erase(i);
   return true;
 }
 
-void app_table::modify_status(lease& l, instance_status overridden, instance_status status,
+void app_table::modify_status(lease_map::iterator i, instance_status overridden,
+                              instance_status status,
                               const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
                               table_changes& changes) {
-  l.modify_holder([&](instance_info& h) {
+  i = modify_holder(i, [&](instance_info& h) {
     h.overridden_status = overridden;
     h.status = status;
     // A supplied dirty timestamp only ever raises ours.
@@ -158,7 +186,7 @@ void app_table::modify_status(lease& l, instance_status overridden, instance_sta
     h.action = action_type::modified;
     h.last_updated_timestamp = now_ms;
   });
-  emit(l, true, changes);
+  emit(i->second, true, changes);
 }
 
 bool app_table::set_override(const std::string& id, instance_status value,
@@ -174,7 +202,7 @@ bool app_table::set_override(const std::string& id, instance_status value,
   if (value == instance_status::up)
     l.service_up(now_ms);
   overrides_[id] = override_entry{value, now_ms};
-  modify_status(l, value, value, last_dirty_timestamp, now_ms, changes);
+  modify_status(i, value, value, last_dirty_timestamp, now_ms, changes);
   return true;
 }
 
@@ -188,7 +216,7 @@ bool app_table::delete_override(const std::string& id, instance_status value,
   l.renew(now_ms, cfg_.legacy_lease_expiry);
   if (overrides_.erase(id) == 0)
     return true; // nothing to remove: no change (§3.5)
-  modify_status(l, instance_status::unknown, value, last_dirty_timestamp, now_ms, changes);
+  modify_status(i, instance_status::unknown, value, last_dirty_timestamp, now_ms, changes);
   return true;
 }
 
@@ -198,7 +226,7 @@ app_table::metadata_result app_table::update_metadata(const std::string& id,
   auto i = leases_.find(id);
   if (i == leases_.end())
     return metadata_result::not_found;
-  auto info = i->second.holder();
+  auto info = i->second.holder().expand();
   pairs_merger merged{info.metadata};
   for (const auto& [key, value] : entries)
     merged.put(key, value);
@@ -212,7 +240,7 @@ std::vector<std::string> app_table::expired(int64_t now_ms, int64_t extra_ms) co
   std::vector<std::string> out;
   for (const auto& [id, l] : leases_)
     if (l.is_expired(now_ms, extra_ms))
-      out.push_back(id);
+      out.emplace_back(id);
   return out;
 }
 

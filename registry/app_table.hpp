@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -151,9 +152,15 @@ public:
   const lease* find(const std::string& id) const;
 
   /// Leases by instance id (ordered: payloads list instances in id order).
-  const std::map<std::string, lease>& leases() const { return leases_; }
+  /// A key views the id inside its own lease's registrant (the id is not
+  /// stored twice): valid while that lease is, not beyond.
+  using lease_map = std::map<std::string_view, lease>;
+  const lease_map& leases() const { return leases_; }
 
   size_t size() const { return leases_.size(); }
+
+  /// The strings the records of this table share.
+  const string_pool& pool() const { return pool_; }
 
   /// The override map (id → status), for the status-overrides dump.
   string_pairs overrides() const;
@@ -170,21 +177,28 @@ private:
 
   const instance_status* lookup_override(const std::string& id, int64_t now_ms);
 
-  void store_override_if_required(lease& l, instance_status status, int64_t now_ms,
+  void store_override_if_required(lease_map::iterator i, instance_status status, int64_t now_ms,
                                   table_changes& changes);
+
+  /// Replaces the registrant of `*i` by a copy `change` modified, and points
+  /// its key at the new registrant's id; returns the lease's new position.
+  template <class F>
+  lease_map::iterator modify_holder(lease_map::iterator i, F change);
 
   void emit(const lease& l, bool in_delta, table_changes& changes) const;
 
   void remember_cancel(const std::string& id, int64_t at_ms);
 
   /// The effective part of a status update or override deletion (§3.5).
-  void modify_status(lease& l, instance_status overridden, instance_status status,
+  void modify_status(lease_map::iterator i, instance_status overridden, instance_status status,
                      const caf::optional<int64_t>& last_dirty_timestamp, int64_t now_ms,
                      table_changes& changes);
 
   std::string name_;
   registry_config cfg_;
-  std::map<std::string, lease> leases_;
+  /// The strings this application's instances share (records point into it).
+  string_pool pool_;
+  lease_map leases_;
   std::unordered_map<std::string, override_entry> overrides_;
   /// Recent cancels (id → time); evictions leave none (each node evicts on
   /// its own, and a peer still renewing the instance is right).

@@ -5,20 +5,27 @@
 // is encoded until a read asks for a form.
 #pragma once
 
-#include <memory>
 #include <string_view>
 
+#include "registry/compact_instance.hpp"
 #include "registry/instance_info.hpp"
 
 namespace eureka {
 
 struct instance_record {
-  std::shared_ptr<const instance_info> holder;
-  /// leaseInfo as payloads show it (the holder's own is the registrant's).
+  compact_ptr holder;
+  /// leaseInfo as payloads show it (the holder keeps only the intervals).
   lease_info lease;
 
   std::string_view id() const { return holder->id_view(); }
   instance_status status() const { return holder->status; }
+
+  /// A record of `x` on its own (no pool), showing `x.lease` unless told
+  /// otherwise: for tests and for instances that no table holds.
+  static instance_record of(const instance_info& x) { return {compact_instance::make(x), x.lease}; }
+  static instance_record of(const instance_info& x, const lease_info& shown) {
+    return {compact_instance::make(x), shown};
+  }
 };
 
 } // namespace eureka

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <utility>
 
+#include "registry/compact_instance.hpp"
 #include "registry/instance_info.hpp"
 #include "registry/instance_record.hpp"
 
@@ -15,19 +15,21 @@ struct lease {
   /// The registrant. Shared with the views its registry actor publishes and
   /// read there by other threads, so it is never changed in place: a change
   /// replaces it with a changed copy (modify_holder).
-  const instance_info& holder() const { return *holder_; }
+  const compact_instance& holder() const { return *holder_; }
 
-  void set_holder(instance_info info) {
-    holder_ = std::make_shared<const instance_info>(std::move(info));
+  /// Stores `info` as the registrant, its shared strings interned in `pool`
+  /// (the application's; none: all inline).
+  void set_holder(const instance_info& info, string_pool* pool) {
+    holder_ = compact_instance::make(info, pool);
   }
 
   /// Applies `change` to a copy of the holder, which then replaces it (one
   /// copy per operation, however many fields it changes).
   template <class F>
-  void modify_holder(F change) {
-    instance_info copy = *holder_;
+  void modify_holder(F change, string_pool* pool) {
+    instance_info copy = holder_->expand();
     change(copy);
-    set_holder(std::move(copy));
+    set_holder(copy, pool);
   }
 
   int64_t registration_timestamp = 0;
@@ -57,7 +59,9 @@ struct lease {
   /// leaseInfo as readers see it: the registrant's intervals, this lease's
   /// timestamps.
   lease_info timing() const {
-    lease_info out = holder_->lease;
+    lease_info out;
+    out.renewal_interval_secs = holder_->lease.renewal_interval_secs;
+    out.duration_secs = holder_->lease.duration_secs;
     out.registration_timestamp = registration_timestamp;
     out.last_renewal_timestamp = last_update_timestamp;
     out.eviction_timestamp = eviction_timestamp;
@@ -71,13 +75,13 @@ struct lease {
   /// The registrant as readers see it, as one copy (replication, export, a
   /// 409's entity: paths that need an instance_info of their own).
   instance_info decorated() const {
-    instance_info out = *holder_;
+    instance_info out = holder_->expand();
     out.lease = timing();
     return out;
   }
 
 private:
-  std::shared_ptr<const instance_info> holder_ = std::make_shared<const instance_info>();
+  compact_ptr holder_ = compact_instance::empty();
 };
 
 /// Lease duration the server grants: the client's durationInSecs if > 0,

@@ -9,10 +9,11 @@ namespace eureka {
 
 /// `override_status` is the override map's entry for the instance, if any.
 /// `existing` is the lease that was in place before this operation.
-inline instance_status compute_instance_status(const instance_info& registrant,
-                                               const lease* existing,
-                                               const instance_status* override_status,
-                                               bool is_replication) {
+/// `registrant`: an instance_info or a lease's compact_instance.
+template <class Registrant>
+instance_status compute_instance_status(const Registrant& registrant, const lease* existing,
+                                        const instance_status* override_status,
+                                        bool is_replication) {
   // DownOrStartingRule: anything but UP / OUT_OF_SERVICE is the client's word.
   if (registrant.status != instance_status::up
       && registrant.status != instance_status::out_of_service)

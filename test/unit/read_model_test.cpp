@@ -34,7 +34,7 @@ instance_record record(const std::string& app, const std::string& id,
   lease_info lease;
   lease.registration_timestamp = 1000;
   lease.last_renewal_timestamp = 2000;
-  return instance_record{std::make_shared<const instance_info>(std::move(x)), lease};
+  return instance_record::of(x, lease);
 }
 
 std::string inflate(const response_body& b) {
@@ -331,9 +331,9 @@ BOOST_AUTO_TEST_CASE(instances_are_found_by_index) {
 
 BOOST_AUTO_TEST_CASE(vip_reads_match_listed_addresses_exactly) {
   auto r = record("A", "a-1");
-  auto info = *r.holder;
+  auto info = r.holder->expand();
   info.vip_address = "one,two, three";
-  r.holder = std::make_shared<const instance_info>(info);
+  r.holder = compact_instance::make(info);
   publish("A", {r});
   auto hit = [&](const std::string& vip) {
     return read(read_kind::vip, payload_format::json, false, representation::full, vip)

@@ -524,7 +524,7 @@ instance_record queued(const std::string& id, action_type action = action_type::
   instance_info x;
   x.instance_id = id;
   x.action = action;
-  return instance_record{std::make_shared<const instance_info>(std::move(x)), {}};
+  return instance_record::of(x, {});
 }
 
 auto app(const std::string& name) {
@@ -577,14 +577,215 @@ BOOST_AUTO_TEST_CASE(the_budget_pushes_out_early_and_says_so_until_the_retention
 
 BOOST_AUTO_TEST_CASE(a_removed_instance_costs_what_it_keeps_alive) {
   auto removed = queued("gone", action_type::deleted);
-  auto info = *removed.holder;
+  auto info = removed.holder->expand();
   info.metadata.emplace_back("blob", std::string(100000, 'x'));
-  removed.holder = std::make_shared<const instance_info>(info);
+  removed.holder = compact_instance::make(info);
   BOOST_TEST(delta_queue::cost(removed) > 100000);
   auto live = removed;
   info.action = action_type::added;
-  live.holder = std::make_shared<const instance_info>(info);
+  live.holder = compact_instance::make(info);
   BOOST_TEST(delta_queue::cost(live) < 1000); // the registry holds it anyway
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The stored record (registry/compact_instance.hpp): what a lease keeps of
+// its registrant, in one allocation, with the application's shared strings
+// interned in the table's pool.
+BOOST_AUTO_TEST_SUITE(compact_record)
+
+namespace {
+
+/// Every field set, none to its default; present-but-empty and absent
+/// optional strings both appear.
+instance_info every_field() {
+  instance_info x;
+  x.instance_id = std::string{"i-full"};
+  x.host_name = "a-host-name-longer-than-fifteen.example.com";
+  x.app = "FULL";
+  x.ip_addr = "10.1.2.3";
+  x.sid = "sid-7";
+  x.status = instance_status::starting;
+  x.overridden_status = instance_status::out_of_service;
+  x.port = {8081, false};
+  x.secure_port = {8444, true};
+  x.country_id = 44;
+  x.data_center.kind = data_center_kind::amazon;
+  x.data_center.name = "Amazon";
+  x.data_center.metadata = {{"instance-id", "i-0abc"}, {"availability-zone", "eu-west-1a"}};
+  x.data_center.present = true;
+  x.lease.renewal_interval_secs = 5;
+  x.lease.duration_secs = 15;
+  x.metadata = {{"management.port", "8081"}, {"empty", ""}, {"long", std::string(300, 'v')}};
+  x.app_group_name = std::string{""}; // present and empty: not the same as absent
+  x.home_page_url = std::string{"http://a-host-name-longer-than-fifteen.example.com:8081/"};
+  x.status_page_url = std::string{"http://h/info"};
+  x.health_check_url = std::string{"http://h/health"};
+  x.secure_health_check_url = caf::none;
+  x.vip_address = std::string{"full,full-2"};
+  x.secure_vip_address = std::string{"full-secure"};
+  x.is_coordinating_discovery_server = true;
+  x.last_updated_timestamp = 123;
+  x.last_dirty_timestamp = 456;
+  x.action = action_type::modified;
+  x.asg_name = std::string{"asg-1"};
+  return x;
+}
+
+instance_info bench_like(int k, const std::string& app) {
+  auto host = "host-" + std::to_string(1000000 + k);
+  instance_info x;
+  x.instance_id = host + ":" + app + ":8080";
+  x.host_name = host;
+  x.app = app;
+  x.ip_addr = "10.0.0." + std::to_string(k);
+  x.home_page_url = "http://" + host + ":8080/";
+  x.vip_address = to_upper_ascii(app) == app ? "vip-" + app : app;
+  x.secure_vip_address = x.vip_address;
+  x.metadata = {{"management.port", "8080"}};
+  x.last_dirty_timestamp = 100;
+  return x;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(round_trip_keeps_every_field) {
+  auto x = every_field();
+  string_pool pool;
+  for (auto* p : {&pool, static_cast<string_pool*>(nullptr)}) {
+    auto r = compact_instance::make(x, p);
+    BOOST_TEST(same_fields(*r, x));
+    BOOST_TEST((r->expand() == x)); // the lease timestamps are zero in both
+    BOOST_TEST(!r->secure_health_check_url);
+    BOOST_TEST(static_cast<bool>(r->app_group_name));
+    BOOST_TEST((*r->app_group_name).empty());
+    BOOST_TEST(r->id_view() == "i-full");
+  }
+  // The id rule of instance_info::id_view: no instanceId, Amazon instance-id.
+  x.instance_id = caf::none;
+  BOOST_TEST(compact_instance::make(x)->id_view() == x.id_view());
+  x.data_center.kind = data_center_kind::my_own;
+  BOOST_TEST(compact_instance::make(x)->id_view() == x.id_view());
+  // The defaults (a lease not yet given a registrant shows these).
+  BOOST_TEST((compact_instance::empty()->expand() == instance_info{}));
+  // Each field on its own: a record differs from x exactly where x changed.
+  auto y = every_field();
+  auto r = compact_instance::make(y);
+  y.metadata[2].second = "other";
+  BOOST_TEST(!same_fields(*r, y));
+  y = every_field();
+  y.app_group_name = caf::none;
+  BOOST_TEST(!same_fields(*r, y));
+}
+
+BOOST_AUTO_TEST_CASE(one_allocation_smaller_than_the_instance) {
+  auto x = bench_like(1, "APP");
+  string_pool pool;
+  auto r = compact_instance::make(x, &pool);
+  // The fixed part, the metadata entry and the instance's own strings.
+  BOOST_TEST(r->allocated_bytes() < 400u);
+  BOOST_TEST(approximate_bytes(*r) < approximate_bytes(x));
+}
+
+BOOST_AUTO_TEST_CASE(shared_strings_are_interned_once_per_application) {
+  registry_config cfg;
+  app_table a{"APP", cfg, t0};
+  app_table b{"APP", cfg, t0};
+  table_changes changes;
+  a.register_instance(bench_like(1, "APP"), false, t0, changes);
+  auto pool_size = a.pool().size();
+  a.register_instance(bench_like(2, "APP"), false, t0, changes);
+  b.register_instance(bench_like(3, "APP"), false, t0, changes);
+  BOOST_TEST(a.pool().size() == pool_size); // nothing new to intern
+  const auto& one = a.find("host-1000001:APP:8080")->holder();
+  const auto& two = a.find("host-1000002:APP:8080")->holder();
+  const auto& other = b.find("host-1000003:APP:8080")->holder();
+  // Same application: one copy of each shared string (entries compared as
+  // pointers: BOOST_TEST alone would compare char pointers as C strings).
+  BOOST_TEST((one.app.entry() == two.app.entry()));
+  BOOST_TEST((one.vip_address.entry() == two.vip_address.entry()));
+  BOOST_TEST((one.secure_vip_address.entry() == two.vip_address.entry()));
+  BOOST_TEST((one.sid.entry() == two.sid.entry()));
+  BOOST_TEST((one.data_center.name.entry() == two.data_center.name.entry()));
+  BOOST_TEST((one.metadata.begin()->first.entry() == two.metadata.begin()->first.entry()));
+  BOOST_TEST((one.metadata.begin()->second.entry() == two.metadata.begin()->second.entry()));
+  // The instance's own strings are its own; another table has its own pool.
+  BOOST_TEST((one.host_name.entry() != two.host_name.entry()));
+  BOOST_TEST((one.app.entry() != other.app.entry()));
+  BOOST_TEST(one.app == other.app);
+}
+
+BOOST_AUTO_TEST_CASE(a_full_pool_starts_a_new_storage_and_old_records_keep_theirs) {
+  string_pool pool{64};
+  auto x = bench_like(1, "APP");
+  auto first = compact_instance::make(x, &pool);
+  for (int k = 0; k < 100; ++k) {
+    auto y = bench_like(k, "APP");
+    y.metadata.emplace_back("k", "value-" + std::to_string(k)); // unique, interned
+    compact_instance::make(y, &pool);
+    BOOST_TEST(pool.bytes() < 64u + 200u); // renewed before passing the capacity by much
+  }
+  BOOST_TEST(same_fields(*first, x)); // its storage outlives the pool's renewal
+}
+
+BOOST_AUTO_TEST_CASE(published_records_survive_every_later_change) {
+  registry_config cfg;
+  std::vector<instance_record> published;
+  instance_info x = bench_like(1, "APP");
+  {
+    app_table table{"APP", cfg, t0};
+    table_changes changes;
+    table.register_instance(x, false, t0, changes);
+    published.push_back(changes.back().record);
+    changes.clear();
+    auto id = x.id();
+    // Each key views its current registrant's id (only readers keep a
+    // replaced registrant alive, and here none does).
+    auto keys_follow = [&] {
+      changes.clear();
+      for (const auto& [key, l] : table.leases()) {
+        BOOST_TEST((key.data() == l.holder().id_view().data()));
+        BOOST_TEST(table.find(std::string{key}) == &l);
+      }
+    };
+    table.set_override(id, instance_status::out_of_service, caf::none, t0 + 1, changes);
+    keys_follow();
+    table.register_instance(bench_like(2, "APP"), false, t0 + 1, changes);
+    table.delete_override(id, instance_status::up, caf::none, t0 + 2, changes);
+    keys_follow();
+    table.update_metadata(id, {{"zone", "z1"}}, t0 + 3, changes);
+    keys_follow();
+    auto newer = x;
+    newer.host_name = "moved";
+    newer.last_dirty_timestamp = 200;
+    table.register_instance(newer, false, t0 + 4, changes);
+    keys_follow();
+    auto storage = table.pool().current();
+    for (int k = 3; k < 3000; ++k) { // values unique: past the pool's capacity
+      auto y = bench_like(k, "APP");
+      y.metadata.emplace_back("n", "value-" + std::to_string(100000000000000000LL + k));
+      table.register_instance(y, false, t0 + 5, changes);
+    }
+    BOOST_TEST((table.pool().current() != storage)); // it started anew
+    storage.reset();
+    keys_follow();
+    BOOST_TEST(table.find(id)->holder().host_name == "moved");
+    table.cancel(id, t0 + 6, changes);
+    BOOST_TEST(table.find(id) == nullptr);
+    for (auto& c : changes)
+      published.push_back(c.record);
+  } // the table is gone; readers still hold what it published
+  const auto& first = *published.front().holder;
+  BOOST_TEST((first.action == action_type::added));
+  BOOST_TEST((first.status == instance_status::up));
+  BOOST_TEST(first.host_name == "host-1000001");
+  auto expect = x;
+  expect.action = action_type::added;
+  expect.last_updated_timestamp = t0;
+  expect.lease.duration_secs = 90;
+  BOOST_TEST(same_fields(first, expect));
+  for (const auto& r : published)
+    BOOST_TEST(r.id() == r.holder->expand().id()); // every one still readable
 }
 
 BOOST_AUTO_TEST_SUITE_END()
