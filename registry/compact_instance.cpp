@@ -186,33 +186,17 @@ instance_info compact_instance::expand() const {
 }
 
 std::string_view compact_instance::id_view() const {
-  if (instance_id && !(*instance_id).empty())
-    return *instance_id;
-  if (data_center.kind == data_center_kind::amazon)
-    for (const auto& [key, value] : data_center.metadata)
-      if (key == "instance-id" && !value.empty())
-        return value;
-  return host_name;
+  return instance_id_of(*this);
 }
 
 bool same_fields(const compact_instance& a, const instance_info& b) {
-  return a.instance_id == b.instance_id && a.host_name == b.host_name && a.app == b.app
-         && a.ip_addr == b.ip_addr && a.sid == b.sid && a.status == b.status
-         && a.overridden_status == b.overridden_status && a.port == b.port
-         && a.secure_port == b.secure_port && a.country_id == b.country_id
-         && a.data_center.kind == b.data_center.kind && a.data_center.name == b.data_center.name
-         && a.data_center.metadata == b.data_center.metadata
-         && a.data_center.present == b.data_center.present
-         && a.lease.renewal_interval_secs == b.lease.renewal_interval_secs
-         && a.lease.duration_secs == b.lease.duration_secs && a.metadata == b.metadata
-         && a.app_group_name == b.app_group_name && a.home_page_url == b.home_page_url
-         && a.status_page_url == b.status_page_url && a.health_check_url == b.health_check_url
-         && a.secure_health_check_url == b.secure_health_check_url && a.vip_address == b.vip_address
-         && a.secure_vip_address == b.secure_vip_address
-         && a.is_coordinating_discovery_server == b.is_coordinating_discovery_server
-         && a.last_updated_timestamp == b.last_updated_timestamp
-         && a.last_dirty_timestamp == b.last_dirty_timestamp && a.action == b.action
-         && a.asg_name == b.asg_name;
+  // The record keeps the registrant's lease intervals, not its timestamps
+  // (the lease's own are shown instead): those are left out.
+  auto expected = b;
+  expected.lease = lease_info{};
+  expected.lease.renewal_interval_secs = b.lease.renewal_interval_secs;
+  expected.lease.duration_secs = b.lease.duration_secs;
+  return a.expand() == expected;
 }
 
 size_t approximate_bytes(const compact_instance& x) {

@@ -34,13 +34,7 @@ std::string to_upper_ascii(std::string_view text) {
 }
 
 std::string_view instance_info::id_view() const {
-  if (instance_id && !instance_id->empty())
-    return *instance_id;
-  if (data_center.kind == data_center_kind::amazon)
-    for (const auto& [key, value] : data_center.metadata)
-      if (key == "instance-id" && !value.empty())
-        return value;
-  return host_name;
+  return instance_id_of(*this);
 }
 
 size_t approximate_bytes(const instance_info& x) {

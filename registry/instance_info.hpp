@@ -258,6 +258,20 @@ struct instance_info {
 };
 
 bool operator==(const instance_info& a, const instance_info& b);
+
+/// Java's InstanceInfo.getId(), the one home of the rule for both stored
+/// forms (instance_info, compact_instance): instanceId if non-empty, else
+/// the Amazon instance-id, else the host name.
+template <class Instance>
+std::string_view instance_id_of(const Instance& x) {
+  if (x.instance_id && !std::string_view{*x.instance_id}.empty())
+    return *x.instance_id;
+  if (x.data_center.kind == data_center_kind::amazon)
+    for (const auto& [key, value] : x.data_center.metadata)
+      if (std::string_view{key} == "instance-id" && !std::string_view{value}.empty())
+        return value;
+  return x.host_name;
+}
 inline bool operator!=(const instance_info& a, const instance_info& b) {
   return !(a == b);
 }
