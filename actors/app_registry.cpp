@@ -49,7 +49,15 @@ void flush(self_ptr self) {
     instances.push_back(entry.second.record());
   update.view = make_app_view(st.table->name(), std::move(instances), st.table->overrides());
   update.registrations = st.registrations;
-  self->send(st.directory, view_atom::value, std::move(update));
+  auto count = static_cast<uint64_t>(st.table->size());
+  self->send(st.reader, view_atom::value, std::move(update));
+  // Renewals change neither figure: most flushes skip the directory.
+  if (count != st.counted_instances || st.registrations != st.counted_registrations) {
+    st.counted_instances = count;
+    st.counted_registrations = st.registrations;
+    self->send(st.directory, view_atom::value,
+               app_view_count{st.table->name(), count, st.registrations});
+  }
   if (!st.to_replicate.empty()) {
     if (st.replication)
       self->send(st.replication, replicate_atom::value, std::move(st.to_replicate), uint64_t{0});
@@ -125,7 +133,7 @@ struct who {
 void retire(self_ptr self) {
   auto& st = self->state;
   if (!st.pending.empty() || !st.waiting.empty() || !st.waiting_batches.empty())
-    flush(self); // no reply may wait forever (the directory ignores the view)
+    flush(self); // no reply may wait forever (the reader ignores the view)
   if (st.table->size() > 0) {
     log::error("registry",
                "registry actor of {} told to retire while holding {} instances (bookkeeping "
@@ -316,11 +324,13 @@ write_reply renew(self_ptr self, renew_cmd& cmd) {
 } // namespace
 
 app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, registry_config cfg,
-                                               time_anchor clock, directory_actor directory) {
+                                               time_anchor clock, directory_actor directory,
+                                               reader_actor reader) {
   auto& st = self->state;
   st.cfg = cfg;
   st.clock = clock;
   st.directory = std::move(directory);
+  st.reader = std::move(reader);
   st.table = std::make_unique<app_table>(app, cfg, clock.epoch_ms);
   self->set_default_handler(caf::drop);
   return {
@@ -336,6 +346,15 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
                     who{self->state.table->name(), id});
           schedule_flush(self); // the directory learns it is no longer in flight
           return answer(self, write_reply{});
+        }
+        if (cmd.only_replacing && self->state.table->find(id) == nullptr) {
+          // Admitted at max-instances only to replace an instance: this one
+          // would add one.
+          if (self->state.capacity_refusals.note())
+            log::warn("registry", "refused registration of {}: {} instances is the maximum",
+                      who{self->state.table->name(), id}, self->state.cfg.max_instances);
+          schedule_flush(self); // the directory learns it is no longer in flight
+          return answer(self, write_reply{write_outcome::over_instance_capacity, caf::none});
         }
         table_changes changes;
         bool fresh = self->state.table->register_instance(
@@ -500,6 +519,9 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         if (self->state.table->expire_overrides(now_ms(self)) > 0)
           schedule_flush(self); // the override dump changed
         self->state.table->expire_tombstones(now_ms(self));
+        if (auto more = self->state.capacity_refusals.flush(); more > 0)
+          log::warn("registry", "... and {} more registrations of {} refused at capacity", more,
+                    log::esc(self->state.table->name()));
         publish_renewals(self);
       },
       [=](expiry_atom, bool lease_expiration_enabled) {

@@ -1,7 +1,9 @@
 // The registry actor of one application: sole owner of its lease table,
 // overrides and status rules. It answers writes and publishes a new app_view
-// (records sharing its instances, nothing encoded) to the directory after
-// every change, so reads never see stale data (decisions.md §2). The directory
+// (records sharing its instances, nothing encoded) to the reader after every
+// change, before the replies that depend on it, so reads never see stale
+// data (decisions.md §2); the directory gets the figures its admission and
+// retirement rules need (app_view_count) whenever they change. The directory
 // retires it (retire_atom) once its application is empty. Client writes it
 // applied go to the replication actor with each flush; client renewals are
 // relayed once per tick, coalesced per instance (decisions.md §5).
@@ -19,6 +21,7 @@
 
 #include "actors/app_view.hpp"
 #include "actors/time_anchor.hpp"
+#include "common/log.hpp"
 #include "common/rate_meter.hpp"
 #include "messages/interfaces.hpp"
 #include "registry/app_table.hpp"
@@ -28,6 +31,14 @@ namespace eureka {
 struct app_registry_state {
   std::unique_ptr<app_table> table;
   directory_actor directory;
+  /// Where every view goes (reads are served from there).
+  reader_actor reader;
+  /// The figures last sent to the directory (app_view_count).
+  uint64_t counted_instances = 0;
+  uint64_t counted_registrations = 0;
+  /// Registrations refused at max-instances (only_replacing), rate-limited
+  /// in the log (flushed by the refresh tick).
+  log::warning_burst capacity_refusals;
   /// Where applied writes go to reach the peers (none without a cluster).
   replication_actor replication;
   time_anchor clock;
@@ -71,10 +82,11 @@ struct app_registry_state {
   static const char* name;
 };
 
-/// Spawn with (app name, config, clock anchor, directory).
+/// Spawn with (app name, config, clock anchor, directory, reader).
 app_registry_actor::behavior_type
 app_registry(app_registry_actor::stateful_pointer<app_registry_state> self, std::string app,
-             registry_config cfg, time_anchor clock, directory_actor directory);
+             registry_config cfg, time_anchor clock, directory_actor directory,
+             reader_actor reader);
 
 /// What the registry actor reports about itself (admin_atom, and its last
 /// word to the directory when it retires). Call only from its handlers.

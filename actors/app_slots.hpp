@@ -33,6 +33,11 @@ enum class admission : uint8_t {
   too_many_applications,
   /// A new instance beyond max-instances.
   too_many_instances,
+  /// At max-instances, for a live application (instances, or registrations
+  /// in flight that may have added some): admitted only
+  /// if it replaces one of them, which only its registry actor knows
+  /// (register_cmd::only_replacing).
+  only_replacing,
 };
 
 template <class Handle>
@@ -62,15 +67,15 @@ public:
     return i == slots_.end() ? nullptr : &i->second;
   }
 
-  /// Whether a registration for `app` may be delegated. `known_instance`:
-  /// its instance id is in the application's latest view, so it replaces an
-  /// instance instead of adding one (never refused).
-  admission admit(const std::string& app, bool known_instance) const {
+  /// Whether a registration for `app` may be delegated. A registration
+  /// that replaces an instance adds none, so at max-instances it is still
+  /// admitted where the application holds instances (only_replacing).
+  admission admit(const std::string& app) const {
     auto s = find(app);
     if ((s == nullptr || !s->live()) && live_ >= max_applications_)
       return admission::too_many_applications;
-    if (!known_instance && instances_ + in_flight_ >= max_instances_)
-      return admission::too_many_instances;
+    if (instances_ + in_flight_ >= max_instances_)
+      return s != nullptr && s->live() ? admission::only_replacing : admission::too_many_instances;
     return admission::admitted;
   }
 

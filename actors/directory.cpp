@@ -11,8 +11,7 @@
 
 #include "actors/actor_load.hpp"
 #include "actors/app_registry.hpp"
-#include "codec/documents.hpp"
-#include "codec/gzip.hpp"
+#include "actors/reader.hpp"
 #include "common/log.hpp"
 #include "messages/atoms.hpp"
 
@@ -38,11 +37,13 @@ int64_t delta_cutoff(self_ptr self) {
   return now_ms(self) - self->state.cfg.retention_time_in_delta_queue_ms;
 }
 
-/// Tells the gateways where `app` is served from now (an invalid handle:
-/// nowhere; they send its heartbeats here again, answered from the table).
-/// Sent before anything is delegated to a new actor, so a gateway learns a
-/// route before any reply of that actor reaches it.
+/// Tells the reader and the gateways where `app` is served from now (an
+/// invalid handle: nowhere; the reader drops its view, the gateways send its
+/// heartbeats here again, answered from the table). Sent before anything is
+/// delegated to a new actor, so the reader learns a route before that
+/// actor's first view, and a gateway before any reply of it.
 void publish_route(self_ptr self, const std::string& app, const app_registry_actor& actor) {
+  self->send(self->state.reader, routes_atom::value, app, actor);
   for (const auto& addr : self->state.route_subscribers)
     if (auto subscriber = caf::actor_cast<route_subscriber_actor>(addr))
       self->send(subscriber, routes_atom::value, app, actor);
@@ -50,23 +51,20 @@ void publish_route(self_ptr self, const std::string& app, const app_registry_act
 
 /// Forgets an application whose registry actor failed.
 void forget_app(self_ptr self, const std::string& name) {
-  auto& st = self->state;
-  st.reads->drop(name);
-  st.apps.erase(name);
+  self->state.apps.erase(name);
   publish_route(self, name, app_registry_actor{});
 }
 
 /// Retires the registry actor of an empty application, already taken out
 /// of `apps`: nothing is routed to it any more. The view goes too; an empty
 /// view shows in no payload and no total (the delta serves the queued forms
-/// of the removed instances either way), so no cached payload changes. The
-/// retire message is an ordinary one, not an exit message that could
-/// overtake them: the actor first answers everything already delegated to
+/// of the removed instances either way), so no cached payload changes
+/// (the reader drops it when told the route is gone). The retire message is an ordinary one, not an
+/// exit message that could overtake them: the actor first answers everything already delegated to
 /// it, then quits.
 void retire(self_ptr self, const std::string& name, const app_registry_actor& hdl,
             const char* why) {
   auto& st = self->state;
-  st.reads->drop(name);
   publish_route(self, name, app_registry_actor{});
   st.retiring.emplace(hdl.address(), retiring_actor{name, hdl});
   self->send(hdl, retire_atom::value);
@@ -79,11 +77,6 @@ app_registry_actor app_actor(self_ptr self, const std::string& app) {
   return s == nullptr ? app_registry_actor{} : s->actor;
 }
 
-/// Whether instance `id` is in the latest view of `app`.
-bool known_instance(self_ptr self, const std::string& app, const std::string& id) {
-  return self->state.reads->holds(app, id);
-}
-
 /// Routes a registration to the registry actor of its application, spawning
 /// it on first use. `checked`: subject to the capacity limits (a hand-back
 /// from a retired actor is not: it was admitted once).
@@ -91,8 +84,12 @@ caf::result<write_reply> delegate_registration(self_ptr self, register_cmd& cmd,
   auto& st = self->state;
   auto name = cmd.info.app;
   if (checked) {
-    switch (st.apps.admit(name, known_instance(self, name, cmd.info.id()))) {
+    switch (st.apps.admit(name)) {
     case admission::admitted:
+      break;
+    case admission::only_replacing:
+      // Its registry actor refuses it unless it replaces an instance.
+      cmd.only_replacing = true;
       break;
     case admission::too_many_applications:
       if (st.capacity_refusals.note())
@@ -113,7 +110,7 @@ caf::result<write_reply> delegate_registration(self_ptr self, register_cmd& cmd,
     if (auto room = st.apps.make_room())
       retire(self, room->first, room->second, "room for a new application");
     target = self->spawn<caf::linked>(app_registry, name, st.cfg, st.clock,
-                                      caf::actor_cast<directory_actor>(self));
+                                      caf::actor_cast<directory_actor>(self), st.reader);
     // Sent before the registration: the actor learns them first.
     self->send(target, expiry_atom::value, st.lease_expiration_enabled);
     if (st.replication)
@@ -237,10 +234,7 @@ void deliver_admin(self_ptr self, const std::shared_ptr<admin_gathering>& g) {
 caf::result<directory_report> admin_report(self_ptr self) {
   auto& st = self->state;
   directory_report r;
-  r.applications = st.reads->applications();
   r.registry_actors = static_cast<uint32_t>(st.apps.size());
-  r.instances = static_cast<uint32_t>(st.reads->totals().total());
-  st.reads->report(r);
   r.load = load_of(self, st.load, now_ms(self));
   std::vector<std::pair<app_registry_actor, bool>> targets; // (actor, retiring)
   st.apps.for_each(
@@ -251,18 +245,34 @@ caf::result<directory_report> admin_report(self_ptr self) {
   g->report = std::move(r);
   g->promise = self->make_response_promise<directory_report>();
   st.admin_gatherings.push_back(g);
-  if (targets.empty()) {
-    auto promise = g->promise;
-    deliver_admin(self, g);
-    return promise;
-  }
-  g->pending = targets.size();
+  g->pending = targets.size() + 1; // and the reader
+  auto done_one = [self, g] {
+    if (--g->pending == 0)
+      deliver_admin(self, g);
+  };
+  // The read figures are the reader's.
+  self->request(st.reader, caf::infinite, admin_atom::value)
+      .then(
+          [self, g, done_one](reader_report& part) {
+            note(self);
+            auto& whole = g->report;
+            whole.applications = part.applications;
+            whole.instances = part.instances;
+            whole.cached_payloads = part.cached_payloads;
+            whole.cached_payload_bytes = part.cached_payload_bytes;
+            whole.delta_queue_length = part.delta_queue_length;
+            whole.delta_queue_bytes = part.delta_queue_bytes;
+            whole.reader_load = part.load;
+            done_one();
+          },
+          [self, done_one](caf::error& err) {
+            note(self);
+            log::error("directory", "the reader did not answer an admin report: {}",
+                       self->system().render(err));
+            done_one();
+          });
   for (auto& [target, retiring] : targets) {
     auto addr = target.address();
-    auto done_one = [self, g] {
-      if (--g->pending == 0)
-        deliver_admin(self, g);
-    };
     self->request(target, caf::infinite, admin_atom::value)
         .then(
             [self, g, addr, retiring = retiring, done_one](app_registry_report& part) {
@@ -320,8 +330,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
   auto& state = self->state;
   state.cfg = cfg;
   state.clock = clock;
-  state.reads = std::make_unique<read_model>(cfg);
-  state.eviction_figures.self_preservation_enabled = cfg.enable_self_preservation;
+  state.reader = self->spawn<caf::linked>(reader, cfg, clock);
   // Until the first eviction pass says otherwise (Java: no renewals yet).
   state.lease_expiration_enabled = !cfg.enable_self_preservation;
   self->set_default_handler(caf::drop);
@@ -338,6 +347,11 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         log::error("directory", "retired registry actor of {} failed: {}",
                    log::printable(r->second.app), self->system().render(em.reason));
       st.retiring.erase(r);
+      return;
+    }
+    if (em.source == st.reader.address()) {
+      log::error("directory", "the reader stopped: {}", self->system().render(em.reason));
+      self->quit(em.reason ? em.reason : caf::exit_reason::unknown);
       return;
     }
     std::string failed;
@@ -415,10 +429,10 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         return forward_write(self, cmd);
       },
       // -- publications of the registry actors ---------------------------------
-      [=](view_atom, app_view_update& update) {
+      [=](view_atom, const app_view_count& update) {
         note(self);
         auto& st = self->state;
-        const auto& name = update.view->name;
+        const auto& name = update.app;
         auto from = st.apps.find(name);
         if (from == nullptr
             || from->actor.address() != caf::actor_cast<caf::actor_addr>(self->current_sender())) {
@@ -429,25 +443,23 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
                      log::printable(name));
           return;
         }
-        if (!st.apps.viewed(name, update.view->instances.size(), update.registrations,
-                            now_ms(self)))
+        if (!st.apps.viewed(name, update.instances, update.registrations, now_ms(self)))
           log::error("directory", "registry actor of {} applied more registrations than given",
                      log::printable(name));
-        st.reads->apply(update);
       },
-      // -- reads -----------------------------------------------------------------
-      [=](const read_query& q) -> read_reply {
+      // -- reads: the reader's (one hop, never any encoding here) ----------------
+      [=](read_query& q) {
         note(self);
-        return self->state.reads->read(q, delta_cutoff(self));
+        self->delegate(self->state.reader, std::move(q));
+        return caf::delegated<read_reply>{};
       },
       [=](instance_query& q) -> caf::result<read_reply> {
         note(self);
         auto& st = self->state;
         if (q.app.empty()) {
-          // GET instances/{id}: the first application holding the id.
-          q.app = st.reads->app_of(q.id);
-          if (q.app.empty())
-            return read_reply{read_outcome::not_found, {}, false};
+          // GET instances/{id}: the reader finds the application by index.
+          self->delegate(st.reader, std::move(q));
+          return caf::delegated<read_reply>{};
         }
         auto target = app_actor(self, q.app);
         if (!target)
@@ -455,26 +467,21 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         self->delegate(target, std::move(q));
         return caf::delegated<read_reply>{};
       },
-      [=](overrides_atom) -> string_pairs {
+      [=](overrides_atom atom) {
         note(self);
-        return self->state.reads->overrides();
+        self->delegate(self->state.reader, atom);
+        return caf::delegated<string_pairs>{};
       },
-      [=](stats_atom) -> registry_stats {
+      [=](stats_atom atom) {
+        note(self);
+        self->delegate(self->state.reader, atom);
+        return caf::delegated<registry_stats>{};
+      },
+      [=](figures_atom atom, const registry_stats& figures) {
         note(self);
         auto& st = self->state;
-        auto stats = st.eviction_figures;
-        const auto& totals = st.reads->totals();
-        stats.applications = st.reads->applications();
-        stats.instances = static_cast<uint32_t>(totals.total());
-        stats.status_counts.assign(totals.by_status.size(), 0);
-        for (size_t i = 0; i < totals.by_status.size(); ++i)
-          stats.status_counts[i] = static_cast<uint32_t>(std::max<int64_t>(0, totals.by_status[i]));
-        return stats;
-      },
-      [=](figures_atom, const registry_stats& figures) {
-        note(self);
-        auto& st = self->state;
-        st.eviction_figures = figures;
+        // Before any later stats request reaches it (mailbox order).
+        self->send(st.reader, atom, figures);
         if (figures.lease_expiration_enabled != st.lease_expiration_enabled) {
           st.lease_expiration_enabled = figures.lease_expiration_enabled;
           st.apps.for_each([&](const std::string&, const auto& slot) {
@@ -519,15 +526,13 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
       [=](retain_atom) {
         note(self);
         auto& st = self->state;
-        auto cutoff = delta_cutoff(self);
-        st.reads->retain(cutoff);
         if (auto more = st.capacity_refusals.flush(); more > 0)
           log::warn("directory",
                     "... and {} more registrations refused at capacity in the last {} ms", more,
                     st.cfg.delta_retention_timer_interval_ms);
         // Applications empty for the retention: their actors retire (an
         // application registering again gets a new one).
-        for (auto& [name, hdl] : st.apps.take_empty_before(cutoff))
+        for (auto& [name, hdl] : st.apps.take_empty_before(delta_cutoff(self)))
           retire(self, name, hdl, "empty for the delta retention");
         self->delayed_send(self, retention_period, retain_atom::value);
       },
@@ -538,10 +543,6 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         st.apps.for_each([&](const std::string&, const auto& slot) {
           self->send(slot.actor, refresh_atom::value);
         });
-        // Java's read-only cache: refresh only the keys already served, from
-        // the current payloads (a delta's version moves only when it changed).
-        if (st.cfg.use_read_only_response_cache)
-          st.reads->refresh_read_only(delta_cutoff(self));
         self->delayed_send(self, refresh_period, refresh_atom::value);
       },
       // -- admin -----------------------------------------------------------------

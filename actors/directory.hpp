@@ -1,9 +1,9 @@
 // The directory: maps application names to their registry actors (spawned
 // on first registration, retired once the application has been empty for
-// the delta retention), routes writes to them, and serves every
-// registry-wide read from the views they publish — the full registry, the
-// delta with its recently-changed queue, applications, VIPs and SVIPs —
-// through its read_model (encoded on demand per application and form).
+// the delta retention), admits registrations within the capacity limits and
+// routes writes to them. Reads it hands to the reader (actors/reader.hpp),
+// which it spawns and tells its routes: no read is ever handled in this
+// mailbox, so none can hold up a write behind it.
 #pragma once
 
 #include <cstdint>
@@ -20,7 +20,6 @@
 
 #include "actors/app_slots.hpp"
 #include "actors/app_view.hpp"
-#include "actors/read_model.hpp"
 #include "actors/time_anchor.hpp"
 #include "common/log.hpp"
 #include "common/rate_meter.hpp"
@@ -92,12 +91,12 @@ struct directory_state {
   /// Registrations refused at capacity, rate-limited in the log (flushed by
   /// the retention timer).
   log::warning_burst capacity_refusals;
-  /// The registry as reads see it: views, delta queue, payloads.
-  std::unique_ptr<read_model> reads;
+  /// Serves the reads (linked: it stops with the directory, and a failure
+  /// of either stops both).
+  reader_actor reader;
   /// Lease expiration enabled (from the eviction actor), told to every
   /// registry actor.
   bool lease_expiration_enabled = false;
-  registry_stats eviction_figures;
   /// The replication actor every registry actor publishes to (none until
   /// the node wires the cluster).
   replication_actor replication;

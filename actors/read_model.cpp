@@ -345,7 +345,7 @@ bool read_model::keep_plain(app_entry& e, payload_form f, const shared_body& byt
     return false;
   while (plain_bytes_ + bytes->size() > budget) {
     if (plain_lru_.empty()) {
-      log::error("directory", "plain cache counts {} bytes but keeps no part", plain_bytes_);
+      log::error("reader", "plain cache counts {} bytes but keeps no part", plain_bytes_);
       plain_bytes_ = 0;
       break;
     }
@@ -638,7 +638,9 @@ uint32_t read_model::applications() const {
   return n;
 }
 
-void read_model::report(directory_report& r) const {
+void read_model::report(reader_report& r) const {
+  r.applications = applications();
+  r.instances = static_cast<uint32_t>(totals_.total());
   // Every distinct piece once, wherever it is kept (a payload shares the
   // parts of its applications, a read-only entry the current payloads').
   std::unordered_set<const std::string*> seen;

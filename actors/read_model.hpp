@@ -1,7 +1,7 @@
 // The registry as reads see it: the latest view of every application, the
 // delta queue, and the payloads built from them. Pure (no actors, time
-// passed in): the directory holds one and answers every registry-wide read
-// from it.
+// passed in): the reader actor (actors/reader.hpp) holds one and answers
+// every registry-wide read from it.
 //
 // Nothing is encoded ahead of a read. A read encodes each application in
 // the one form it asks for (JSON or XML, full or compact) and keeps that
@@ -112,9 +112,9 @@ public:
   /// Applications with at least one instance.
   uint32_t applications() const;
 
-  /// The directory's read figures for the admin report: cached payloads,
-  /// delta queue length and bytes.
-  void report(directory_report& r) const;
+  /// The read figures of the admin report: applications, instances, cached
+  /// payloads, delta queue length and bytes.
+  void report(reader_report& r) const;
 
   /// Bytes of the plain parts kept (at most max_plain_cache_bytes).
   uint64_t plain_cache_bytes() const { return plain_bytes_; }

@@ -174,11 +174,12 @@ std::string counts_text(dom::element e, std::initializer_list<std::string_view> 
   return out;
 }
 
-std::string load_text(dom::element e) {
-  if (!member(e, "load"))
+/// The actor_load object `key` of `e` in one line.
+std::string load_text(dom::element e, const char* key = "load") {
+  if (!member(e, key))
     return "-";
-  return fmt::format("mailbox {}, {} msgs/s, {} handled", str(e, {"load", "mailbox_depth"}),
-                     str(e, {"load", "messages_per_second"}), str(e, {"load", "messages_total"}));
+  return fmt::format("mailbox {}, {} msgs/s, {} handled", str(e, {key, "mailbox_depth"}),
+                     str(e, {key, "messages_per_second"}), str(e, {key, "messages_total"}));
 }
 
 /// Title, then the table, then a blank line.
@@ -608,6 +609,7 @@ std::string actors_view(const std::vector<node_answer>& answers, int64_t now_ms)
       add_cells(d, "evictions", str(dir, {"evictions_total"}));
       add_cells(d, "status changes", str(dir, {"status_changes_total"}));
       add_cells(d, "load", load_text(dir));
+      add_cells(d, "reader load", load_text(dir, "reader_load"));
     }
     if (auto unanswered = num(e, {"registries_unanswered"}); unanswered > 0)
       notes.push_back(fmt::format("{}: {} registry actors did not answer", a.name, unanswered));

@@ -523,6 +523,7 @@
       ["evictions", fmtNum(d.evictions_total)],
       ["status changes", fmtNum(d.status_changes_total)],
       ...loadRows(d.load),
+      ...loadRows(d.reader_load).map(([k, v]) => ["reader: " + k, v]),
     ], "directory-table"));
 
     const e = a.eviction;

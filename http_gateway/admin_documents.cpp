@@ -115,6 +115,7 @@ void directory_json(std::string& out, const directory_report& x) {
   o.num("evictions_total", x.evictions_total);
   o.num("status_changes_total", x.status_changes_total);
   load_json(o.member("load"), x.load);
+  load_json(o.member("reader_load"), x.reader_load);
   o.close();
 }
 

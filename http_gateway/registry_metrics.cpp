@@ -145,8 +145,10 @@ std::string render_registry_metrics(const directory_report* directory,
       return m == idx::mailbox_depth ? l.mailbox_depth : l.messages_total;
     };
     w.header(m);
-    if (directory != nullptr)
+    if (directory != nullptr) {
       w.actor_sample(m, "directory", {}, figure(directory->load));
+      w.actor_sample(m, "reader", {}, figure(directory->reader_load));
+    }
     if (eviction != nullptr)
       w.actor_sample(m, "eviction", {}, figure(eviction->load));
     if (directory != nullptr)

@@ -1,10 +1,12 @@
 // The typed interfaces of caf-eureka's actors, declared once: the compiler
 // checks every send, every test fake and every remote handle against them.
 //
-//   gateway ──writes, reads──▶ directory ──delegates──▶ app_registry (one per app)
+//   gateway ──writes, reads──▶ directory ──delegates writes──▶ app_registry (one per app)
+//                              directory ──delegates reads──▶ reader
 //   gateway ──heartbeats, batched per app──▶ app_registry (routes the directory publishes)
 //   eviction ──pass──▶ directory (apps) ──sweep/evict──▶ app_registry
-//   app_registry ──view──▶ directory        app_registry ──replicate──▶ replication
+//   app_registry ──view──▶ reader    app_registry ──counts──▶ directory
+//   app_registry ──replicate──▶ replication
 //   replication ──batches over BASP──▶ peer's peer_frontend ──writes──▶ its directory
 #pragma once
 
@@ -54,13 +56,27 @@ using app_registry_actor = caf::typed_actor<
 using route_subscriber_actor =
     caf::typed_actor<caf::reacts_to<routes_atom, std::string, app_registry_actor>>;
 
-/// The directory: routes writes, serves reads, collects views.
+/// The reader: holds the views the registry actors publish and serves every
+/// registry-wide read from them, so no read, however large, waits in the
+/// mailbox of anything that writes. Follows the directory's routing table
+/// (a view counts only from the application's current registry actor).
+using reader_actor = caf::typed_actor<caf::reacts_to<view_atom, app_view_update>,
+                                      caf::reacts_to<routes_atom, std::string, app_registry_actor>,
+                                      caf::replies_to<read_query>::with<read_reply>,
+                                      caf::replies_to<instance_query>::with<read_reply>,
+                                      caf::replies_to<overrides_atom>::with<string_pairs>,
+                                      caf::replies_to<stats_atom>::with<registry_stats>,
+                                      caf::reacts_to<figures_atom, registry_stats>,
+                                      caf::reacts_to<retain_atom>, caf::reacts_to<refresh_atom>,
+                                      caf::replies_to<admin_atom>::with<reader_report>>;
+
+/// The directory: admits and routes writes, hands reads to the reader.
 using directory_actor = caf::typed_actor<
     caf::replies_to<register_cmd>::with<write_reply>, caf::replies_to<renew_cmd>::with<write_reply>,
     caf::replies_to<renew_batch>::with<std::vector<write_reply>>,
     caf::replies_to<cancel_cmd>::with<write_reply>, caf::replies_to<status_cmd>::with<write_reply>,
     caf::replies_to<metadata_cmd>::with<write_reply>, caf::reacts_to<handback_atom, register_cmd>,
-    caf::reacts_to<view_atom, app_view_update>, caf::replies_to<read_query>::with<read_reply>,
+    caf::reacts_to<view_atom, app_view_count>, caf::replies_to<read_query>::with<read_reply>,
     caf::replies_to<instance_query>::with<read_reply>,
     caf::replies_to<overrides_atom>::with<string_pairs>,
     caf::replies_to<stats_atom>::with<registry_stats>, caf::reacts_to<figures_atom, registry_stats>,

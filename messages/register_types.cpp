@@ -4,6 +4,7 @@
 #include "messages/cluster_messages.hpp"
 #include "messages/registry_messages.hpp"
 #include "messages/registry_stats.hpp"
+#include "messages/registry_views.hpp"
 
 namespace eureka {
 
@@ -17,6 +18,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<write_reply>("eureka.write_reply");
   cfg.add_message_type<read_query>("eureka.read_query");
   cfg.add_message_type<instance_query>("eureka.instance_query");
+  cfg.add_message_type<app_view_count>("eureka.app_view_count");
   cfg.add_message_type<sweep_report>("eureka.sweep_report");
   cfg.add_message_type<registry_stats>("eureka.registry_stats");
   cfg.add_message_type<replication_item>("eureka.replication_item");
@@ -31,6 +33,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<sync_status>("eureka.sync_status");
   cfg.add_message_type<actor_load>("eureka.actor_load");
   cfg.add_message_type<app_registry_report>("eureka.app_registry_report");
+  cfg.add_message_type<reader_report>("eureka.reader_report");
   cfg.add_message_type<directory_report>("eureka.directory_report");
   cfg.add_message_type<eviction_report>("eureka.eviction_report");
 }

@@ -28,11 +28,16 @@ struct register_cmd {
   /// A peer's newer copy taken after its 409: its override is adopted
   /// (app_table::register_instance).
   bool adopt_override = false;
+  /// Set by the directory at eureka.server.max-instances: applied only if
+  /// it replaces an instance the application already holds (only its
+  /// registry actor knows), else refused as over_instance_capacity.
+  bool only_replacing = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, register_cmd& x) {
-  return f(caf::meta::type_name("eureka.register_cmd"), x.info, x.is_replication, x.adopt_override);
+  return f(caf::meta::type_name("eureka.register_cmd"), x.info, x.is_replication, x.adopt_override,
+           x.only_replacing);
 }
 
 /// PUT apps/{app}/{id}: heartbeat.

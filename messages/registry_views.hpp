@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <caf/allowed_unsafe_message_type.hpp>
+#include <caf/meta/type_name.hpp>
 
 #include "messages/registry_messages.hpp"
 #include "registry/hashcode.hpp"
@@ -41,6 +42,21 @@ struct app_view_update {
   /// it delegated, the difference is still in flight (app_slots).
   uint64_t registrations = 0;
 };
+
+/// What the directory needs of a view (app_slots: liveness, capacity): sent
+/// by a registry actor beside its update to the reader whenever one of these
+/// figures changed, so the directory never holds instances.
+struct app_view_count {
+  std::string app;
+  uint64_t instances = 0;
+  /// As app_view_update::registrations.
+  uint64_t registrations = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, app_view_count& x) {
+  return f(caf::meta::type_name("eureka.app_view_count"), x.app, x.instances, x.registrations);
+}
 
 } // namespace eureka
 

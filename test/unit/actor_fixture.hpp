@@ -3,8 +3,10 @@
 // a deterministic clock, and helpers to talk to them.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -156,6 +158,29 @@ struct fixture {
   void run_only(const Handle& a) {
     auto job = dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(a));
     sched.run_jobs_filtered([&](caf::resumable* r) { return r == job; });
+  }
+
+  /// The reader the directory spawned (from the directory's state: the
+  /// test runs in the same process and only reads the handle).
+  reader_actor reader() {
+    using impl = caf::stateful_actor<directory_state, directory_actor::base>;
+    auto d = dynamic_cast<impl*>(caf::actor_cast<caf::abstract_actor*>(dir));
+    BOOST_REQUIRE(d != nullptr);
+    return d->state.reader;
+  }
+
+  /// Whether job `r` is an actor named `name` (its state's name).
+  static bool named(caf::resumable* r, std::string_view name) {
+    auto actor = dynamic_cast<caf::scheduled_actor*>(r);
+    return actor != nullptr && name == actor->name();
+  }
+
+  /// Runs every actor but those named `name` until nothing else is left to
+  /// do; returns whether one of them has work waiting.
+  bool run_all_but(std::string_view name) {
+    sched.run_jobs_filtered([&](caf::resumable* r) { return !named(r, name); });
+    return std::any_of(sched.jobs.begin(), sched.jobs.end(),
+                       [&](caf::resumable* r) { return named(r, name); });
   }
 };
 

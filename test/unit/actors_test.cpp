@@ -9,6 +9,7 @@
 
 #include "actor_fixture.hpp"
 #include "actors/app_slots.hpp"
+#include "actors/app_view.hpp"
 
 using namespace eureka;
 using namespace eureka::test;
@@ -626,15 +627,17 @@ BOOST_AUTO_TEST_CASE(admission_counts_live_applications_and_instances_in_flight)
   s.add("A", 1, 0);
   s.delegated("A");
   s.delegated("A");
-  BOOST_TEST((s.admit("B", false) == admission::admitted));
+  BOOST_TEST((s.admit("B") == admission::admitted));
   s.add("B", 2, 0);
   s.delegated("B");
-  BOOST_TEST((s.admit("A", false) == admission::too_many_instances));
-  BOOST_TEST((s.admit("A", true) == admission::admitted)); // replaces an instance
-  BOOST_TEST((s.admit("C", false) == admission::too_many_applications));
+  // At max-instances: a live application may still replace an instance
+  // (its actor decides), anything else would add one.
+  BOOST_TEST((s.admit("A") == admission::only_replacing));
+  BOOST_TEST((s.admit("C") == admission::too_many_applications));
   s.viewed("B", 0, 1, 1); // B's registration applied, then cancelled: empty
   BOOST_TEST(s.live() == 1u);
-  BOOST_TEST((s.admit("C", false) == admission::admitted));
+  BOOST_TEST((s.admit("B") == admission::admitted));
+  BOOST_TEST((s.admit("C") == admission::admitted));
   auto room = s.make_room(); // two actors: B, the empty one, leaves
   BOOST_REQUIRE(room.has_value());
   BOOST_TEST(room->first == "B");
@@ -764,6 +767,66 @@ BOOST_AUTO_TEST_CASE(directory_publishes_routes_and_batches_renew_in_order) {
   auto after = ask<std::vector<write_reply>>(dir, batch_of("APP", {"i-1"}));
   BOOST_TEST(outcomes(after) == outcomes({wo::not_found}), boost::test_tools::per_element());
   caf::anon_send_exit(subscriber, caf::exit_reason::user_shutdown);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Reads are served by the reader, never in the directory's or a registry
+// actor's mailbox: however long a read takes, no write waits behind it.
+BOOST_FIXTURE_TEST_SUITE(reads_off_the_write_path, fixture)
+
+BOOST_AUTO_TEST_CASE(a_registration_is_answered_while_the_reader_has_not_run) {
+  start();
+  do_register(make("i-1"));
+  // A full fetch, then a registration: with the reader held back, the
+  // registration is applied and answered all the same.
+  auto fetch = self->request(
+      dir, caf::infinite,
+      read_query{read_kind::all_apps, "", payload_format::json, false, representation::full});
+  auto reg_reply = self->request(dir, caf::infinite, register_cmd{make("i-2"), false});
+  BOOST_TEST(run_all_but("reader"));        // the fetch (and the new view) wait there
+  BOOST_TEST(self->mailbox().size() == 1u); // the registration's reply, alone
+  sched.run();
+  write_outcome outcome = write_outcome::rejected;
+  reg_reply.receive([&](write_reply& r) { outcome = r.outcome; },
+                    [&](caf::error& err) { BOOST_FAIL(sys.render(err)); });
+  BOOST_TEST((outcome == write_outcome::ok));
+  std::string fetched;
+  fetch.receive([&](read_reply& r) { fetched = r.body.str(); },
+                [&](caf::error& err) { BOOST_FAIL(sys.render(err)); });
+  // Asked before the registration: the registry as it was then.
+  BOOST_TEST(contains(fetched, R"("instanceId":"i-1")"));
+  BOOST_TEST(!contains(fetched, R"("instanceId":"i-2")"));
+  // Asked after its reply: the registration is there (the view reached the
+  // reader before the reply left the registry actor).
+  BOOST_TEST(contains(body(read_kind::all_apps), R"("instanceId":"i-2")"));
+}
+
+BOOST_AUTO_TEST_CASE(a_view_counts_only_from_the_routed_actor) {
+  reg.retention_time_in_delta_queue_ms = 60000;
+  reg.delta_retention_timer_interval_ms = 10000;
+  start();
+  do_register(make("i-1"));
+  auto old_actor = app_actors().at(0);
+  do_cancel("APP", "i-1");
+  advance(80s, 10s); // empty for the retention: retired, its view dropped
+  BOOST_TEST(app_actors().empty());
+  BOOST_TEST(!alive(old_actor));
+  BOOST_TEST((read(read_kind::app, "APP").outcome == read_outcome::not_found));
+  // The application again: a new actor, a new view.
+  do_register(make("i-2"));
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"("instanceId":"i-2")"));
+  BOOST_TEST(stats().instances == 1u);
+  // A view from anyone else (here: the test, publishing an empty APP) is
+  // ignored.
+  app_view_update stray;
+  stray.view = make_app_view("APP", {}, {});
+  log::set_level(log::level::off); // its error line is expected
+  self->send(reader(), view_atom::value, stray);
+  sched.run();
+  log::set_level(log::level::warn);
+  BOOST_TEST(stats().instances == 1u);
+  BOOST_TEST(contains(body(read_kind::app, "APP"), R"("instanceId":"i-2")"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -148,6 +148,7 @@ BOOST_AUTO_TEST_CASE(actors_document) {
   d.evictions_total = 11;
   d.status_changes_total = 12;
   d.load = load(1, 100, 2.5);
+  d.reader_load = load(3, 60, 0.5);
   app_registry_report a;
   a.app = "OR\"DER";
   a.instances = 3;
@@ -217,7 +218,8 @@ BOOST_AUTO_TEST_CASE(actors_document) {
          R"("cached_payload_bytes":5,"delta_queue_length":6,"delta_queue_bytes":7,)"
          R"("registrations_total":8,"renewals_total":9,"cancels_total":10,"evictions_total":11,)"
          R"("status_changes_total":12,)"
-         R"("load":{"mailbox_depth":1,"messages_total":100,"messages_per_second":2.5}},)"
+         R"("load":{"mailbox_depth":1,"messages_total":100,"messages_per_second":2.5},)"
+         R"("reader_load":{"mailbox_depth":3,"messages_total":60,"messages_per_second":0.5}},)"
          R"("registries":[{"app":"OR\"DER","instances":3,)"
          R"("status_counts":{"UP":2,"DOWN":0,"STARTING":0,"OUT_OF_SERVICE":1,"UNKNOWN":0},)"
          R"("overrides":1,"registrations_total":3,"renewals_total":40,"cancels_total":0,)"

@@ -205,7 +205,7 @@ fake_directory(fake_directory_actor::stateful_pointer<directory_state> self,
       },
       // The rest of the interface: never called by the gateway.
       [=](handback_atom, register_cmd&) { rec->add("unexpected handback"); },
-      [=](view_atom, app_view_update&) { rec->add("unexpected view"); },
+      [=](view_atom, const app_view_count&) { rec->add("unexpected view"); },
       [=](figures_atom, const registry_stats&) { rec->add("unexpected figures"); },
       [=](apps_atom) { return std::vector<app_registry_actor>{}; },
       [=](digest_atom) { return registry_digest{}; },

@@ -30,6 +30,8 @@ directory_report small_directory() {
   d.status_changes_total = 3;
   d.load.mailbox_depth = 1;
   d.load.messages_total = 100;
+  d.reader_load.mailbox_depth = 4;
+  d.reader_load.messages_total = 70;
   app_registry_report a;
   a.app = "ORDER";
   a.instances = 3;
@@ -107,10 +109,12 @@ BOOST_AUTO_TEST_CASE(registry_metrics_text) {
       + "eureka_eviction_last_sweep_timestamp_seconds 1764700000.5\n"
       + help("eureka_eviction_sweeps_total") + "eureka_eviction_sweeps_total 9\n"
       + help("eureka_actor_mailbox_depth") + "eureka_actor_mailbox_depth{actor=\"directory\"} 1\n"
+      + "eureka_actor_mailbox_depth{actor=\"reader\"} 4\n"
       + "eureka_actor_mailbox_depth{actor=\"eviction\"} 2\n"
         "eureka_actor_mailbox_depth{actor=\"app_registry\",app=\"ORDER\"} 0\n"
       + help("eureka_actor_messages_total")
       + "eureka_actor_messages_total{actor=\"directory\"} 100\n"
+      + "eureka_actor_messages_total{actor=\"reader\"} 70\n"
       + "eureka_actor_messages_total{actor=\"eviction\"} 30\n"
         "eureka_actor_messages_total{actor=\"app_registry\",app=\"ORDER\"} 50\n";
   BOOST_TEST(render_registry_metrics(&d, &e) == expected);

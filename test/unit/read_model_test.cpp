@@ -241,13 +241,13 @@ BOOST_AUTO_TEST_CASE(a_change_reencodes_only_its_application) {
 BOOST_AUTO_TEST_CASE(a_gzip_read_keeps_no_plain_bytes) {
   publish("APP", {record("APP", "i-1"), record("APP", "i-2")});
   auto gz = read(read_kind::all_apps, payload_format::json, true);
-  directory_report r;
+  reader_report r;
   model->report(r);
   BOOST_TEST(r.cached_payloads == 1u);
   // Only the gzip body's pieces are held: no plain part, no plain document.
   BOOST_TEST(r.cached_payload_bytes == gz.body.size());
   auto plain = read(read_kind::all_apps);
-  directory_report both;
+  reader_report both;
   model->report(both);
   BOOST_TEST(both.cached_payload_bytes == gz.body.size() + plain.body.size());
 }
@@ -386,7 +386,7 @@ BOOST_AUTO_TEST_CASE(plain_parts_stay_within_their_budget_in_every_form) {
   // with its payload).
   const uint64_t framing = 4 * 1024;
   BOOST_TEST(live_bytes() <= budget + gzip_kept + framing);
-  directory_report r;
+  reader_report r;
   model->report(r);
   BOOST_TEST(r.cached_payload_bytes <= budget + gzip_kept + framing);
   BOOST_TEST(r.cached_payload_bytes >= model->plain_cache_bytes());
@@ -456,7 +456,7 @@ BOOST_AUTO_TEST_CASE(a_budget_of_zero_keeps_no_plain_bytes) {
   for (auto [format, repr] : all_forms)
     read_checked(format, repr);
   BOOST_TEST(live_bytes() == 0u);
-  directory_report r;
+  reader_report r;
   model->report(r);
   BOOST_TEST(r.cached_payload_bytes == 0u);
 }

@@ -1,0 +1,161 @@
+#include "actors/reader.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include <caf/all.hpp>
+
+#include "actors/actor_load.hpp"
+#include "common/log.hpp"
+#include "messages/atoms.hpp"
+
+namespace eureka {
+
+const char* reader_state::name = "reader";
+
+namespace {
+
+using self_ptr = reader_actor::stateful_pointer<reader_state>;
+
+int64_t now_ms(self_ptr self) {
+  return self->state.clock.to_epoch_ms(self->clock().now());
+}
+
+/// Counts a handled message for the actor's load (one call per handler).
+void note(self_ptr self) {
+  self->state.load.count(now_ms(self));
+}
+
+/// Now minus the delta retention: what the delta must still hold.
+int64_t delta_cutoff(self_ptr self) {
+  return now_ms(self) - self->state.cfg.retention_time_in_delta_queue_ms;
+}
+
+/// A route from the directory: `actor` serves `app` from now on (an invalid
+/// handle: nothing does). A view belongs to the actor that published it, so
+/// it goes whenever the actor does; an empty view shows in no payload and
+/// no total, and the delta keeps serving the queued forms of the removed
+/// instances, so no cached payload changes.
+void route(self_ptr self, const std::string& app, app_registry_actor actor) {
+  auto& st = self->state;
+  auto i = st.routes.find(app);
+  if (i != st.routes.end() && i->second != actor)
+    st.reads->drop(app);
+  if (!actor) {
+    if (i != st.routes.end())
+      st.routes.erase(i);
+    return;
+  }
+  if (i != st.routes.end())
+    i->second = std::move(actor);
+  else
+    st.routes.emplace(app, std::move(actor));
+}
+
+registry_stats stats_of(const reader_state& st) {
+  auto stats = st.eviction_figures;
+  const auto& totals = st.reads->totals();
+  stats.applications = st.reads->applications();
+  stats.instances = static_cast<uint32_t>(totals.total());
+  stats.status_counts.assign(totals.by_status.size(), 0);
+  for (size_t i = 0; i < totals.by_status.size(); ++i)
+    stats.status_counts[i] = static_cast<uint32_t>(std::max<int64_t>(0, totals.by_status[i]));
+  return stats;
+}
+
+} // namespace
+
+reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anchor clock) {
+  auto& state = self->state;
+  state.cfg = cfg;
+  state.clock = clock;
+  state.reads = std::make_unique<read_model>(cfg);
+  state.eviction_figures.self_preservation_enabled = cfg.enable_self_preservation;
+  self->set_default_handler(caf::drop);
+  auto retention_period = std::chrono::milliseconds(cfg.delta_retention_timer_interval_ms);
+  auto refresh_period = std::chrono::milliseconds(cfg.response_cache_update_interval_ms);
+  self->delayed_send(self, retention_period, retain_atom::value);
+  if (cfg.use_read_only_response_cache)
+    self->delayed_send(self, refresh_period, refresh_atom::value);
+  return {
+      // -- publications --------------------------------------------------------
+      [=](view_atom, app_view_update& update) {
+        note(self);
+        auto& st = self->state;
+        const auto& name = update.view->name;
+        auto i = st.routes.find(name);
+        if (i == st.routes.end()
+            || i->second.address() != caf::actor_cast<caf::actor_addr>(self->current_sender())) {
+          // From an actor no longer routed to: retired in the bookkeeping-bug
+          // case (its instances come back as registrations) or forgotten
+          // after it failed.
+          log::error("reader", "ignored a view of {} from a registry actor no longer in use",
+                     log::printable(name));
+          return;
+        }
+        st.reads->apply(update);
+      },
+      [=](routes_atom, const std::string& app, app_registry_actor& actor) {
+        note(self);
+        route(self, app, std::move(actor));
+      },
+      [=](figures_atom, const registry_stats& figures) {
+        note(self);
+        self->state.eviction_figures = figures;
+      },
+      // -- reads -----------------------------------------------------------------
+      [=](const read_query& q) -> read_reply {
+        note(self);
+        return self->state.reads->read(q, delta_cutoff(self));
+      },
+      [=](instance_query& q) -> caf::result<read_reply> {
+        note(self);
+        auto& st = self->state;
+        if (q.app.empty()) {
+          // GET instances/{id}: the first application holding the id.
+          q.app = st.reads->app_of(q.id);
+          if (q.app.empty())
+            return read_reply{read_outcome::not_found, {}, false};
+        }
+        auto i = st.routes.find(q.app);
+        if (i == st.routes.end())
+          return read_reply{read_outcome::not_found, {}, false};
+        // Its registry actor answers from the table: lease timestamps as of
+        // now, not as of the last view.
+        self->delegate(i->second, std::move(q));
+        return caf::delegated<read_reply>{};
+      },
+      [=](overrides_atom) -> string_pairs {
+        note(self);
+        return self->state.reads->overrides();
+      },
+      [=](stats_atom) -> registry_stats {
+        note(self);
+        return stats_of(self->state);
+      },
+      // -- timers ----------------------------------------------------------------
+      [=](retain_atom) {
+        note(self);
+        self->state.reads->retain(delta_cutoff(self));
+        self->delayed_send(self, retention_period, retain_atom::value);
+      },
+      [=](refresh_atom) {
+        note(self);
+        // Java's read-only cache: refresh only the keys already served, from
+        // the current payloads (a delta's version moves only when it changed).
+        self->state.reads->refresh_read_only(delta_cutoff(self));
+        self->delayed_send(self, refresh_period, refresh_atom::value);
+      },
+      // -- admin -----------------------------------------------------------------
+      [=](admin_atom) -> reader_report {
+        note(self);
+        reader_report r;
+        self->state.reads->report(r);
+        r.load = load_of(self, self->state.load, now_ms(self));
+        return r;
+      },
+  };
+}
+
+} // namespace eureka

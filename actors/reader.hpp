@@ -1,0 +1,56 @@
+// The reader: serves every registry-wide read — the full registry, the delta
+// with its recently-changed queue, applications, VIPs and SVIPs, instances
+// by id, the override dump and the registry figures — from the views the
+// registry actors publish, through its read_model (encoded on demand per
+// application and form). It owns nothing it could change: the views are
+// immutable and come from the owners of the lease tables.
+//
+// Why an actor of its own: a read can take long (a plain full registry of
+// 100,000 instances is encoded per request beyond the plain budget, ~0.2 s),
+// and in the directory's mailbox it held up every registration behind it.
+// Here it holds up only other reads. Reads still see every write answered
+// before them: a registry actor sends its view here before its reply, so the
+// view is in this mailbox before the client can ask again.
+//
+// It follows the directory's routing table (routes_atom) as the gateway
+// does: a view counts only from the current registry actor of its
+// application, and an application without one has no view. GET
+// instances/{id} resolves the application here (by index) and goes on to
+// that actor, which answers from its table.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/read_model.hpp"
+#include "actors/time_anchor.hpp"
+#include "common/rate_meter.hpp"
+#include "messages/interfaces.hpp"
+#include "messages/registry_stats.hpp"
+#include "registry/registry_config.hpp"
+
+namespace eureka {
+
+struct reader_state {
+  registry_config cfg;
+  time_anchor clock;
+  /// The registry as reads see it: views, delta queue, payloads.
+  std::unique_ptr<read_model> reads;
+  /// The registry actor of each application (the directory's routes).
+  std::unordered_map<std::string, app_registry_actor> routes;
+  /// The eviction actor's latest figures (via the directory), for stats.
+  registry_stats eviction_figures;
+  /// Every message handled, counted once (admin figures).
+  rate_meter load;
+  static const char* name;
+};
+
+/// Spawn with (config, clock anchor); the directory spawns it and publishes
+/// its routes to it.
+reader_actor::behavior_type reader(reader_actor::stateful_pointer<reader_state> self,
+                                   registry_config cfg, time_anchor clock);
+
+} // namespace eureka
