@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -51,6 +52,20 @@ void bound_shutdown(sigset_t stop_signals, std::chrono::milliseconds grace) {
   }}.detach();
 }
 
+/// Large, short-lived blocks (response bodies, plain documents encoded for
+/// one request) get their own mappings, so their memory goes back to the
+/// system when they are freed instead of staying in the heap (measured at
+/// 100,000 instances: RSS after full fetches in every form is then the
+/// registry plus what the caches hold). The environment's
+/// MALLOC_MMAP_THRESHOLD_, which glibc has applied already, wins.
+void tune_allocator(int64_t mmap_threshold_bytes) {
+  if (mmap_threshold_bytes <= 0 || std::getenv("MALLOC_MMAP_THRESHOLD_") != nullptr)
+    return;
+  if (mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap_threshold_bytes)) != 1)
+    eureka::log::warn("node", "could not set the allocator's mmap threshold to {} bytes",
+                      mmap_threshold_bytes);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -88,6 +103,7 @@ int main(int argc, char** argv) {
   log::style style = log::style::text;
   log::parse_style(loaded.config.log_format, style);
   log::set_style(style);
+  tune_allocator(loaded.config.malloc_mmap_threshold_bytes);
 
   caf::actor_system_config sys_cfg;
   configure_actor_system(sys_cfg, loaded.config);

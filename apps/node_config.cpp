@@ -414,6 +414,12 @@ std::vector<option_spec> build_options() {
   o.push_back(make_int<int32_t>(
       "node.scheduler-threads", "Actor scheduler threads (CAF scheduler.max-threads)",
       [](node_config& c) -> int32_t& { return c.scheduler_threads; }, 1, 64));
+  o.push_back(make_int<int64_t>(
+      "node.malloc-mmap-threshold-bytes",
+      "Allocations this large get their own mapping, returned to the system when freed (glibc "
+      "M_MMAP_THRESHOLD; 0: glibc's adaptive default)",
+      [](node_config& c) -> int64_t& { return c.malloc_mmap_threshold_bytes; }, 0,
+      32 * 1024 * 1024));
   return o;
 }
 

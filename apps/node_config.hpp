@@ -27,6 +27,13 @@ struct node_config {
   /// CAF scheduler threads for the actors; 2 suits a 2-core machine (the
   /// broker runs on its own multiplexer thread).
   int32_t scheduler_threads = 2;
+  /// glibc's M_MMAP_THRESHOLD: allocations this large and larger are mapped
+  /// on their own and go back to the system when freed. Fixed (glibc's own
+  /// threshold grows up to 32 MiB after the first large frees, after which
+  /// large response bodies are carved from the heap and their pages are kept
+  /// for good). 0: glibc's default. The environment's MALLOC_MMAP_THRESHOLD_
+  /// wins over both.
+  int64_t malloc_mmap_threshold_bytes = 64 * 1024;
 };
 
 /// One configuration key.

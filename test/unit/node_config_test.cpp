@@ -54,6 +54,7 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_documented_ones) {
   BOOST_TEST(!c.registry.legacy_lease_expiry);
   BOOST_TEST(!c.registry.use_read_only_response_cache);
   BOOST_TEST(c.registry.response_cache_update_interval_ms == 30000);
+  BOOST_TEST(c.malloc_mmap_threshold_bytes == 65536);
 }
 
 BOOST_AUTO_TEST_CASE(every_issue_key_is_settable_on_the_command_line) {
@@ -113,12 +114,14 @@ BOOST_AUTO_TEST_CASE(spring_canonical_env_names) {
 
 BOOST_AUTO_TEST_CASE(bad_values_and_unknown_keys_are_refused) {
   fake_env env;
-  for (auto arg : {"--server.port=70000", "--server.port=abc", "--nope=1",
-                   "--eureka.server.enable-self-preservation=yes",
-                   "--eureka.server.renewal-percent-threshold=1.5",
-                   "--eureka.server.renewal-percent-threshold=x",
-                   "--eureka.server.eviction-interval-timer-in-ms=0", "--logging.level=loud",
-                   "positional", "--eureka.gateway.base-paths=eureka"}) {
+  for (auto arg :
+       {"--server.port=70000", "--server.port=abc", "--nope=1",
+        "--eureka.server.enable-self-preservation=yes",
+        "--eureka.server.renewal-percent-threshold=1.5",
+        "--eureka.server.renewal-percent-threshold=x",
+        "--eureka.server.eviction-interval-timer-in-ms=0", "--logging.level=loud", "positional",
+        "--eureka.gateway.base-paths=eureka", "--node.malloc-mmap-threshold-bytes=-1",
+        "--node.malloc-mmap-threshold-bytes=33554433"}) {
     auto r = load_node_config({arg}, env.fn());
     BOOST_TEST(!r.error.empty(), arg);
   }
@@ -130,6 +133,17 @@ BOOST_AUTO_TEST_CASE(bad_values_and_unknown_keys_are_refused) {
   std::remove(file.c_str());
   BOOST_TEST(!load_node_config({"--config-file=/nonexistent/x.properties"}, fake_env{}.fn())
                   .error.empty());
+}
+
+BOOST_AUTO_TEST_CASE(malloc_mmap_threshold_key) {
+  fake_env env;
+  auto off = load_node_config({"--node.malloc-mmap-threshold-bytes=0"}, env.fn());
+  BOOST_TEST_REQUIRE(off.error.empty(), off.error);
+  BOOST_TEST(off.config.malloc_mmap_threshold_bytes == 0);
+  env.vars["NODE_MALLOC_MMAP_THRESHOLD_BYTES"] = "1048576";
+  auto from_env = load_node_config({}, env.fn());
+  BOOST_TEST_REQUIRE(from_env.error.empty(), from_env.error);
+  BOOST_TEST(from_env.config.malloc_mmap_threshold_bytes == 1048576);
 }
 
 BOOST_AUTO_TEST_CASE(help_lists_every_key_with_its_default) {
