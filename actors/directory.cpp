@@ -255,14 +255,7 @@ caf::result<directory_report> admin_report(self_ptr self) {
       .then(
           [self, g, done_one](reader_report& part) {
             note(self);
-            auto& whole = g->report;
-            whole.applications = part.applications;
-            whole.instances = part.instances;
-            whole.cached_payloads = part.cached_payloads;
-            whole.cached_payload_bytes = part.cached_payload_bytes;
-            whole.delta_queue_length = part.delta_queue_length;
-            whole.delta_queue_bytes = part.delta_queue_bytes;
-            whole.reader_load = part.load;
+            g->report.reads = std::move(part);
             done_one();
           },
           [self, done_one](caf::error& err) {

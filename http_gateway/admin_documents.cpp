@@ -102,20 +102,20 @@ void load_json(std::string& out, const actor_load& x) {
 
 void directory_json(std::string& out, const directory_report& x) {
   json_object o{out};
-  o.num("applications", x.applications);
+  o.num("applications", x.reads.applications);
   o.num("registry_actors", x.registry_actors);
-  o.num("instances", x.instances);
-  o.num("cached_payloads", x.cached_payloads);
-  o.num("cached_payload_bytes", x.cached_payload_bytes);
-  o.num("delta_queue_length", x.delta_queue_length);
-  o.num("delta_queue_bytes", x.delta_queue_bytes);
+  o.num("instances", x.reads.instances);
+  o.num("cached_payloads", x.reads.cached_payloads);
+  o.num("cached_payload_bytes", x.reads.cached_payload_bytes);
+  o.num("delta_queue_length", x.reads.delta_queue_length);
+  o.num("delta_queue_bytes", x.reads.delta_queue_bytes);
   o.num("registrations_total", x.registrations_total);
   o.num("renewals_total", x.renewals_total);
   o.num("cancels_total", x.cancels_total);
   o.num("evictions_total", x.evictions_total);
   o.num("status_changes_total", x.status_changes_total);
   load_json(o.member("load"), x.load);
-  load_json(o.member("reader_load"), x.reader_load);
+  load_json(o.member("reader_load"), x.reads.load);
   o.close();
 }
 

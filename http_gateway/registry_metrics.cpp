@@ -112,7 +112,7 @@ std::string render_registry_metrics(const directory_report* directory,
   writer w;
   if (directory != nullptr) {
     const auto& d = *directory;
-    w.plain(idx::applications, d.applications);
+    w.plain(idx::applications, d.reads.applications);
     w.plain(idx::actors, d.registry_actors);
     w.header(idx::instances);
     for (const auto& app : d.apps)
@@ -123,10 +123,10 @@ std::string render_registry_metrics(const directory_report* directory,
     w.plain(idx::cancels, d.cancels_total);
     w.plain(idx::evictions, d.evictions_total);
     w.plain(idx::status_changes, d.status_changes_total);
-    w.plain(idx::cached_payloads, d.cached_payloads);
-    w.plain(idx::cached_payload_bytes, d.cached_payload_bytes);
-    w.plain(idx::delta_queue_length, d.delta_queue_length);
-    w.plain(idx::delta_queue_bytes, d.delta_queue_bytes);
+    w.plain(idx::cached_payloads, d.reads.cached_payloads);
+    w.plain(idx::cached_payload_bytes, d.reads.cached_payload_bytes);
+    w.plain(idx::delta_queue_length, d.reads.delta_queue_length);
+    w.plain(idx::delta_queue_bytes, d.reads.delta_queue_bytes);
   }
   if (eviction != nullptr) {
     const auto& e = *eviction;
@@ -147,7 +147,7 @@ std::string render_registry_metrics(const directory_report* directory,
     w.header(m);
     if (directory != nullptr) {
       w.actor_sample(m, "directory", {}, figure(directory->load));
-      w.actor_sample(m, "reader", {}, figure(directory->reader_load));
+      w.actor_sample(m, "reader", {}, figure(directory->reads.load));
     }
     if (eviction != nullptr)
       w.actor_sample(m, "eviction", {}, figure(eviction->load));

@@ -77,18 +77,11 @@ typename Inspector::result_type inspect(Inspector& f, reader_report& x) {
 
 /// The directory and, through it, the reader and every registry actor.
 struct directory_report {
-  /// Applications with instances, and registry actors alive (an empty
-  /// application's actor lingers until it retires).
-  uint32_t applications = 0;
+  /// Registry actors alive (an empty application's actor lingers until it
+  /// retires).
   uint32_t registry_actors = 0;
-  uint32_t instances = 0;
-  /// Read payloads cached until the next change (each format and encoding
-  /// counts once), and their bytes.
-  uint64_t cached_payloads = 0;
-  uint64_t cached_payload_bytes = 0;
-  /// The recently-changed queue behind GET apps/delta.
-  uint64_t delta_queue_length = 0;
-  uint64_t delta_queue_bytes = 0;
+  /// The reader's figures (applications, instances, payloads, delta).
+  reader_report reads;
   /// Node-wide write totals: every registry actor's, including retired ones
   /// (so they never decrease).
   uint64_t registrations_total = 0;
@@ -97,8 +90,6 @@ struct directory_report {
   uint64_t evictions_total = 0;
   uint64_t status_changes_total = 0;
   actor_load load;
-  /// The reader's load (the read figures above are its).
-  actor_load reader_load;
   /// One per registry actor that answered, sorted by application name.
   std::vector<app_registry_report> apps;
   /// Registry actors that did not answer (retired meanwhile, or failed).
@@ -107,11 +98,9 @@ struct directory_report {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, directory_report& x) {
-  return f(caf::meta::type_name("eureka.directory_report"), x.applications, x.registry_actors,
-           x.instances, x.cached_payloads, x.cached_payload_bytes, x.delta_queue_length,
-           x.delta_queue_bytes, x.registrations_total, x.renewals_total, x.cancels_total,
-           x.evictions_total, x.status_changes_total, x.load, x.reader_load, x.apps,
-           x.apps_unanswered);
+  return f(caf::meta::type_name("eureka.directory_report"), x.registry_actors, x.reads,
+           x.registrations_total, x.renewals_total, x.cancels_total, x.evictions_total,
+           x.status_changes_total, x.load, x.apps, x.apps_unanswered);
 }
 
 /// The eviction actor: its last sweep and the self-preservation decision.

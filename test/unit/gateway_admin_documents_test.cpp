@@ -135,20 +135,20 @@ BOOST_AUTO_TEST_CASE(banner_follows_java_dashboard) {
 
 BOOST_AUTO_TEST_CASE(actors_document) {
   directory_report d;
-  d.applications = 1;
+  d.reads.applications = 1;
   d.registry_actors = 2;
-  d.instances = 3;
-  d.cached_payloads = 4;
-  d.cached_payload_bytes = 5;
-  d.delta_queue_length = 6;
-  d.delta_queue_bytes = 7;
+  d.reads.instances = 3;
+  d.reads.cached_payloads = 4;
+  d.reads.cached_payload_bytes = 5;
+  d.reads.delta_queue_length = 6;
+  d.reads.delta_queue_bytes = 7;
   d.registrations_total = 8;
   d.renewals_total = 9;
   d.cancels_total = 10;
   d.evictions_total = 11;
   d.status_changes_total = 12;
   d.load = load(1, 100, 2.5);
-  d.reader_load = load(3, 60, 0.5);
+  d.reads.load = load(3, 60, 0.5);
   app_registry_report a;
   a.app = "OR\"DER";
   a.instances = 3;

@@ -16,13 +16,13 @@ namespace {
 
 directory_report small_directory() {
   directory_report d;
-  d.applications = 1;
+  d.reads.applications = 1;
   d.registry_actors = 2;
-  d.instances = 3;
-  d.cached_payloads = 4;
-  d.cached_payload_bytes = 5000;
-  d.delta_queue_length = 6;
-  d.delta_queue_bytes = 700;
+  d.reads.instances = 3;
+  d.reads.cached_payloads = 4;
+  d.reads.cached_payload_bytes = 5000;
+  d.reads.delta_queue_length = 6;
+  d.reads.delta_queue_bytes = 700;
   d.registrations_total = 8;
   d.renewals_total = 90;
   d.cancels_total = 1;
@@ -30,8 +30,8 @@ directory_report small_directory() {
   d.status_changes_total = 3;
   d.load.mailbox_depth = 1;
   d.load.messages_total = 100;
-  d.reader_load.mailbox_depth = 4;
-  d.reader_load.messages_total = 70;
+  d.reads.load.mailbox_depth = 4;
+  d.reads.load.messages_total = 70;
   app_registry_report a;
   a.app = "ORDER";
   a.instances = 3;
