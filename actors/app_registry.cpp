@@ -47,7 +47,8 @@ void flush(self_ptr self) {
   instances.reserve(st.table->size());
   for (const auto& entry : st.table->leases())
     instances.push_back(entry.second.record());
-  update.view = make_app_view(st.table->name(), std::move(instances), st.table->overrides());
+  // The lease map is ordered by id: so are the records.
+  update.view = make_sorted_app_view(st.table->name(), std::move(instances), st.table->overrides());
   update.registrations = st.registrations;
   auto count = static_cast<uint64_t>(st.table->size());
   self->send(st.reader, view_atom::value, std::move(update));
