@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <iterator>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -34,21 +35,41 @@ void note(self_ptr self) {
 void flush(self_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
-  st.renewed = false;
   app_view_update update;
   update.timestamp_ms = now_ms(self);
+  if (st.rebuild) {
+    // Every record with its lease timing as of now (renewals show). Records
+    // share the table's instances: a pointer and the timing per instance,
+    // nothing encoded; the lease map is ordered by id, so are they.
+    std::vector<instance_record> instances;
+    instances.reserve(st.table->size());
+    for (const auto& entry : st.table->leases())
+      instances.push_back(entry.second.record());
+    st.published = record_sequence::from_sorted(std::move(instances));
+    st.published_counts = count_statuses(st.published);
+    st.rebuild = false;
+    st.renewed = false;
+  } else {
+    // Only what changed: the rest of the last view is shared as it is.
+    for (const auto& change : st.pending) {
+      std::optional<instance_record> replaced;
+      if (auto l = st.table->find(change.id)) {
+        auto current = l->record();
+        st.published_counts.add(current.status());
+        replaced = st.published.upsert(std::move(current));
+      } else {
+        replaced = st.published.erase(change.id);
+      }
+      if (replaced)
+        st.published_counts.add(replaced->status(), -1);
+    }
+  }
   for (auto& change : st.pending)
     if (change.in_delta)
       update.delta.push_back(std::move(change.record));
   st.pending.clear();
-  // Records share the table's instances: a view costs a pointer and the
-  // lease timing per instance, and nothing is encoded here.
-  std::vector<instance_record> instances;
-  instances.reserve(st.table->size());
-  for (const auto& entry : st.table->leases())
-    instances.push_back(entry.second.record());
-  // The lease map is ordered by id: so are the records.
-  update.view = make_sorted_app_view(st.table->name(), std::move(instances), st.table->overrides());
+  update.view =
+      make_app_view(st.table->name(), st.published, st.published_counts, st.table->overrides());
   update.registrations = st.registrations;
   auto count = static_cast<uint64_t>(st.table->size());
   self->send(st.reader, view_atom::value, std::move(update));
@@ -112,11 +133,13 @@ caf::result<std::vector<write_reply>> answer_batch(self_ptr self,
   return promise;
 }
 
-/// Publishes the renewal timestamps of the last tick (a view, no delta
-/// entries) when something was renewed since the last view.
+/// Publishes the renewal timestamps of the last tick (a view built anew, no
+/// delta entries) when something was renewed since the last such view.
 void publish_renewals(self_ptr self) {
-  if (self->state.renewed)
+  if (self->state.renewed) {
+    self->state.rebuild = true;
     schedule_flush(self);
+  }
 }
 
 /// "APP/id" in a log line: both come from requests, so both are escaped,

@@ -25,6 +25,7 @@
 #include "common/rate_meter.hpp"
 #include "messages/interfaces.hpp"
 #include "registry/app_table.hpp"
+#include "registry/record_sequence.hpp"
 
 namespace eureka {
 
@@ -43,9 +44,16 @@ struct app_registry_state {
   replication_actor replication;
   time_anchor clock;
   registry_config cfg;
-  /// Renewed since the last view: lastRenewalTimestamp in payloads lags
-  /// until the next view, at the latest the directory's next refresh tick.
+  /// Renewed since the last view built anew: lastRenewalTimestamp in
+  /// payloads lags until the directory's next refresh tick.
   bool renewed = false;
+  /// The instances of the last view and their status counts: the next view
+  /// is made from them with the changes since (copying only the runs those
+  /// touch), or built anew from the table when `rebuild` (first view, and
+  /// the refresh tick after renewals).
+  record_sequence published;
+  status_counts published_counts;
+  bool rebuild = true;
   /// Lease expiration is enabled (told by the directory): expired leases
   /// then read as absent for E5/E8/E9/E11 (contract §3.10).
   bool hide_expired = false;

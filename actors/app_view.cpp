@@ -14,15 +14,22 @@ bool by_id(const instance_record& a, const instance_record& b) {
 
 } // namespace
 
-app_view_ptr make_sorted_app_view(std::string name, std::vector<instance_record> instances,
-                                  string_pairs overrides) {
-  assert(std::is_sorted(instances.begin(), instances.end(), by_id));
+status_counts count_statuses(const record_sequence& records) {
+  status_counts counts;
+  for (const auto& i : records)
+    counts.add(i.status());
+  return counts;
+}
+
+app_view_ptr make_app_view(std::string name, record_sequence instances, status_counts counts,
+                           string_pairs overrides) {
+  assert(instances.well_formed());
+  assert(count_statuses(instances).by_status == counts.by_status);
   auto view = std::make_shared<app_view>();
   view->name = std::move(name);
   view->instances = std::move(instances);
+  view->counts = counts;
   view->overrides = std::move(overrides);
-  for (const auto& i : view->instances)
-    view->counts.add(i.status());
   return view;
 }
 
@@ -30,14 +37,13 @@ app_view_ptr make_app_view(std::string name, std::vector<instance_record> instan
                            string_pairs overrides) {
   if (!std::is_sorted(instances.begin(), instances.end(), by_id))
     std::sort(instances.begin(), instances.end(), by_id);
-  return make_sorted_app_view(std::move(name), std::move(instances), std::move(overrides));
+  auto sequence = record_sequence::from_sorted(std::move(instances));
+  auto counts = count_statuses(sequence);
+  return make_app_view(std::move(name), std::move(sequence), counts, std::move(overrides));
 }
 
 const instance_record* find_instance(const app_view& view, std::string_view id) {
-  auto it =
-      std::lower_bound(view.instances.begin(), view.instances.end(), id,
-                       [](const instance_record& i, std::string_view key) { return i.id() < key; });
-  return it != view.instances.end() && it->id() == id ? &*it : nullptr;
+  return view.instances.find(id);
 }
 
 bool lists_address(opt_packed_text addresses, std::string_view vip) {

@@ -15,14 +15,16 @@ namespace eureka {
 app_view_ptr make_app_view(std::string name, std::vector<instance_record> instances,
                            string_pairs overrides);
 
-/// make_app_view for records already ordered by id (a lease table's, whose
-/// map is ordered by the same comparison): no check of the order, which
-/// costs a comparison, and at large registries a cache miss, per instance on
-/// every publication. Checked in debug builds.
-app_view_ptr make_sorted_app_view(std::string name, std::vector<instance_record> instances,
-                                  string_pairs overrides);
+/// Builds a view from a sequence and its status counts, as a registry actor
+/// keeps them between publications (nothing is visited per instance; the
+/// order and the counts are checked in debug builds).
+app_view_ptr make_app_view(std::string name, record_sequence instances, status_counts counts,
+                           string_pairs overrides);
 
-/// The instance `id` of a view (nullptr if absent); a binary search.
+/// The status counts of `records`.
+status_counts count_statuses(const record_sequence& records);
+
+/// The instance `id` of a view (nullptr if absent); binary searches.
 const instance_record* find_instance(const app_view& view, std::string_view id);
 
 /// Whether the comma-separated `addresses` (vipAddress, secureVipAddress)

@@ -18,13 +18,15 @@
 #include "messages/registry_messages.hpp"
 #include "registry/hashcode.hpp"
 #include "registry/instance_record.hpp"
+#include "registry/record_sequence.hpp"
 
 namespace eureka {
 
 struct app_view {
   std::string name;
-  /// Instances ordered by id.
-  std::vector<instance_record> instances;
+  /// Instances ordered by id, in runs shared with the application's other
+  /// views.
+  record_sequence instances;
   status_counts counts;
   /// The override map entries of this application (id, STATUS).
   string_pairs overrides;

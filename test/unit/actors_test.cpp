@@ -276,10 +276,17 @@ BOOST_AUTO_TEST_CASE(renewal_timestamps_refresh_within_the_interval) {
   advance(10s, 10s);
   do_renew("APP", "i-1");
   BOOST_TEST(body(read_kind::app, "APP") == registered); // renewals alone do not re-encode
+  // Another change publishes what it changed; i-1's renewal waits for the
+  // tick like every renewal (its record is shared with the last view).
+  do_register(make("i-2"));
+  auto changed = body(read_kind::app, "APP");
+  BOOST_TEST(contains(changed, R"("instanceId":"i-2")"));
+  BOOST_TEST(contains(changed, "\"lastRenewalTimestamp\":" + std::to_string(epoch) + ","));
   advance(20s, 10s);
   auto refreshed = body(read_kind::app, "APP");
   BOOST_TEST(refreshed != registered);
   BOOST_TEST(contains(refreshed, "\"lastRenewalTimestamp\":" + std::to_string(epoch + 10000)));
+  BOOST_TEST(!contains(refreshed, "\"lastRenewalTimestamp\":" + std::to_string(epoch) + ","));
 }
 
 BOOST_AUTO_TEST_CASE(metadata_update_is_visible) {
