@@ -10,6 +10,13 @@
 
 namespace eureka {
 
+/// Counts a message `self` handled, for its load (one call per handler; its
+/// state keeps the meter as `load`).
+template <class Self>
+void count_handled(Self* self) {
+  self->state.load.count(self->state.clock.to_epoch_ms(self->clock().now()));
+}
+
 /// The load of `self`, counted by `meter` (one count per handled message).
 /// Only the actor itself may call this, from one of its handlers: reading
 /// the mailbox size moves what other threads enqueued into the actor's own

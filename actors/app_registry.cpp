@@ -21,22 +21,13 @@ namespace {
 
 using self_ptr = app_registry_actor::stateful_pointer<app_registry_state>;
 
-int64_t now_ms(self_ptr self) {
-  return self->state.clock.to_epoch_ms(self->clock().now());
-}
-
-/// Counts a handled message for the actor's load (one call per handler).
-void note(self_ptr self) {
-  self->state.load.count(now_ms(self));
-}
-
 /// Publishes the current view plus the delta entries of the pending
 /// changes, then releases the replies that waited for it.
 void flush(self_ptr self) {
   auto& st = self->state;
   st.flush_scheduled = false;
   app_view_update update;
-  update.timestamp_ms = now_ms(self);
+  update.timestamp_ms = epoch_now(self);
   if (st.rebuild) {
     // Every record with its lease timing as of now (renewals show). Records
     // share the table's instances: a pointer and the timing per instance,
@@ -255,7 +246,7 @@ uint64_t fnv1a(uint64_t h, std::string_view bytes) {
 app_registry_report report_of(self_ptr self) {
   auto& st = self->state;
   auto& table = *st.table;
-  auto now = now_ms(self);
+  auto now = epoch_now(self);
   app_registry_report r;
   r.app = table.name();
   r.instances = static_cast<uint32_t>(table.size());
@@ -325,7 +316,7 @@ write_reply renew(self_ptr self, renew_cmd& cmd) {
   auto& st = self->state;
   table_changes changes;
   auto result = st.table->renew(cmd.id, cmd.is_replication, cmd.last_dirty_timestamp,
-                                cmd.overridden_status, now_ms(self), changes);
+                                cmd.overridden_status, epoch_now(self), changes);
   stage(self, std::move(changes));
   switch (result.outcome) {
   case renew_outcome::ok:
@@ -359,7 +350,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
   self->set_default_handler(caf::drop);
   return {
       [=](register_cmd& cmd) -> caf::result<write_reply> {
-        note(self);
+        count_handled(self);
         auto id = cmd.info.id();
         ++self->state.registrations;
         if (cmd.is_replication
@@ -382,7 +373,7 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         }
         table_changes changes;
         bool fresh = self->state.table->register_instance(
-            std::move(cmd.info), cmd.is_replication, now_ms(self), changes, cmd.adopt_override);
+            std::move(cmd.info), cmd.is_replication, epoch_now(self), changes, cmd.adopt_override);
         ++self->state.registrations_applied;
         auto l = self->state.table->find(id);
         // Replicated registrations (a peer's, a start-up sync's: thousands at
@@ -401,13 +392,13 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, write_reply{});
       },
       [=](renew_cmd& cmd) -> caf::result<write_reply> {
-        note(self);
+        count_handled(self);
         auto reply = renew(self, cmd);
         return answer(self, std::move(reply));
       },
       // The gateway's heartbeats of this application from one I/O poll.
       [=](renew_batch& batch) -> caf::result<std::vector<write_reply>> {
-        note(self);
+        count_handled(self);
         std::vector<write_reply> replies;
         replies.reserve(batch.items.size());
         for (auto& cmd : batch.items)
@@ -415,9 +406,9 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer_batch(self, std::move(replies));
       },
       [=](cancel_cmd& cmd) -> caf::result<write_reply> {
-        note(self);
+        count_handled(self);
         table_changes changes;
-        bool found = self->state.table->cancel(cmd.id, now_ms(self), changes, cmd.cancelled_at);
+        bool found = self->state.table->cancel(cmd.id, epoch_now(self), changes, cmd.cancelled_at);
         if (found) {
           ++self->state.cancels_applied;
           log::write(cmd.is_replication ? log::level::debug : log::level::info, "registry",
@@ -433,9 +424,9 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, reply_of(found));
       },
       [=](status_cmd& cmd) -> caf::result<write_reply> {
-        note(self);
+        count_handled(self);
         table_changes changes;
-        auto now = now_ms(self);
+        auto now = epoch_now(self);
         auto& table = *self->state.table;
         // An expired lease counts as absent while expiration is enabled.
         if (table.find_live(cmd.id, now, self->state.hide_expired) == nullptr)
@@ -458,10 +449,10 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, reply_of(found));
       },
       [=](metadata_cmd& cmd) -> caf::result<write_reply> {
-        note(self);
+        count_handled(self);
         table_changes changes;
         using result = app_table::metadata_result;
-        switch (self->state.table->update_metadata(cmd.id, cmd.entries, now_ms(self), changes)) {
+        switch (self->state.table->update_metadata(cmd.id, cmd.entries, epoch_now(self), changes)) {
         case result::updated:
           log::info("registry", "metadata of {} updated ({} keys)", who{cmd.app, cmd.id},
                     cmd.entries.size());
@@ -477,8 +468,8 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return answer(self, reply_of(false));
       },
       [=](const instance_query& query) -> read_reply {
-        note(self);
-        auto l = self->state.table->find_live(query.id, now_ms(self), self->state.hide_expired);
+        count_handled(self);
+        auto l = self->state.table->find_live(query.id, epoch_now(self), self->state.hide_expired);
         if (l == nullptr)
           return read_reply{read_outcome::not_found, {}, false};
         auto info = l->decorated();
@@ -495,27 +486,27 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
                           false};
       },
       [=](sweep_atom, int64_t extra_ms) -> sweep_report {
-        note(self);
-        auto now = now_ms(self);
+        count_handled(self);
+        auto now = epoch_now(self);
         auto& table = *self->state.table;
         return sweep_report{table.expired(now, extra_ms), table.size(),
                             table.renews_last_minute(now)};
       },
       [=](evict_atom, const std::vector<std::string>& ids, int64_t extra_ms) {
-        note(self);
+        count_handled(self);
         table_changes changes;
         auto& table = *self->state.table;
-        self->state.evictions_applied += table.evict(ids, now_ms(self), extra_ms, changes);
+        self->state.evictions_applied += table.evict(ids, epoch_now(self), extra_ms, changes);
         for (const auto& change : changes)
           log::info("registry", "evicted {} (lease expired)", who{table.name(), change.id});
         stage(self, std::move(changes));
       },
       [=](digest_atom) -> app_digest {
-        note(self);
+        count_handled(self);
         return digest_of(*self->state.table);
       },
       [=](export_atom) -> app_export {
-        note(self);
+        count_handled(self);
         app_export out;
         out.app = self->state.table->name();
         out.instances.reserve(self->state.table->size());
@@ -526,38 +517,38 @@ app_registry_actor::behavior_type app_registry(self_ptr self, std::string app, r
         return out;
       },
       [=](cluster_atom, replication_actor& replication) {
-        note(self);
+        count_handled(self);
         self->state.replication = std::move(replication);
       },
       [=](flush_atom) {
-        note(self);
+        count_handled(self);
         flush(self);
       },
       [=](relay_atom) {
-        note(self);
+        count_handled(self);
         relay(self);
       },
       [=](refresh_atom) {
-        note(self);
+        count_handled(self);
         // The directory's tick, one for all applications.
-        if (self->state.table->expire_overrides(now_ms(self)) > 0)
+        if (self->state.table->expire_overrides(epoch_now(self)) > 0)
           schedule_flush(self); // the override dump changed
-        self->state.table->expire_tombstones(now_ms(self));
+        self->state.table->expire_tombstones(epoch_now(self));
         if (auto more = self->state.capacity_refusals.flush(); more > 0)
           log::warn("registry", "... and {} more registrations of {} refused at capacity", more,
                     log::esc(self->state.table->name()));
         publish_renewals(self);
       },
       [=](expiry_atom, bool lease_expiration_enabled) {
-        note(self);
+        count_handled(self);
         self->state.hide_expired = lease_expiration_enabled;
       },
       [=](retire_atom) {
-        note(self);
+        count_handled(self);
         retire(self);
       },
       [=](admin_atom) -> app_registry_report {
-        note(self);
+        count_handled(self);
         return report_of(self);
       },
   };

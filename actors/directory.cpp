@@ -23,20 +23,6 @@ namespace {
 
 using self_ptr = directory_actor::stateful_pointer<directory_state>;
 
-int64_t now_ms(self_ptr self) {
-  return self->state.clock.to_epoch_ms(self->clock().now());
-}
-
-/// Counts a handled message for the actor's load (one call per handler).
-void note(self_ptr self) {
-  self->state.load.count(now_ms(self));
-}
-
-/// Now minus the delta retention: what the delta must still hold.
-int64_t delta_cutoff(self_ptr self) {
-  return now_ms(self) - self->state.cfg.retention_time_in_delta_queue_ms;
-}
-
 /// Tells the reader and the gateways where `app` is served from now (an
 /// invalid handle: nowhere; the reader drops its view, the gateways send its
 /// heartbeats here again, answered from the table). Sent before anything is
@@ -115,7 +101,7 @@ caf::result<write_reply> delegate_registration(self_ptr self, register_cmd& cmd,
     self->send(target, expiry_atom::value, st.lease_expiration_enabled);
     if (st.replication)
       self->send(target, cluster_atom::value, st.replication);
-    st.apps.add(name, target, now_ms(self));
+    st.apps.add(name, target, epoch_now(self));
     publish_route(self, name, target);
   }
   st.apps.delegated(name);
@@ -167,14 +153,14 @@ caf::result<Whole> gather(self_ptr self, std::vector<app_registry_actor> targets
     self->request(target, caf::infinite, atom)
         .then(
             [self, g, keep](Part& part) {
-              note(self);
+              count_handled(self);
               if (keep(part))
                 g->add(std::move(part));
               else
                 g->done_one();
             },
             [self, g](caf::error&) {
-              note(self);
+              count_handled(self);
               g->done_one();
             });
   return g->promise;
@@ -235,7 +221,7 @@ caf::result<directory_report> admin_report(self_ptr self) {
   auto& st = self->state;
   directory_report r;
   r.registry_actors = static_cast<uint32_t>(st.apps.size());
-  r.load = load_of(self, st.load, now_ms(self));
+  r.load = load_of(self, st.load, epoch_now(self));
   std::vector<std::pair<app_registry_actor, bool>> targets; // (actor, retiring)
   st.apps.for_each(
       [&](const std::string&, const auto& slot) { targets.emplace_back(slot.actor, false); });
@@ -254,12 +240,12 @@ caf::result<directory_report> admin_report(self_ptr self) {
   self->request(st.reader, caf::infinite, admin_atom::value)
       .then(
           [self, g, done_one](reader_report& part) {
-            note(self);
+            count_handled(self);
             g->report.reads = std::move(part);
             done_one();
           },
           [self, done_one](caf::error& err) {
-            note(self);
+            count_handled(self);
             log::error("directory", "the reader did not answer an admin report: {}",
                        self->system().render(err));
             done_one();
@@ -269,7 +255,7 @@ caf::result<directory_report> admin_report(self_ptr self) {
     self->request(target, caf::infinite, admin_atom::value)
         .then(
             [self, g, addr, retiring = retiring, done_one](app_registry_report& part) {
-              note(self);
+              count_handled(self);
               if (!retiring) {
                 g->answered.add(part);
                 g->answered_by.emplace_back(addr, g->report.apps.size());
@@ -278,7 +264,7 @@ caf::result<directory_report> admin_report(self_ptr self) {
               done_one();
             },
             [self, g, retiring = retiring, done_one](caf::error&) {
-              note(self);
+              count_handled(self);
               // A retiring actor bounces the request once it has quit: its
               // final report is counted already. Anyone else failed.
               if (!retiring)
@@ -333,7 +319,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
   // registry actor that fails is reported loudly and forgotten. A retired
   // one is expected to stop.
   self->set_exit_handler([=](caf::exit_msg& em) {
-    note(self);
+    count_handled(self);
     auto& st = self->state;
     if (auto r = st.retiring.find(em.source); r != st.retiring.end()) {
       if (em.reason)
@@ -367,13 +353,13 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
   return {
       // -- writes: routed to the owning registry actor, which replies ----------
       [=](register_cmd& cmd) {
-        note(self);
+        count_handled(self);
         return delegate_registration(self, cmd, true);
       },
       // An instance handed back by a retired registry actor (a bookkeeping
       // bug it has logged): registered again rather than lost.
       [=](handback_atom, register_cmd& cmd) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
         bool from_registry = st.retiring.count(sender) > 0;
@@ -391,17 +377,17 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         (void)result;
       },
       [=](handback_atom, const app_registry_report& last) {
-        note(self);
+        count_handled(self);
         retired_report(self, last);
       },
       [=](renew_cmd& cmd) {
-        note(self);
+        count_handled(self);
         return forward_write(self, cmd);
       },
       // Heartbeats of an application the gateway has no route for (yet, or
       // any more): its registry actor answers them, or nobody holds them.
       [=](renew_batch& batch) -> caf::result<std::vector<write_reply>> {
-        note(self);
+        count_handled(self);
         auto target = app_actor(self, batch.app);
         if (!target)
           return std::vector<write_reply>(batch.items.size(),
@@ -410,20 +396,20 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         return caf::delegated<std::vector<write_reply>>{};
       },
       [=](cancel_cmd& cmd) {
-        note(self);
+        count_handled(self);
         return forward_write(self, cmd);
       },
       [=](status_cmd& cmd) {
-        note(self);
+        count_handled(self);
         return forward_write(self, cmd);
       },
       [=](metadata_cmd& cmd) {
-        note(self);
+        count_handled(self);
         return forward_write(self, cmd);
       },
       // -- publications of the registry actors ---------------------------------
       [=](view_atom, const app_view_count& update) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         const auto& name = update.app;
         auto from = st.apps.find(name);
@@ -436,18 +422,18 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
                      log::printable(name));
           return;
         }
-        if (!st.apps.viewed(name, update.instances, update.registrations, now_ms(self)))
+        if (!st.apps.viewed(name, update.instances, update.registrations, epoch_now(self)))
           log::error("directory", "registry actor of {} applied more registrations than given",
                      log::printable(name));
       },
       // -- reads: the reader's (one hop, never any encoding here) ----------------
       [=](read_query& q) {
-        note(self);
+        count_handled(self);
         self->delegate(self->state.reader, std::move(q));
         return caf::delegated<read_reply>{};
       },
       [=](instance_query& q) -> caf::result<read_reply> {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         if (q.app.empty()) {
           // GET instances/{id}: the reader finds the application by index.
@@ -461,17 +447,17 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         return caf::delegated<read_reply>{};
       },
       [=](overrides_atom atom) {
-        note(self);
+        count_handled(self);
         self->delegate(self->state.reader, atom);
         return caf::delegated<string_pairs>{};
       },
       [=](stats_atom atom) {
-        note(self);
+        count_handled(self);
         self->delegate(self->state.reader, atom);
         return caf::delegated<registry_stats>{};
       },
       [=](figures_atom atom, const registry_stats& figures) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         // Before any later stats request reaches it (mailbox order).
         self->send(st.reader, atom, figures);
@@ -483,7 +469,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         }
       },
       [=](apps_atom) -> std::vector<app_registry_actor> {
-        note(self);
+        count_handled(self);
         std::vector<app_registry_actor> out;
         out.reserve(self->state.apps.size());
         self->state.apps.for_each(
@@ -492,15 +478,15 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
       },
       // -- cluster ---------------------------------------------------------------
       [=](digest_atom) -> caf::result<registry_digest> {
-        note(self);
+        count_handled(self);
         return gather_digests(self);
       },
       [=](export_atom, std::vector<std::string>& names) -> caf::result<registry_export> {
-        note(self);
+        count_handled(self);
         return gather_exports(self, std::move(names));
       },
       [=](cluster_atom, replication_actor& replication) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         st.replication = std::move(replication);
         st.apps.for_each([&](const std::string&, const auto& slot) {
@@ -508,7 +494,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
         });
       },
       [=](routes_atom, route_subscriber_actor& subscriber) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         st.apps.for_each([&](const std::string& name, const auto& slot) {
           self->send(subscriber, routes_atom::value, name, slot.actor);
@@ -517,7 +503,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
       },
       // -- timers ----------------------------------------------------------------
       [=](retain_atom) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         if (auto more = st.capacity_refusals.flush(); more > 0)
           log::warn("directory",
@@ -525,12 +511,13 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
                     st.cfg.delta_retention_timer_interval_ms);
         // Applications empty for the retention: their actors retire (an
         // application registering again gets a new one).
-        for (auto& [name, hdl] : st.apps.take_empty_before(delta_cutoff(self)))
+        for (auto& [name, hdl] :
+             st.apps.take_empty_before(self->state.cfg.delta_cutoff_ms(epoch_now(self))))
           retire(self, name, hdl, "empty for the delta retention");
         self->delayed_send(self, retention_period, retain_atom::value);
       },
       [=](refresh_atom) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         // One tick for every application: renewals show in the next view.
         st.apps.for_each([&](const std::string&, const auto& slot) {
@@ -540,7 +527,7 @@ directory_actor::behavior_type directory(self_ptr self, registry_config cfg, tim
       },
       // -- admin -----------------------------------------------------------------
       [=](admin_atom) -> caf::result<directory_report> {
-        note(self);
+        count_handled(self);
         return admin_report(self);
       },
   };

@@ -18,15 +18,6 @@ namespace {
 
 using self_ptr = eviction_actor::stateful_pointer<eviction_state>;
 
-int64_t now_ms(self_ptr self) {
-  return self->state.clock.to_epoch_ms(self->clock().now());
-}
-
-/// Counts a handled message for the actor's load (one call per handler).
-void note(self_ptr self) {
-  self->state.load.count(now_ms(self));
-}
-
 /// Ends a pass: decide with the collected figures, evict, publish.
 void finish_pass(self_ptr self) {
   auto& st = self->state;
@@ -51,7 +42,7 @@ void finish_pass(self_ptr self) {
   st.figures.lease_expiration_enabled = enabled;
   st.figures.self_preservation_enabled = st.cfg.enable_self_preservation;
   st.figures_valid = true;
-  st.last_sweep_ms = now_ms(self);
+  st.last_sweep_ms = epoch_now(self);
   ++st.sweeps;
   st.last_leases = st.lease_count;
   st.last_expired = st.expired.size();
@@ -85,7 +76,7 @@ void start_pass(self_ptr self) {
     log::warn("eviction", "previous pass still running; skipping this tick");
     return;
   }
-  auto now = now_ms(self);
+  auto now = epoch_now(self);
   auto extra = eviction_compensation_ms(st.last_run_ms, now, st.cfg.eviction_interval_ms);
   st.last_run_ms = now;
   st.extra_ms = extra;
@@ -93,7 +84,7 @@ void start_pass(self_ptr self) {
   self->request(st.directory, caf::infinite, apps_atom::value)
       .then(
           [=](const std::vector<app_registry_actor>& apps) {
-            note(self);
+            count_handled(self);
             auto& s = self->state;
             s.pending = apps.size();
             s.lease_count = 0;
@@ -107,7 +98,7 @@ void start_pass(self_ptr self) {
               self->request(app, caf::infinite, sweep_atom::value, extra)
                   .then(
                       [=](sweep_report& report) {
-                        note(self);
+                        count_handled(self);
                         auto& s2 = self->state;
                         s2.lease_count += report.lease_count;
                         s2.renews_last_minute += report.renews_last_minute;
@@ -117,7 +108,7 @@ void start_pass(self_ptr self) {
                           finish_pass(self);
                       },
                       [=](caf::error&) {
-                        note(self);
+                        count_handled(self);
                         // E.g. request_receiver_down: the actor of an empty
                         // application retired since the list was made (it
                         // held no leases; its mailbox bounced the request).
@@ -126,7 +117,7 @@ void start_pass(self_ptr self) {
                       });
           },
           [=](caf::error& err) {
-            note(self);
+            count_handled(self);
             self->state.sweeping = false;
             log::error("eviction", "cannot list applications: {}", self->system().render(err));
           });
@@ -154,7 +145,7 @@ eviction_report report_of(self_ptr self) {
       swept && st.cfg.enable_self_preservation && !st.figures.lease_expiration_enabled;
   r.decision = eviction_decision(swept, st.cfg.enable_self_preservation, r.renews_last_minute,
                                  r.renew_threshold);
-  r.load = load_of(self, st.load, now_ms(self));
+  r.load = load_of(self, st.load, epoch_now(self));
   return r;
 }
 
@@ -191,22 +182,22 @@ eviction_actor::behavior_type eviction(self_ptr self, registry_config cfg, time_
   // The first pass runs one interval after start: a node that just started
   // has not yet seen a full renewal interval (decisions.md §4).
   self->delayed_send(self, period, pass_atom::value);
-  st.next_sweep_ms = now_ms(self) + cfg.eviction_interval_ms;
+  st.next_sweep_ms = epoch_now(self) + cfg.eviction_interval_ms;
   return {
       [=](pass_atom) {
-        note(self);
+        count_handled(self);
         start_pass(self);
         self->delayed_send(self, period, pass_atom::value);
         // The soonest pass armed (an extra pass_atom, e.g. a test's, arms a
         // second timer; the node's own timer is then still the next).
         auto& s = self->state;
-        auto now = now_ms(self);
+        auto now = epoch_now(self);
         auto due = now + s.cfg.eviction_interval_ms;
         if (s.next_sweep_ms <= now || due < s.next_sweep_ms)
           s.next_sweep_ms = due;
       },
       [=](admin_atom) -> eviction_report {
-        note(self);
+        count_handled(self);
         return report_of(self);
       },
   };

@@ -18,20 +18,6 @@ namespace {
 
 using self_ptr = reader_actor::stateful_pointer<reader_state>;
 
-int64_t now_ms(self_ptr self) {
-  return self->state.clock.to_epoch_ms(self->clock().now());
-}
-
-/// Counts a handled message for the actor's load (one call per handler).
-void note(self_ptr self) {
-  self->state.load.count(now_ms(self));
-}
-
-/// Now minus the delta retention: what the delta must still hold.
-int64_t delta_cutoff(self_ptr self) {
-  return now_ms(self) - self->state.cfg.retention_time_in_delta_queue_ms;
-}
-
 /// A route from the directory: `actor` serves `app` from now on (an invalid
 /// handle: nothing does). A view belongs to the actor that published it, so
 /// it goes whenever the actor does; an empty view shows in no payload and
@@ -81,7 +67,7 @@ reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anch
   return {
       // -- publications --------------------------------------------------------
       [=](view_atom, app_view_update& update) {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         const auto& name = update.view->name;
         auto i = st.routes.find(name);
@@ -97,20 +83,20 @@ reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anch
         st.reads->apply(update);
       },
       [=](routes_atom, const std::string& app, app_registry_actor& actor) {
-        note(self);
+        count_handled(self);
         route(self, app, std::move(actor));
       },
       [=](figures_atom, const registry_stats& figures) {
-        note(self);
+        count_handled(self);
         self->state.eviction_figures = figures;
       },
       // -- reads -----------------------------------------------------------------
       [=](const read_query& q) -> read_reply {
-        note(self);
-        return self->state.reads->read(q, delta_cutoff(self));
+        count_handled(self);
+        return self->state.reads->read(q, self->state.cfg.delta_cutoff_ms(epoch_now(self)));
       },
       [=](instance_query& q) -> caf::result<read_reply> {
-        note(self);
+        count_handled(self);
         auto& st = self->state;
         if (q.app.empty()) {
           // GET instances/{id}: the first application holding the id.
@@ -127,32 +113,32 @@ reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anch
         return caf::delegated<read_reply>{};
       },
       [=](overrides_atom) -> string_pairs {
-        note(self);
+        count_handled(self);
         return self->state.reads->overrides();
       },
       [=](stats_atom) -> registry_stats {
-        note(self);
+        count_handled(self);
         return stats_of(self->state);
       },
       // -- timers ----------------------------------------------------------------
       [=](retain_atom) {
-        note(self);
-        self->state.reads->retain(delta_cutoff(self));
+        count_handled(self);
+        self->state.reads->retain(self->state.cfg.delta_cutoff_ms(epoch_now(self)));
         self->delayed_send(self, retention_period, retain_atom::value);
       },
       [=](refresh_atom) {
-        note(self);
+        count_handled(self);
         // Java's read-only cache: refresh only the keys already served, from
         // the current payloads (a delta's version moves only when it changed).
-        self->state.reads->refresh_read_only(delta_cutoff(self));
+        self->state.reads->refresh_read_only(self->state.cfg.delta_cutoff_ms(epoch_now(self)));
         self->delayed_send(self, refresh_period, refresh_atom::value);
       },
       // -- admin -----------------------------------------------------------------
       [=](admin_atom) -> reader_report {
-        note(self);
+        count_handled(self);
         reader_report r;
         self->state.reads->report(r);
-        r.load = load_of(self, self->state.load, now_ms(self));
+        r.load = load_of(self, self->state.load, epoch_now(self));
         return r;
       },
   };

@@ -20,6 +20,13 @@ struct time_anchor {
   }
 };
 
+/// Epoch milliseconds now on `self`'s actor clock (its state keeps the
+/// anchor as `clock`, as every actor of the node does).
+template <class Self>
+int64_t epoch_now(Self* self) {
+  return self->state.clock.to_epoch_ms(self->clock().now());
+}
+
 /// Anchors the system's actor clock to the current wall-clock time.
 inline time_anchor make_time_anchor(caf::actor_system& sys) {
   auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(

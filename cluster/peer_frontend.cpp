@@ -18,10 +18,6 @@ namespace {
 
 using self_ptr = peer_frontend_actor::stateful_pointer<peer_frontend_state>;
 
-int64_t now_ms(self_ptr self) {
-  return self->state.clock.to_epoch_ms(self->clock().now());
-}
-
 bool power_of_two(uint64_t n) {
   return n != 0 && (n & (n - 1)) == 0;
 }
@@ -47,7 +43,7 @@ bool welcomed(self_ptr self) {
 /// checks a client's).
 bool timestamps_acceptable(self_ptr self, const replication_item& item) {
   auto bound = self->state.cfg.max_dirty_timestamp_skew_ms;
-  auto now = now_ms(self);
+  auto now = epoch_now(self);
   if (item.last_dirty_timestamp
       && !dirty_timestamp_acceptable(*item.last_dirty_timestamp, now, bound))
     return false;

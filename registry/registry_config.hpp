@@ -12,6 +12,10 @@ struct registry_config {
   double renewal_percent_threshold = 0.85;
   int32_t expected_client_renewal_interval_secs = 30;
   int64_t retention_time_in_delta_queue_ms = 180000;
+  /// What the delta must still hold at `now_ms`: the changes since then.
+  int64_t delta_cutoff_ms(int64_t now_ms) const {
+    return now_ms - retention_time_in_delta_queue_ms;
+  }
   int64_t delta_retention_timer_interval_ms = 30000;
   bool disable_delta = false;
   /// decisions.md §1 switch: Java's "duration added twice" lease expiry.
