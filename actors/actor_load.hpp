@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "actors/time_anchor.hpp"
 #include "common/rate_meter.hpp"
 #include "messages/admin_messages.hpp"
 
@@ -14,7 +15,7 @@ namespace eureka {
 /// state keeps the meter as `load`).
 template <class Self>
 void count_handled(Self* self) {
-  self->state.load.count(self->state.clock.to_epoch_ms(self->clock().now()));
+  self->state.load.count(epoch_now(self));
 }
 
 /// The load of `self`, counted by `meter` (one count per handled message).

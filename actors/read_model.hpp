@@ -101,9 +101,6 @@ public:
   /// do), or "" (GET instances/{id}): by index, not by scan.
   std::string app_of(std::string_view id) const;
 
-  /// Whether `app`'s view holds instance `id`.
-  bool holds(const std::string& app, std::string_view id) const;
-
   /// Every application's override entries, by application.
   string_pairs overrides() const;
 
@@ -120,6 +117,8 @@ public:
   uint64_t plain_cache_bytes() const { return plain_bytes_; }
 
 private:
+  /// Whether `app`'s view holds instance `id`.
+  bool holds(const std::string& app, std::string_view id) const;
   struct app_entry;
   /// A kept plain part: its application and form.
   using plain_key = std::pair<app_entry*, payload_form>;

@@ -6,7 +6,7 @@
 // immutable and come from the owners of the lease tables.
 //
 // Why an actor of its own: a read can take long (a plain full registry of
-// 100,000 instances is encoded per request beyond the plain budget, ~0.2 s),
+// 100,000 instances is encoded per request beyond the plain budget, 0.2-0.6 s),
 // and in the directory's mailbox it held up every registration behind it.
 // Here it holds up only other reads. Reads still see every write answered
 // before them: a registry actor sends its view here before its reply, so the
