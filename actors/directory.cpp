@@ -305,11 +305,12 @@ void retired_report(self_ptr self, const app_registry_report& last) {
 
 } // namespace
 
-directory_actor::behavior_type directory(self_ptr self, registry_config cfg, time_anchor clock) {
+directory_actor::behavior_type directory(self_ptr self, registry_config cfg, time_anchor clock,
+                                         reader_placement placement) {
   auto& state = self->state;
   state.cfg = cfg;
   state.clock = clock;
-  state.reader = self->spawn<caf::linked>(reader, cfg, clock);
+  state.reader = spawn_reader(self, cfg, clock, placement);
   // Until the first eviction pass says otherwise (Java: no renewals yet).
   state.lease_expiration_enabled = !cfg.enable_self_preservation;
   self->set_default_handler(caf::drop);

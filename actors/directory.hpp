@@ -20,6 +20,7 @@
 
 #include "actors/app_slots.hpp"
 #include "actors/app_view.hpp"
+#include "actors/reader.hpp"
 #include "actors/time_anchor.hpp"
 #include "common/log.hpp"
 #include "common/rate_meter.hpp"
@@ -116,8 +117,9 @@ struct directory_state {
   static const char* name;
 };
 
-/// Spawn with (config, clock anchor).
+/// Spawn with (config, clock anchor, where its reader runs).
 directory_actor::behavior_type directory(directory_actor::stateful_pointer<directory_state> self,
-                                         registry_config cfg, time_anchor clock);
+                                         registry_config cfg, time_anchor clock,
+                                         reader_placement placement);
 
 } // namespace eureka

@@ -1,8 +1,14 @@
 #include "actors/reader.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <utility>
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <caf/all.hpp>
 
@@ -15,6 +21,15 @@ namespace eureka {
 const char* reader_state::name = "reader";
 
 namespace {
+
+/// Sets the calling thread's nice value (Linux: per thread, by its id).
+/// Failing leaves the reader at the normal priority: logged, not fatal.
+void lower_thread_priority(int nice) {
+  auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  if (setpriority(PRIO_PROCESS, tid, nice) != 0)
+    log::warn("reader", "could not set the reader thread's nice value to {}: {}", nice,
+              std::strerror(errno));
+}
 
 using self_ptr = reader_actor::stateful_pointer<reader_state>;
 
@@ -52,8 +67,13 @@ registry_stats stats_of(const reader_state& st) {
 
 } // namespace
 
-reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anchor clock) {
+reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anchor clock,
+                                   reader_placement placement) {
   auto& state = self->state;
+  // A detached actor is initialized on its own thread: this call lowers the
+  // priority of that thread only.
+  if (placement.own_thread && placement.nice != 0)
+    lower_thread_priority(placement.nice);
   state.cfg = cfg;
   state.clock = clock;
   state.reads = std::make_unique<read_model>(cfg);

@@ -12,6 +12,14 @@
 // before them: a registry actor sends its view here before its reply, so the
 // view is in this mailbox before the client can ask again.
 //
+// Where it runs (reader_placement): in the node, on a thread of its own at
+// a lower CPU priority. On the scheduler's workers a long encode occupied a
+// worker, and a registry actor's message queued behind it waited until the
+// other worker stole it; at a lower priority the kernel runs the write path
+// (the gateway's thread, the registry actors) first whenever both are
+// ready, and the reader takes what they leave. The deterministic tests keep
+// it on the scheduler (the test coordinator runs only scheduled actors).
+//
 // It follows the directory's routing table (routes_atom) as the gateway
 // does: a view counts only from the current registry actor of its
 // application, and an application without one has no view. GET
@@ -23,6 +31,7 @@
 #include <string>
 #include <unordered_map>
 
+#include <caf/spawn_options.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/read_model.hpp"
@@ -33,6 +42,14 @@
 #include "registry/registry_config.hpp"
 
 namespace eureka {
+
+/// Where the reader runs: on the actor scheduler (own_thread false: every
+/// test), or detached on a thread of its own whose nice value is `nice`
+/// (0..19; a positive value only lowers the priority, no privilege needed).
+struct reader_placement {
+  bool own_thread = false;
+  int nice = 0;
+};
 
 struct reader_state {
   registry_config cfg;
@@ -48,9 +65,19 @@ struct reader_state {
   static const char* name;
 };
 
-/// Spawn with (config, clock anchor); the directory spawns it and publishes
-/// its routes to it.
+/// Spawn with (config, clock anchor, placement); the directory spawns it
+/// (spawn_reader) and publishes its routes to it.
 reader_actor::behavior_type reader(reader_actor::stateful_pointer<reader_state> self,
-                                   registry_config cfg, time_anchor clock);
+                                   registry_config cfg, time_anchor clock,
+                                   reader_placement placement);
+
+/// Spawns the reader linked to `parent`, where `placement` says.
+template <class Parent>
+reader_actor spawn_reader(Parent* parent, const registry_config& cfg, time_anchor clock,
+                          reader_placement placement) {
+  if (placement.own_thread)
+    return parent->template spawn<caf::linked + caf::detached>(reader, cfg, clock, placement);
+  return parent->template spawn<caf::linked>(reader, cfg, clock, placement);
+}
 
 } // namespace eureka

@@ -134,7 +134,8 @@ caf::error node::start() {
   auto anchor = make_time_anchor(sys_);
   // Registry actors relay renewals at the cluster's heartbeat tick.
   cfg_.registry.heartbeat_relay_interval_ms = cfg_.cluster.heartbeat_tick_ms;
-  directory_ = sys_.spawn(eureka::directory, cfg_.registry, anchor);
+  directory_ = sys_.spawn(eureka::directory, cfg_.registry, anchor,
+                          eureka::reader_placement{cfg_.reader_thread, cfg_.reader_nice});
   auto seed = static_cast<uint64_t>(anchor.epoch_ms);
   eviction_ = sys_.spawn(eureka::eviction, cfg_.registry, anchor, directory_, seed);
   if (auto err = start_cluster(anchor)) {

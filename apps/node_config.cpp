@@ -420,6 +420,14 @@ std::vector<option_spec> build_options() {
       "M_MMAP_THRESHOLD; 0: glibc's adaptive default)",
       [](node_config& c) -> int64_t& { return c.malloc_mmap_threshold_bytes; }, 0,
       32 * 1024 * 1024));
+  o.push_back(make_bool("node.reader-thread",
+                        "Serve registry-wide reads on a thread of their own (false: on the "
+                        "actor scheduler's threads)",
+                        [](node_config& c) -> bool& { return c.reader_thread; }));
+  o.push_back(make_int<int32_t>(
+      "node.reader-nice",
+      "Nice value of the reader's thread, 0-19 (higher: reads yield the CPU to writes sooner)",
+      [](node_config& c) -> int32_t& { return c.reader_nice; }, 0, 19));
   return o;
 }
 

@@ -34,6 +34,12 @@ struct node_config {
   /// for good). 0: glibc's default. The environment's MALLOC_MMAP_THRESHOLD_
   /// wins over both.
   int64_t malloc_mmap_threshold_bytes = 64 * 1024;
+  /// The reader (every registry-wide read) on a thread of its own rather
+  /// than on the scheduler's workers, at nice value reader_nice (0..19): a
+  /// long full-fetch encode then neither occupies a worker the registry
+  /// actors need nor competes with the write path at equal priority.
+  bool reader_thread = true;
+  int32_t reader_nice = 10;
 };
 
 /// One configuration key.

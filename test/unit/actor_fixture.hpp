@@ -45,7 +45,7 @@ struct fixture {
   void start(uint64_t seed = 42) {
     log::set_level(log::level::warn);
     time_anchor anchor{epoch, sched.clock().now()};
-    dir = sys.spawn(directory, reg, anchor);
+    dir = sys.spawn(directory, reg, anchor, reader_placement{});
     evictor = sys.spawn(eviction, reg, anchor, dir, seed);
     sched.run();
   }

@@ -4,6 +4,11 @@
 #define BOOST_TEST_MODULE actors
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -837,3 +842,70 @@ BOOST_AUTO_TEST_CASE(a_view_counts_only_from_the_routed_actor) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// -- the reader on a thread of its own (as in the node) -------------------------
+
+namespace {
+
+struct threaded_config : caf::actor_system_config {
+  threaded_config() {
+    set("scheduler.max-threads", size_t{2});
+    register_message_types(*this);
+  }
+};
+
+/// The nice values of this process's threads, from /proc (Linux).
+std::vector<int> thread_nice_values() {
+  std::vector<int> out;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream in(task.path() / "stat");
+    std::string stat{std::istreambuf_iterator<char>{in}, std::istreambuf_iterator<char>{}};
+    // Fields after the command name (which may hold spaces, in parentheses):
+    // state is field 3, nice field 19.
+    auto close = stat.rfind(')');
+    if (close == std::string::npos)
+      continue;
+    std::istringstream rest(stat.substr(close + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i)
+      if (i == 19)
+        out.push_back(std::stoi(field));
+  }
+  return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(the_reader_on_its_own_thread_serves_reads_at_its_nice_value) {
+  log::set_level(log::level::warn);
+  auto before = thread_nice_values();
+  BOOST_REQUIRE(std::count(before.begin(), before.end(), 7) == 0);
+  threaded_config cfg;
+  caf::actor_system sys{cfg};
+  {
+    caf::scoped_actor self{sys};
+    registry_config reg;
+    auto dir = sys.spawn(directory, reg, make_time_anchor(sys), reader_placement{true, 7});
+    instance_info x;
+    x.instance_id = "i-1";
+    x.host_name = "host-1";
+    x.app = "APP";
+    x.ip_addr = "10.0.0.1";
+    write_outcome outcome = write_outcome::rejected;
+    self->request(dir, std::chrono::seconds(10), register_cmd{x, false})
+        .receive([&](write_reply& r) { outcome = r.outcome; },
+                 [&](caf::error& err) { BOOST_FAIL(sys.render(err)); });
+    BOOST_TEST((outcome == write_outcome::ok));
+    std::string fetched;
+    self->request(
+            dir, std::chrono::seconds(10),
+            read_query{read_kind::all_apps, "", payload_format::json, false, representation::full})
+        .receive([&](read_reply& r) { fetched = r.body.str(); },
+                 [&](caf::error& err) { BOOST_FAIL(sys.render(err)); });
+    BOOST_TEST(fetched.find(R"("instanceId":"i-1")") != std::string::npos);
+    // Exactly one thread runs at the reader's nice value: the reader's own.
+    auto during = thread_nice_values();
+    BOOST_TEST(std::count(during.begin(), during.end(), 7) == 1);
+    caf::anon_send_exit(dir, caf::exit_reason::user_shutdown);
+  }
+}

@@ -326,7 +326,7 @@ struct fixture {
     log::set_level(log::level::warn);
     anchor = time_anchor{epoch, sched.clock().now()};
     reg.heartbeat_relay_interval_ms = 1000;
-    dir = sys.spawn(directory, reg, anchor);
+    dir = sys.spawn(directory, reg, anchor, reader_placement{});
     repl = sys.spawn(fake_replication, published);
     caf::anon_send(dir, cluster_atom::value, repl);
     sched.run();
@@ -445,7 +445,7 @@ BOOST_AUTO_TEST_CASE(renewals_are_relayed_once_per_tick_per_instance) {
 }
 
 BOOST_AUTO_TEST_CASE(digests_compare_what_two_registries_hold) {
-  auto other = sys.spawn(directory, reg, anchor);
+  auto other = sys.spawn(directory, reg, anchor, reader_placement{});
   sched.run();
   for (auto d : {dir, other}) {
     ask<write_reply>(d, register_cmd{make("1"), true, false});

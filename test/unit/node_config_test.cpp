@@ -55,6 +55,8 @@ BOOST_AUTO_TEST_CASE(defaults_match_the_documented_ones) {
   BOOST_TEST(!c.registry.use_read_only_response_cache);
   BOOST_TEST(c.registry.response_cache_update_interval_ms == 30000);
   BOOST_TEST(c.malloc_mmap_threshold_bytes == 65536);
+  BOOST_TEST(c.reader_thread);
+  BOOST_TEST(c.reader_nice == 10);
 }
 
 BOOST_AUTO_TEST_CASE(every_issue_key_is_settable_on_the_command_line) {
@@ -121,7 +123,8 @@ BOOST_AUTO_TEST_CASE(bad_values_and_unknown_keys_are_refused) {
         "--eureka.server.renewal-percent-threshold=x",
         "--eureka.server.eviction-interval-timer-in-ms=0", "--logging.level=loud", "positional",
         "--eureka.gateway.base-paths=eureka", "--node.malloc-mmap-threshold-bytes=-1",
-        "--node.malloc-mmap-threshold-bytes=33554433"}) {
+        "--node.malloc-mmap-threshold-bytes=33554433", "--node.reader-nice=-1",
+        "--node.reader-nice=20", "--node.reader-thread=maybe"}) {
     auto r = load_node_config({arg}, env.fn());
     BOOST_TEST(!r.error.empty(), arg);
   }
@@ -144,6 +147,19 @@ BOOST_AUTO_TEST_CASE(malloc_mmap_threshold_key) {
   auto from_env = load_node_config({}, env.fn());
   BOOST_TEST_REQUIRE(from_env.error.empty(), from_env.error);
   BOOST_TEST(from_env.config.malloc_mmap_threshold_bytes == 1048576);
+}
+
+BOOST_AUTO_TEST_CASE(reader_placement_keys) {
+  fake_env env;
+  auto scheduled =
+      load_node_config({"--node.reader-thread=false", "--node.reader-nice=0"}, env.fn());
+  BOOST_TEST_REQUIRE(scheduled.error.empty(), scheduled.error);
+  BOOST_TEST(!scheduled.config.reader_thread);
+  BOOST_TEST(scheduled.config.reader_nice == 0);
+  env.vars["NODE_READER_NICE"] = "19";
+  auto from_env = load_node_config({}, env.fn());
+  BOOST_TEST_REQUIRE(from_env.error.empty(), from_env.error);
+  BOOST_TEST(from_env.config.reader_nice == 19);
 }
 
 BOOST_AUTO_TEST_CASE(help_lists_every_key_with_its_default) {
