@@ -113,7 +113,9 @@ reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anch
       // -- reads -----------------------------------------------------------------
       [=](const read_query& q) -> read_reply {
         count_handled(self);
-        return self->state.reads->read(q, self->state.cfg.delta_cutoff_ms(epoch_now(self)));
+        auto reply = self->state.reads->read(q, self->state.cfg.delta_cutoff_ms(epoch_now(self)));
+        self->state.reply_bytes_since_trim += reply.body.size();
+        return reply;
       },
       [=](instance_query& q) -> caf::result<read_reply> {
         count_handled(self);
@@ -143,7 +145,13 @@ reader_actor::behavior_type reader(self_ptr self, registry_config cfg, time_anch
       // -- timers ----------------------------------------------------------------
       [=](retain_atom) {
         count_handled(self);
-        self->state.reads->retain(self->state.cfg.delta_cutoff_ms(epoch_now(self)));
+        auto& st = self->state;
+        st.reads->retain(st.cfg.delta_cutoff_ms(epoch_now(self)));
+        if (placement.release_free_memory != nullptr
+            && st.reply_bytes_since_trim >= placement.trim_after_reply_bytes) {
+          st.reply_bytes_since_trim = 0;
+          placement.release_free_memory();
+        }
         self->delayed_send(self, retention_period, retain_atom::value);
       },
       [=](refresh_atom) {

@@ -11,7 +11,6 @@
 #include <thread>
 #include <vector>
 
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -22,6 +21,7 @@
 
 #include "apps/node.hpp"
 #include "apps/node_config.hpp"
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "common/version.hpp"
 
@@ -61,7 +61,7 @@ void bound_shutdown(sigset_t stop_signals, std::chrono::milliseconds grace) {
 void tune_allocator(int64_t mmap_threshold_bytes) {
   if (mmap_threshold_bytes <= 0 || std::getenv("MALLOC_MMAP_THRESHOLD_") != nullptr)
     return;
-  if (mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap_threshold_bytes)) != 1)
+  if (!eureka::set_mmap_threshold(mmap_threshold_bytes))
     eureka::log::warn("node", "could not set the allocator's mmap threshold to {} bytes",
                       mmap_threshold_bytes);
 }

@@ -13,6 +13,7 @@
 #include "cluster/peer_url.hpp"
 #include "cluster/replication.hpp"
 #include "cluster/self_registration.hpp"
+#include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "http_gateway/descriptor_budget.hpp"
 #include "http_gateway/http_frontend.hpp"
@@ -134,8 +135,9 @@ caf::error node::start() {
   auto anchor = make_time_anchor(sys_);
   // Registry actors relay renewals at the cluster's heartbeat tick.
   cfg_.registry.heartbeat_relay_interval_ms = cfg_.cluster.heartbeat_tick_ms;
-  directory_ = sys_.spawn(eureka::directory, cfg_.registry, anchor,
-                          eureka::reader_placement{cfg_.reader_thread, cfg_.reader_nice});
+  directory_ = sys_.spawn(
+      eureka::directory, cfg_.registry, anchor,
+      eureka::reader_placement{cfg_.reader_thread, cfg_.reader_nice, &eureka::release_free_memory});
   auto seed = static_cast<uint64_t>(anchor.epoch_ms);
   eviction_ = sys_.spawn(eureka::eviction, cfg_.registry, anchor, directory_, seed);
   if (auto err = start_cluster(anchor)) {

@@ -16,8 +16,10 @@ a large registry is set up and measured). Then, in this order:
            PUT .../status?value=OUT_OF_SERVICE on an instance not overridden yet; --change), then
            one timed full fetch on a keep-alive connection: time to first byte and to last byte.
            Every answer's apps__hashcode is checked against the counts the changes produced (a
-           stale document would be fast and wrong). Goal: <= 20 ms (median; p90 printed).
-           The client's floor: the same client fetching the same bytes as static files from nginx.
+           stale document would be fast and wrong). Each form is fetched once before (the rss
+           step does it when run). Goal: <= 20 ms (median; p90 printed) for gzip at 100,000, as
+           issue 9 states it; plain forms and larger registries are measured against the
+           client's floor: the same client fetching the same bytes as static files from nginx.
   cached   the gzip JSON document, fetched once more without a change, is written to a file that
            nginx serves with Content-Encoding: gzip; wrk -t1 -c{--connections} GETs it from the
            node (cached: nothing changes) and from nginx, interleaved --cached-rounds rounds.
@@ -140,7 +142,9 @@ def main():
             summary.append(["RSS per instance after %s registrations and a full fetch in every form"
                             % fmt_n(n), "%.0f B (%.0f B above the empty node's %s)"
                             % (per_inst, (rss_all - rss_empty) * 1024.0 / n, fmt_bytes(rss_empty * 1024)),
-                            "≤ 1 KB (at 1,000,000, heartbeating)", verdict(per_inst <= GOAL_RSS_PER_INSTANCE)])
+                            "≤ 1 KB (at 1,000,000, heartbeating)",
+                            verdict(per_inst <= GOAL_RSS_PER_INSTANCE) if n >= 1000000
+                            else "the goal is at 1,000,000: load_bench.py --million"])
             summary.append(["RSS added by the first gzip JSON full fetch", "%+.1f MiB (%.1f %% of the registry's %s)"
                             % (gz_added / 1024.0, 100 * share, fmt_bytes(registry_kib * 1024)),
                             "≤ +10 % of the registry", verdict(share <= GOAL_FETCH_RSS_SHARE)])
@@ -152,6 +156,11 @@ def main():
 
         # -- rebuild: one change, one timed fetch -------------------------------------------------
         if "rebuild" in only:
+            if "rss" not in only:
+                # Each form once first (the rss step does it otherwise): a timed fetch after one
+                # change should find every other application's part already built.
+                for form in FORMS:
+                    fetch(form, "first fetch")
             writer = Conn(node.port)
             times = {form_name(f): {"ttfb": [], "total": [], "bytes": 0, "stale": 0} for f in FORMS}
             next_reg, next_ovr = n, 0
@@ -227,9 +236,18 @@ def main():
                 rows.append([name, fmt_bytes(t["bytes"]), "%s / %s" % (fmt_ms(median(tot)), fmt_ms(pct(tot, 90))),
                              "%s / %s" % (fmt_ms(median(tt)), fmt_ms(pct(tt, 90))), fmt_ms(again[name]),
                              fmt_ms(floor[name]), "%d of %d" % (t["stale"], len(tot))])
+                # Issue 9's goal is the gzip fetch (what every client asks
+                # for); plain fetches are measured against the same bytes
+                # from nginx, and a stale one fails either way.
+                if form[1] == "gzip" and n <= 100000:
+                    goal, ok = "≤ 20 ms", median(tot) <= GOAL_REBUILD_MS and not t["stale"]
+                elif form[1] == "gzip":
+                    goal, ok = "– (the goal is at 100,000; nginx: %s)" % fmt_ms(floor[name]), not t["stale"]
+                else:
+                    goal, ok = "– (the goal is for gzip; nginx: %s)" % fmt_ms(floor[name]), not t["stale"]
                 summary.append(["full fetch rebuilt after one change, %s instances, %s (median / p90)"
                                 % (fmt_n(n), name), "%s / %s" % (fmt_ms(median(tot)), fmt_ms(pct(tot, 90))),
-                                "≤ 20 ms", verdict(median(tot) <= GOAL_REBUILD_MS and not t["stale"])])
+                                goal, verdict(ok) if goal.startswith("≤") or not ok else "measured"])
                 if t["stale"]:
                     session.note("%s: %d fetch(es) right after a change did not reflect it (apps__hashcode)"
                                  % (name, t["stale"]))

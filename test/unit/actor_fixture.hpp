@@ -39,13 +39,16 @@ struct fixture {
       dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
   caf::scoped_actor self{sys, true};
   registry_config reg;
+  /// Where the directory's reader runs (on the test coordinator: never on a
+  /// thread of its own here) and its memory hook.
+  reader_placement placement;
   directory_actor dir;
   eviction_actor evictor;
 
   void start(uint64_t seed = 42) {
     log::set_level(log::level::warn);
     time_anchor anchor{epoch, sched.clock().now()};
-    dir = sys.spawn(directory, reg, anchor, reader_placement{});
+    dir = sys.spawn(directory, reg, anchor, placement);
     evictor = sys.spawn(eviction, reg, anchor, dir, seed);
     sched.run();
   }

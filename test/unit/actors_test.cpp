@@ -841,6 +841,32 @@ BOOST_AUTO_TEST_CASE(a_view_counts_only_from_the_routed_actor) {
   BOOST_TEST(contains(body(read_kind::app, "APP"), R"("instanceId":"i-2")"));
 }
 
+namespace {
+int trims = 0;
+} // namespace
+
+BOOST_AUTO_TEST_CASE(free_memory_is_released_at_the_retention_tick_after_large_reads) {
+  reg.delta_retention_timer_interval_ms = 10000;
+  trims = 0;
+  placement.release_free_memory = [] { ++trims; };
+  placement.trim_after_reply_bytes = 2000;
+  start();
+  do_register(make("i-1"));
+  advance(10s, 1s);
+  BOOST_TEST(trims == 0); // nothing read yet
+  auto small = body(read_kind::app, "APP");
+  BOOST_TEST_REQUIRE(small.size() < 2000u);
+  advance(10s, 1s);
+  BOOST_TEST(trims == 0); // replies below the threshold
+  for (int i = 0; i < 4; ++i)
+    body(read_kind::all_apps);
+  BOOST_TEST(trims == 0); // only at the tick
+  advance(10s, 1s);
+  BOOST_TEST(trims == 1);
+  advance(20s, 1s);
+  BOOST_TEST(trims == 1); // nothing read since
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // -- the reader on a thread of its own (as in the node) -------------------------
