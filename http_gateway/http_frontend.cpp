@@ -40,6 +40,7 @@
 #include "http_gateway/gateway_probe.hpp"
 #include "http_gateway/negotiation.hpp"
 #include "http_gateway/output_queue.hpp"
+#include "http_gateway/parsed_request.hpp"
 #include "http_gateway/registry_metrics.hpp"
 #include "http_gateway/renewal_batches.hpp"
 #include "http_gateway/request_framing.hpp"
@@ -202,10 +203,6 @@ time_point now(broker_ptr self) {
 /// Wall-clock milliseconds for the wire, derived from the actor clock.
 int64_t epoch_ms(broker_ptr self) {
   return self->state.clock.to_epoch_ms(now(self));
-}
-
-std::string_view sv(boost::beast::string_view s) {
-  return {s.data(), s.size()};
 }
 
 connection* find_conn(broker_ptr self, connection_handle hdl) {
@@ -953,23 +950,7 @@ struct dispatcher {
 void handle_request(broker_ptr self, connection_handle hdl, connection& c,
                     http::request<http::string_body>& req) {
   auto& st = self->state;
-  auto field = [&](std::string_view name) -> std::string_view {
-    auto i = req.find(boost::beast::string_view{name.data(), name.size()});
-    return i == req.end() ? std::string_view{} : sv(i->value());
-  };
-  request_view v;
-  v.method = sv(req.method_string());
-  v.target = sv(req.target());
-  v.accept = field("Accept");
-  v.accept_encoding = field("Accept-Encoding");
-  v.content_type = field("Content-Type");
-  v.content_encoding = field("Content-Encoding");
-  v.replication = field("x-netflix-discovery-replication");
-  v.eureka_accept = field("X-Eureka-Accept");
-  v.authorization = field("Authorization");
-  v.origin = field("Origin");
-  v.host = field("Host");
-  v.body = req.body();
+  auto v = view_of(req);
   auto plan = plan_request(v, st.cfg, st.admin_auth, epoch_ms(self));
   if (!plan.warning.empty() && st.refusals.note())
     log::warn("gateway", "{}", plan.warning);
@@ -1029,18 +1010,6 @@ void reset_parser(const gateway_config& cfg, connection& c) {
   c.framing = framing_budget{cfg.max_header_bytes};
   c.framing_checked = false;
   c.continue_sent = false;
-}
-
-framing_fields framing_of(const http::request<http::string_body>& req) {
-  framing_fields f;
-  f.version = req.version();
-  for (auto [i, end] = req.equal_range(http::field::transfer_encoding); i != end; ++i)
-    f.transfer_encoding.push_back(sv(i->value()));
-  for (auto [i, end] = req.equal_range(http::field::host); i != end; ++i)
-    if (f.host_count++ == 0)
-      f.host = sv(i->value());
-  f.has_content_length = req.count(http::field::content_length) > 0;
-  return f;
 }
 
 /// Feeds buffered bytes to the parser and handles every complete request,

@@ -17,6 +17,9 @@ if $with_tests; then
   # test/package: the .deb (CPack's shlibdeps runs dpkg-shlibdeps and file),
   # its postinst (adduser) and systemd-analyze verify of its unit.
   packages+=(dpkg-dev file adduser systemd)
+  # The fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the
+  # sanitizer runtimes, which Debian ships apart from the compiler.
+  packages+=(clang libclang-rt-dev)
   # The real Java eureka-client comes from Maven Central.
   command -v java >/dev/null 2>&1 || packages+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || packages+=(maven)
