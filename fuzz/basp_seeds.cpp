@@ -1,7 +1,8 @@
 // Writes the seed corpus of basp_message_fuzz: one serialized caf::message
 // per message a peer sends to our BASP port (peer_frontend_actor), as CAF
-// serializes it. Run it again when a message type changes:
-//   build/fuzz/fuzz/basp_seeds fuzz/corpus/basp_message
+// serializes it. Run it again when a message type changes (after a
+// scripts/fuzz.sh run has configured build/fuzz):
+//   ninja -C build/fuzz basp_seeds && build/fuzz/fuzz/basp_seeds fuzz/corpus/basp_message
 #include <cstdio>
 #include <fstream>
 #include <string>

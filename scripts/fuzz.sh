@@ -15,12 +15,20 @@ all_targets=(instance_json_fuzz instance_xml_fuzz gzip_fuzz replication_batch_fu
              basp_message_fuzz http_request_fuzz)
 mode=seconds
 amount=20
+usage() {
+  echo "usage: $0 --smoke | --runs N [TARGET...] | --seconds S [TARGET...]" >&2
+  exit 2
+}
 case "${1:-}" in
   --smoke) shift ;;
-  --runs) mode=runs; amount=$2; shift 2 ;;
-  --seconds) amount=$2; shift 2 ;;
-  *) echo "usage: $0 --smoke | --runs N [TARGET...] | --seconds S [TARGET...]" >&2; exit 2 ;;
+  --runs) mode=runs; amount=${2:-}; shift; shift || true ;;
+  --seconds) amount=${2:-}; shift; shift || true ;;
+  *) usage ;;
 esac
+[[ "$amount" =~ ^[1-9][0-9]*$ ]] || usage
+for t in "$@"; do
+  [[ " ${all_targets[*]} " == *" $t "* ]] || { echo "fuzz: no target $t" >&2; usage; }
+done
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
@@ -31,7 +39,7 @@ fi
 jobs=${EUREKA_BUILD_JOBS:-$(nproc)}
 CXX=clang++ cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DEUREKA_FUZZ=ON -DEUREKA_BUILD_TESTS=OFF >/dev/null
-ninja -C "$dir" -j "$jobs" "${targets[@]}" basp_seeds
+ninja -C "$dir" -j "$jobs" "${targets[@]}"
 
 mkdir -p "$dir/artifacts" "$dir/logs"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
