@@ -192,10 +192,12 @@ caf::error node::start() {
             cfg_.registry.enable_self_preservation ? "on" : "off",
             cfg_.registry.eviction_interval_ms,
             cfg_.registry.legacy_lease_expiry ? "legacy 2 x duration" : "corrected");
-  auto admin = gateway::summarize_admin_access(cfg_.gateway.admin);
-  if (!admin.warning.empty())
-    log::warn("node", "{}", admin.warning);
-  log::info("node", "{}", admin.info);
+  auto access = gateway::summarize_access(cfg_.gateway.auth, cfg_.gateway.admin,
+                                          cfg_.gateway.bind_address, port_);
+  for (const auto& line : access.info)
+    log::info("node", "{}", line);
+  for (const auto& line : access.warnings)
+    log::warn("node", "{}", line);
   return caf::none;
 }
 

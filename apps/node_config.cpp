@@ -377,33 +377,43 @@ std::vector<option_spec> build_options() {
                  return {};
                },
                [](const node_config& c) { return c.cluster.self_app_name; }});
-  // -- admin API and console (docs/admin-api.md) -------------------------------
-  o.push_back(
-      {"eureka.admin.users",
-       "Admin console users: comma-separated name:roles:hash (roles read and admin "
-       "joined with '+', admin includes read; the hash as printed by caf-eureka-admin "
-       "hash-password); none: actions are off",
-       [](node_config& c, std::string_view v) -> std::string {
-         auto parsed = gateway::parse_admin_users(v);
-         if (!parsed.error.empty())
-           return parsed.error;
-         c.gateway.admin.users = std::move(parsed.users);
-         return {};
-       },
-       [](const node_config& c) { return gateway::format_admin_users(c.gateway.admin.users); }});
-  o.push_back(make_bool("eureka.admin.read-without-auth",
-                        "The admin API's reads (and the console's views) need no credentials",
-                        [](node_config& c) -> bool& { return c.gateway.admin.read_without_auth; }));
+  // -- who may do what (docs/security.md) ---------------------------------------
+  o.push_back(make_bool("eureka.auth.enabled",
+                        "The Eureka API and /metrics need HTTP basic authentication of a user of "
+                        "eureka.auth.users holding the request's role (401, 403)",
+                        [](node_config& c) -> bool& { return c.gateway.auth.enabled; }));
+  o.push_back(make_bool(
+      "eureka.auth.read-without-auth",
+      "With eureka.auth.enabled, GETs of the Eureka API and /metrics still need no credentials",
+      [](node_config& c) -> bool& { return c.gateway.auth.read_without_auth; }));
+  o.push_back({"eureka.auth.users",
+               "Users: comma-separated name:roles:hash, roles read, register (or "
+               "register=APP|APP...), admin and peer joined with '+' (admin includes read and "
+               "register, peer includes read); the hash as printed by caf-eureka-admin "
+               "hash-password",
+               [](node_config& c, std::string_view v) -> std::string {
+                 auto parsed = gateway::parse_users(v);
+                 if (!parsed.error.empty())
+                   return parsed.error;
+                 c.gateway.auth.users = std::move(parsed.users);
+                 return {};
+               },
+               [](const node_config& c) { return gateway::format_users(c.gateway.auth.users); }});
   o.push_back(make_int<int64_t>(
-      "eureka.admin.auth-cache-ms",
-      "How long verified admin credentials are remembered (0: each request is checked)",
-      [](node_config& c) -> int64_t& { return c.gateway.admin.auth_cache_ms; }, 0,
+      "eureka.auth.cache-ms",
+      "How long verified credentials are remembered (0: each request is checked)",
+      [](node_config& c) -> int64_t& { return c.gateway.auth.cache_ms; }, 0,
       std::numeric_limits<int32_t>::max()));
   o.push_back(make_int<uint32_t>(
-      "eureka.admin.max-password-checks-per-second",
-      "Most admin password checks (PBKDF2) per second; a request needing one more gets 429",
-      [](node_config& c) -> uint32_t& { return c.gateway.admin.max_password_checks_per_second; }, 1,
+      "eureka.auth.max-password-checks-per-second",
+      "Most password checks (PBKDF2) per second; a request needing one more gets 429",
+      [](node_config& c) -> uint32_t& { return c.gateway.auth.max_password_checks_per_second; }, 1,
       100000));
+  // -- admin API and console (docs/admin-api.md) -------------------------------
+  o.push_back(make_bool("eureka.admin.read-without-auth",
+                        "The admin API's reads (and the console's views) need no credentials "
+                        "(with eureka.auth.enabled, only if eureka.auth.read-without-auth too)",
+                        [](node_config& c) -> bool& { return c.gateway.admin.read_without_auth; }));
   // -- process -----------------------------------------------------------------
   o.push_back(make_string(
       "logging.level", "debug, info, warn, error or off",
@@ -432,11 +442,17 @@ std::vector<option_spec> build_options() {
 }
 
 /// Keys with other accepted spellings: Spring writes defaultZone in camel
-/// case (a map key, which relaxed binding does not turn into kebab case).
+/// case (a map key, which relaxed binding does not turn into kebab case);
+/// keys renamed keep their old names.
 const std::vector<std::pair<std::string_view, std::vector<std::string>>>& alias_table() {
   static const std::vector<std::pair<std::string_view, std::vector<std::string>>> table = {
       {"eureka.client.service-url.default-zone",
        {"eureka.client.service-url.defaultZone", "eureka.client.serviceUrl.defaultZone"}},
+      // The names these keys had while only the admin console had users.
+      {"eureka.auth.users", {"eureka.admin.users"}},
+      {"eureka.auth.cache-ms", {"eureka.admin.auth-cache-ms"}},
+      {"eureka.auth.max-password-checks-per-second",
+       {"eureka.admin.max-password-checks-per-second"}},
   };
   return table;
 }
@@ -506,6 +522,14 @@ std::string check_cluster(const node_config& c) {
     return fmt::format("eureka.cluster.retry-min-ms ({}) must not exceed "
                        "eureka.cluster.retry-max-ms ({})",
                        c.cluster.retry_min_ms, c.cluster.retry_max_ms);
+  return {};
+}
+
+/// Authentication on without a user would refuse every client.
+std::string check_auth(const node_config& c) {
+  if (c.gateway.auth.enabled && c.gateway.auth.users.empty())
+    return "eureka.auth.enabled=true needs eureka.auth.users: without a user every request of "
+           "the Eureka API would be refused";
   return {};
 }
 
@@ -594,6 +618,8 @@ config_load_result load_node_config(const std::vector<std::string>& args,
   if (r.error = check_header_budget(r.config); !r.error.empty())
     return r;
   if (r.error = check_cluster(r.config); !r.error.empty())
+    return r;
+  if (r.error = check_auth(r.config); !r.error.empty())
     return r;
   // The status page lists the peers (registered-replicas) from the one key
   // that configures them, normalised: never with their credentials.

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include <caf/all.hpp>
+#include <fmt/format.h>
 
 #include "codec/applications_reader.hpp"
 #include "codec/node_identity.hpp"
@@ -37,6 +38,15 @@ peer_http_worker_actor::behavior_type worker(self_ptr self, peer_url url, http_l
         auto r = peer_http_request(st.url, "GET", "cluster/node", json_headers, {}, st.limits);
         if (!r.ok) {
           out.error = r.error;
+          return out;
+        }
+        if (r.status == 401 || r.status == 403) {
+          // A peer with authentication on (ours or a Java server behind
+          // Spring Security) refused the credentials of its URL: not a
+          // Java server without the endpoint. Tried again later, logged.
+          out.error = fmt::format("GET cluster/node answered {}: the peer wants credentials with "
+                                  "the peer role in its URL (http://user:password@host:port/...)",
+                                  r.status);
           return out;
         }
         out.reachable = true;

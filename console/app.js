@@ -796,7 +796,7 @@
     const d = state.detail;
     let hint;
     if (!s) hint = "The session is unknown: actions are off.";
-    else if (!s.actions_enabled) hint = "Actions are off on this node: no admin users are configured (eureka.admin.users).";
+    else if (!s.actions_enabled) hint = "Actions are off on this node: no user has the admin role (eureka.auth.users).";
     else if (!s.user) hint = "Sign in as a user with the admin role to deregister or override.";
     else if (!arr(s.roles).includes("admin")) hint = "User " + s.user + " has no admin role: actions are refused.";
     else hint = "Signed in as " + s.user + " (admin). Each action asks for confirmation.";

@@ -33,19 +33,32 @@ namespace http = boost::beast::http;
 
 constexpr int64_t now_ms = 1700000000000;
 
-/// The node's defaults, plus one admin (password "secret", hashed with the
+/// The node's defaults, plus users (password "secret", hashed with the
 /// fewest iterations a hash may state, so that checks stay cheap) to reach
-/// the admin actions and the Authorization decoding.
-const gateway_config& fuzz_config() {
-  static const gateway_config cfg = [] {
-    gateway_config c;
+/// the admin actions and the Authorization decoding: `admin` (admin and
+/// peer) and `client` (read, register=ORDER). Every request is planned
+/// twice: with eureka.auth.enabled off (what the Eureka API does) and on
+/// (who may do it).
+struct fuzz_configs {
+  gateway_config open;
+  gateway_config locked;
+};
+
+const fuzz_configs& configs() {
+  static const fuzz_configs cfgs = [] {
+    fuzz_configs x;
     auto hash = hash_password("secret", min_password_iterations);
     fuzz::require(hash.has_value(), "a password hash can be made");
-    c.admin.users.push_back(admin_user{"admin", true, *hash});
-    c.admin.max_password_checks_per_second = 1000000;
-    return c;
+    auto text = format_password_hash(*hash);
+    auto users = parse_users("admin:admin+peer:" + text + ",client:read+register=ORDER:" + text);
+    fuzz::require(users.error.empty() && users.users.size() == 2, "the fuzz users parse");
+    x.open.auth.users = users.users;
+    x.open.auth.max_password_checks_per_second = 1000000;
+    x.locked = x.open;
+    x.locked.auth.enabled = true;
+    return x;
   }();
-  return cfg;
+  return cfgs;
 }
 
 /// One connection's parser state, as the broker keeps it.
@@ -64,7 +77,7 @@ struct connection_reader {
 
   /// Reads the next request `inbuf` holds; false once nothing more can be
   /// read yet, or the connection is closed (a refused request).
-  bool read_one(std::string& inbuf, admin_authenticator& auth) {
+  bool read_one(std::string& inbuf, authenticator& auth) {
     if (closed)
       return false;
     boost::system::error_code ec;
@@ -98,14 +111,18 @@ struct connection_reader {
     auto req = parser->release();
     reset();
     auto view = view_of(req);
-    auto plan = plan_request(view, cfg, auth, now_ms);
-    if (plan.immediate)
-      fuzz::require(plan.immediate->status >= 100 && plan.immediate->status <= 599,
-                    "an immediate answer has an HTTP status");
-    else
-      fuzz::require(!std::holds_alternative<std::monostate>(plan.call),
-                    "a request is answered at once or planned as a call (never the 500 of "
-                    "an empty plan)");
+    for (const auto* c : {&configs().open, &configs().locked}) {
+      auto plan = plan_request(view, *c, auth, now_ms);
+      if (plan.immediate)
+        fuzz::require(plan.immediate->status >= 100 && plan.immediate->status <= 599,
+                      "an immediate answer has an HTTP status");
+      else
+        fuzz::require(!std::holds_alternative<std::monostate>(plan.call),
+                      "a request is answered at once or planned as a call (never the 500 of "
+                      "an empty plan)");
+      if (plan.immediate && plan.immediate->status == 401)
+        fuzz::require(!plan.immediate->www_authenticate.empty(), "a 401 carries a challenge");
+    }
     return true;
   }
 
@@ -126,8 +143,9 @@ struct connection_reader {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0)
     return 0;
-  const auto& cfg = fuzz_config();
-  static admin_authenticator auth;
+  // Framing and limits are the same in both configurations.
+  const auto& cfg = configs().open;
+  static authenticator auth;
   auto bytes = fuzz::text_of(data + 1, size - 1);
   auto cut = std::min<size_t>(data[0] * bytes.size() / 255, bytes.size());
   connection_reader conn{cfg};

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "http_gateway/admin_auth.hpp"
+#include "http_gateway/auth.hpp"
 #include "http_gateway/descriptor_budget.hpp"
 
 #include "registry/dirty_timestamp.hpp"
@@ -95,8 +95,9 @@ struct gateway_config {
   /// This node in its cluster (GET {base}/cluster/node).
   cluster_identity cluster;
 
-  // -- the admin API and console (docs/admin-api.md) --------------------------
+  // -- who may do what (docs/security.md, docs/admin-api.md) ----------------
 
+  auth_config auth;
   admin_config admin;
 };
 

@@ -181,8 +181,8 @@ struct gateway_state {
   uint64_t refused_output_since_sweep = 0;
   /// Refusals worth a warning (request_plan::warning), rate-limited.
   log::warning_burst refusals;
-  /// Verified admin credentials and the password-check budget (admin_auth).
-  admin_authenticator admin_auth;
+  /// Verified credentials and the password-check budget (auth.hpp).
+  authenticator auth;
   /// The registry actor of each application, as the directory publishes it,
   /// and the heartbeats of this I/O poll waiting to be sent to them.
   route_table<app_registry_actor> routes;
@@ -951,7 +951,7 @@ void handle_request(broker_ptr self, connection_handle hdl, connection& c,
                     http::request<http::string_body>& req) {
   auto& st = self->state;
   auto v = view_of(req);
-  auto plan = plan_request(v, st.cfg, st.admin_auth, epoch_ms(self));
+  auto plan = plan_request(v, st.cfg, st.auth, epoch_ms(self));
   if (!plan.warning.empty() && st.refusals.note())
     log::warn("gateway", "{}", plan.warning);
   if (!plan.audit.empty())

@@ -285,11 +285,6 @@ void plan_replication_batch(const request_view& req, const gateway_config& cfg, 
   p.call = std::move(call);
 }
 
-// -- the admin API (docs/admin-api.md) -----------------------------------------
-
-/// The realm browsers show in their sign-in dialog.
-constexpr std::string_view admin_challenge = R"(Basic realm="caf-eureka admin", charset="UTF-8")";
-
 /// Who, for a log line: the user, or the name wrong credentials claimed
 /// (untrusted), or "anonymous".
 std::string who_of(const auth_result& who) {
@@ -301,6 +296,143 @@ std::string who_of(const auth_result& who) {
                      who.outcome == auth_outcome::wrong_credentials ? "wrong credentials"
                                                                     : "not checked");
 }
+
+/// The warning of a request refused because password checks ran out.
+std::string throttled_warning(const auth_result& who, const auth_config& cfg) {
+  return fmt::format("password check for {} refused: more than {} per second "
+                     "(eureka.auth.max-password-checks-per-second)",
+                     who_of(who), cfg.max_password_checks_per_second);
+}
+
+// -- access to the Eureka API (docs/security.md) --------------------------------
+
+/// The realm of the Eureka API's challenge.
+constexpr std::string_view eureka_challenge = R"(Basic realm="eureka", charset="UTF-8")";
+
+/// What a route of the Eureka API needs with eureka.auth.enabled.
+enum class access_need {
+  /// Served to anyone: /health, /ready, the console's files, the answers to
+  /// unknown paths; the admin API has its own table (admit_admin).
+  open,
+  /// The read role (or eureka.auth.read-without-auth).
+  read,
+  /// The register role for the route's application, or admin.
+  write,
+  /// The peer role: replication, and the endpoint that tells peers where
+  /// this node's cluster port is.
+  peer,
+};
+
+access_need access_of(route_id id, bool replication) {
+  switch (id) {
+  case route_id::apps_full:
+  case route_id::apps_delta:
+  case route_id::app:
+  case route_id::instance:
+  case route_id::instance_by_id:
+  case route_id::vip:
+  case route_id::svip:
+  case route_id::server_status:
+  case route_id::status_overrides:
+  case route_id::metrics:
+    return access_need::read;
+  case route_id::register_instance:
+  case route_id::renew:
+  case route_id::cancel:
+  case route_id::status_update:
+  case route_id::status_delete:
+  case route_id::metadata:
+    // A write marked replicated skips the conflict rules a client's write
+    // goes through (contract §1.5): only a peer may send one.
+    return replication ? access_need::peer : access_need::write;
+  case route_id::replication_batch:
+  case route_id::cluster_node:
+    return access_need::peer;
+  default:
+    return access_need::open;
+  }
+}
+
+/// Refuses a request of the Eureka API: a text answer (401 with the
+/// challenge), and a warning naming who was refused what (the gateway
+/// rate-limits it: any client can cause it).
+void refuse_eureka(request_plan& p, unsigned status, std::string_view reason,
+                   const auth_result& who) {
+  p.immediate = make_text(status, reason);
+  if (status == 401)
+    p.immediate->www_authenticate = std::string{eureka_challenge};
+  auto target = p.r.app.empty() ? std::string{}
+                                : fmt::format(" of {}{}{}", log::printable(p.r.app),
+                                              p.r.instance_id.empty() ? "" : "/",
+                                              log::printable(p.r.instance_id));
+  if (p.warning.empty())
+    p.warning = fmt::format("refused {}{} to {}: {} ({})", route_label(p.r.id), target, who_of(who),
+                            reason, status);
+}
+
+/// With eureka.auth.enabled: true when the request may go on, else the
+/// refusal is set in `p`. Credentials sent are checked even where they are
+/// not needed, so a client with a wrong password learns it at its first
+/// fetch rather than at its first registration.
+bool admit_eureka(const request_view& req, const gateway_config& cfg, authenticator& auth,
+                  int64_t now_ms, request_plan& p) {
+  if (!cfg.auth.enabled)
+    return true;
+  auto need = access_of(p.r.id, is_replication(req.replication));
+  if (need == access_need::open)
+    return true;
+  auto who = auth.authenticate(cfg.auth, req.authorization, now_ms);
+  switch (who.outcome) {
+  case auth_outcome::throttled:
+    p.warning = throttled_warning(who, cfg.auth);
+    refuse_eureka(p, 429, "too many authentication attempts", who);
+    return false;
+  case auth_outcome::wrong_credentials:
+    refuse_eureka(p, 401, "wrong credentials", who);
+    return false;
+  case auth_outcome::anonymous:
+    if (need == access_need::read && cfg.auth.read_without_auth)
+      return true;
+    refuse_eureka(p, 401, "credentials needed", who);
+    return false;
+  case auth_outcome::user:
+    break;
+  }
+  switch (need) {
+  case access_need::read:
+    if (who.may(role::read) || cfg.auth.read_without_auth)
+      return true;
+    refuse_eureka(p, 403, "the read role is needed", who);
+    return false;
+  case access_need::write:
+    if (who.may_write(p.r.app))
+      return true;
+    refuse_eureka(p, 403,
+                  who.may(role::register_instances) ? fmt::format(
+                      "the register role for application {} is needed", log::printable(p.r.app))
+                                                    : std::string{"the register role is needed"},
+                  who);
+    return false;
+  case access_need::peer:
+    if (who.may(role::peer))
+      return true;
+    refuse_eureka(p, 403,
+                  p.r.id == route_id::replication_batch || p.r.id == route_id::cluster_node
+                      ? "the peer role is needed"
+                      : "the peer role is needed for a write marked "
+                        "x-netflix-discovery-replication: true",
+                  who);
+    return false;
+  case access_need::open:
+    break;
+  }
+  return true;
+}
+
+// -- the admin API (docs/admin-api.md) -----------------------------------------
+
+/// The realm browsers show in their sign-in dialog.
+constexpr std::string_view admin_challenge = R"(Basic realm="caf-eureka admin", charset="UTF-8")";
 
 /// An `Origin` header from another origin than the request's `Host`: a page
 /// elsewhere making a signed-in browser act. No Origin (curl, the CLI) is
@@ -346,40 +478,41 @@ void refuse_admin(request_plan& p, unsigned status, std::string_view reason,
 
 /// The access table of docs/admin-api.md. True when the request may go on
 /// (`who` says who sent it); else the refusal is set in `p`.
-bool admit_admin(const request_view& req, const gateway_config& cfg, admin_authenticator& auth,
+bool admit_admin(const request_view& req, const gateway_config& cfg, authenticator& auth,
                  int64_t now_ms, request_plan& p, auth_result& who) {
-  const auto& admin = cfg.admin;
   auto action = is_admin_action(p.r.id);
   // Refused before any password is checked: nothing to learn, no time spent.
-  if (action && !admin.actions_enabled()) {
-    refuse_admin(p, 403, "actions are off: no admin users are configured (eureka.admin.users)",
-                 who);
+  if (action && !cfg.auth.has_admin()) {
+    refuse_admin(p, 403, "actions are off: no user has the admin role (eureka.auth.users)", who);
     return false;
   }
   if (action && cross_origin(req.origin, req.host)) {
     refuse_admin(p, 403, "cross-origin request refused", who);
     return false;
   }
-  who = auth.authenticate(admin, req.authorization, now_ms);
+  who = auth.authenticate(cfg.auth, req.authorization, now_ms);
+  auto reads_open = admin_reads_open(cfg.auth, cfg.admin);
   switch (who.outcome) {
   case auth_outcome::throttled:
-    p.warning = fmt::format("admin: password check for {} refused: more than {} per second "
-                            "(eureka.admin.max-password-checks-per-second)",
-                            who_of(who), admin.max_password_checks_per_second);
+    p.warning = throttled_warning(who, cfg.auth);
     refuse_admin(p, 429, "too many authentication attempts", who);
     return false;
   case auth_outcome::wrong_credentials:
     refuse_admin(p, 401, "wrong credentials", who);
     return false;
   case auth_outcome::anonymous:
-    if (action || !admin.read_without_auth) {
+    if (action || !reads_open) {
       refuse_admin(p, 401, "credentials needed", who);
       return false;
     }
     return true;
   case auth_outcome::user:
-    if (action && !who.admin) {
+    if (action && !who.may(role::admin)) {
       refuse_admin(p, 403, "the admin role is needed", who);
+      return false;
+    }
+    if (!action && !reads_open && !who.may(role::read)) {
+      refuse_admin(p, 403, "the read role is needed", who);
       return false;
     }
     return true;
@@ -387,18 +520,26 @@ bool admit_admin(const request_view& req, const gateway_config& cfg, admin_authe
   return false;
 }
 
-/// GET /admin/api/session.
-std::string session_json(const auth_result& who, const admin_config& admin) {
+/// GET /admin/api/session: the caller and every role it holds, including
+/// the ones its configured roles include.
+std::string session_json(const auth_result& who, const gateway_config& cfg) {
   std::string out = R"({"user": )";
   if (who.outcome == auth_outcome::user)
     codec::detail::append_json_string(out, who.user);
   else
     out += "null";
   out += R"(, "roles": [)";
-  if (who.outcome == auth_outcome::user)
-    out += who.admin ? R"("admin", "read")" : R"("read")";
-  out += fmt::format(R"(], "actions_enabled": {}, "read_without_auth": {}}})",
-                     admin.actions_enabled(), admin.read_without_auth);
+  bool first = true;
+  for (auto [r, name] :
+       {std::pair{role::admin, "admin"}, std::pair{role::read, "read"},
+        std::pair{role::register_instances, "register"}, std::pair{role::peer, "peer"}}) {
+    if (!who.may(r))
+      continue;
+    out += fmt::format(R"({}"{}")", first ? "" : ", ", name);
+    first = false;
+  }
+  out += fmt::format(R"(], "actions_enabled": {}, "read_without_auth": {}}})", cfg.auth.has_admin(),
+                     admin_reads_open(cfg.auth, cfg.admin));
   return out;
 }
 
@@ -448,7 +589,7 @@ http_response console_response(const route& r, const request_view& req) {
 }
 
 /// The admin routes: access first, then what each asks for.
-void plan_admin(const request_view& req, const gateway_config& cfg, admin_authenticator& auth,
+void plan_admin(const request_view& req, const gateway_config& cfg, authenticator& auth,
                 int64_t now_ms, request_plan& p) {
   auto& r = p.r;
   auth_result who;
@@ -457,7 +598,7 @@ void plan_admin(const request_view& req, const gateway_config& cfg, admin_authen
   p.format = payload_format::json;
   switch (r.id) {
   case route_id::admin_session:
-    p.immediate = admin_json(200, session_json(who, cfg.admin));
+    p.immediate = admin_json(200, session_json(who, cfg));
     break;
   case route_id::admin_overview:
     p.call = admin_overview_call{};
@@ -505,12 +646,16 @@ size_t replication_batch_call::commands() const {
   return n;
 }
 
-request_plan plan_request(const request_view& req, const gateway_config& cfg,
-                          admin_authenticator& auth, int64_t now_ms) {
+request_plan plan_request(const request_view& req, const gateway_config& cfg, authenticator& auth,
+                          int64_t now_ms) {
   request_plan p;
   p.r = route_request(req.method, req.target, cfg.base_paths);
   p.format = negotiated_format(req.accept);
   auto& r = p.r;
+  if (!admit_eureka(req, cfg, auth, now_ms, p)) {
+    p.immediate->head_only = r.head;
+    return p;
+  }
   auto replication = is_replication(req.replication);
   auto cached_read = [&](read_kind kind, std::string name, bool gzip_allowed) {
     p.format = cached_read_format(req.accept);

@@ -115,11 +115,11 @@ struct request_plan {
   std::string audit;
 };
 
-/// Routes and validates; never touches registry state. `auth` (the
-/// gateway's, one per broker) remembers verified admin credentials and
-/// counts password checks: the only state a plan changes.
-request_plan plan_request(const request_view& req, const gateway_config& cfg,
-                          admin_authenticator& auth, int64_t now_ms);
+/// Routes, checks access and validates; never touches registry state.
+/// `auth` (the gateway's, one per broker) remembers verified credentials
+/// and counts password checks: the only state a plan changes.
+request_plan plan_request(const request_view& req, const gateway_config& cfg, authenticator& auth,
+                          int64_t now_ms);
 
 /// Maps a write_reply to the response of write route `id` (contract §1.5).
 http_response respond_write(route_id id, const write_reply& reply, payload_format format);

@@ -31,10 +31,10 @@ std::string hash_of_password(std::string_view password) {
 /// alice (admin, "wonderland") and bob (read, "builder").
 eureka::node_config with_users(bool read_without_auth = true) {
   auto cfg = test_node_config();
-  auto parsed = eureka::gateway::parse_admin_users("alice:admin:" + hash_of_password("wonderland")
-                                                   + ",bob:read:" + hash_of_password("builder"));
+  auto parsed = eureka::gateway::parse_users("alice:admin:" + hash_of_password("wonderland")
+                                             + ",bob:read:" + hash_of_password("builder"));
   BOOST_REQUIRE_MESSAGE(parsed.error.empty(), parsed.error);
-  cfg.gateway.admin.users = std::move(parsed.users);
+  cfg.gateway.auth.users = std::move(parsed.users);
   cfg.gateway.admin.read_without_auth = read_without_auth;
   return cfg;
 }
@@ -100,7 +100,7 @@ void every_action_refused(node_fixture& f, const header_list& hdrs, unsigned sta
 
 BOOST_FIXTURE_TEST_CASE(without_users_actions_are_off, node_fixture) {
   BOOST_REQUIRE(register_json("ORDER", instance_json(order("i-1"))).status == 204u);
-  auto off = "actions are off: no admin users are configured (eureka.admin.users)";
+  auto off = "actions are off: no user has the admin role (eureka.auth.users)";
   every_action_refused(*this, {}, 403, off);
   every_action_refused(*this, {{"Authorization", basic("alice", "wonderland")}}, 403, off);
   // Reads are open.
@@ -188,9 +188,10 @@ BOOST_FIXTURE_TEST_CASE(an_admin_acts, users_fixture) {
 
   // The session of an admin.
   r = get("/admin/api/session", "", alice);
-  BOOST_TEST(r.body
-             == R"({"user": "alice", "roles": ["admin", "read"], "actions_enabled": true, )"
-                R"("read_without_auth": true})");
+  BOOST_TEST(
+      r.body
+      == R"({"user": "alice", "roles": ["admin", "read", "register"], "actions_enabled": true, )"
+         R"("read_without_auth": true})");
 }
 
 BOOST_FIXTURE_TEST_CASE(reads_closed_without_credentials, closed_fixture) {

@@ -105,11 +105,11 @@ if $have_admin; then
   [ "$got" = "caf-eureka-admin $version" ] || fail "admin --version printed '$got'"
 fi
 # Every commented default in the shipped configuration is a key and value the
-# node takes (the admin users line holds a placeholder hash).
+# node takes (the users line holds a placeholder hash).
 while IFS= read -r line; do
   /usr/bin/caf-eureka-node "--$line" --dump-config >/dev/null 2>"$logs/conf.err" \
     || { cat "$logs/conf.err" >&2; fail "$conf documents '$line', which the node refuses"; }
-done < <("${as_root[@]}" sed -n 's/^#\([a-z][A-Za-z.-]*=.*\)$/\1/p' "$conf" | grep -v '^eureka.admin.users=')
+done < <("${as_root[@]}" sed -n 's/^#\([a-z][A-Za-z.-]*=.*\)$/\1/p' "$conf" | grep -v '^eureka.auth.users=')
 getent passwd caf-eureka >/dev/null || fail "no user caf-eureka"
 getent group caf-eureka >/dev/null || fail "no group caf-eureka"
 [ "$(stat -c '%a %U %G' "$conf")" = "640 root caf-eureka" ] \

@@ -9,3 +9,7 @@ eureka_add_test(gateway_connection_rules_test
 eureka_add_test(gateway_admin_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_admin_test.cpp
   LIBS eureka_gateway)
+# Who may do what on the Eureka API: roles and the access table.
+eureka_add_test(gateway_access_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_access_test.cpp
+  LIBS eureka_gateway)

@@ -1,7 +1,8 @@
 // The admin API's pure rules: base64 and password hashes (common/), the
-// users of eureka.admin.users, HTTP basic authentication, the credential
-// cache and the password-check budget (admin_auth), the admin routes and
-// the access table of docs/admin-api.md (router, request_plan).
+// users of eureka.auth.users, HTTP basic authentication, the credential
+// cache and the password-check budget (auth.hpp), the admin routes and
+// the access table of docs/admin-api.md (router, request_plan). The Eureka
+// API's access rules are in gateway_access_test.
 #define BOOST_TEST_MODULE gateway_admin
 #include <boost/test/unit_test.hpp>
 
@@ -10,7 +11,7 @@
 
 #include "common/base64.hpp"
 #include "common/password_hash.hpp"
-#include "http_gateway/admin_auth.hpp"
+#include "http_gateway/auth.hpp"
 #include "http_gateway/console_assets.hpp"
 #include "http_gateway/request_plan.hpp"
 #include "http_gateway/router.hpp"
@@ -44,11 +45,11 @@ std::string basic(std::string_view user, std::string_view password) {
 }
 
 /// alice (admin) with password "wonderland", bob (read) with "builder".
-admin_config two_users() {
-  auto parsed = parse_admin_users("alice:admin:" + hash_text("wonderland")
-                                  + ",bob:read:" + hash_text("builder"));
+auth_config two_users() {
+  auto parsed =
+      parse_users("alice:admin:" + hash_text("wonderland") + ",bob:read:" + hash_text("builder"));
   BOOST_REQUIRE_MESSAGE(parsed.error.empty(), parsed.error);
-  admin_config cfg;
+  auth_config cfg;
   cfg.users = std::move(parsed.users);
   return cfg;
 }
@@ -195,24 +196,24 @@ BOOST_AUTO_TEST_SUITE(admin_users)
 
 BOOST_AUTO_TEST_CASE(entries_parse_with_roles) {
   auto h = hash_text("pw");
-  auto r = parse_admin_users(" alice:admin:" + h + " , bob:read:" + h + ",carol:read+admin:" + h
-                             + ",dave:admin+read:" + h);
+  auto r = parse_users(" alice:admin:" + h + " , bob:read:" + h + ",carol:read+admin:" + h
+                       + ",dave:admin+read:" + h);
   BOOST_REQUIRE_MESSAGE(r.error.empty(), r.error);
   BOOST_REQUIRE(r.users.size() == 4u);
   BOOST_TEST(r.users[0].name == "alice");
-  BOOST_TEST(r.users[0].admin);
-  BOOST_TEST(!r.users[1].admin);
-  BOOST_TEST(r.users[2].admin);
-  BOOST_TEST(r.users[3].admin);
+  BOOST_TEST(r.users[0].may(role::admin));
+  BOOST_TEST(!r.users[1].may(role::admin));
+  BOOST_TEST(r.users[2].may(role::admin));
+  BOOST_TEST(r.users[3].may(role::admin));
   BOOST_TEST(verify_password(r.users[1].hash, "pw"));
-  BOOST_TEST(parse_admin_users("").users.empty());
-  BOOST_TEST(parse_admin_users("  ").error.empty());
+  BOOST_TEST(parse_users("").users.empty());
+  BOOST_TEST(parse_users("  ").error.empty());
   // Round trip (--dump-config).
-  auto again = parse_admin_users(format_admin_users(r.users));
+  auto again = parse_users(format_users(r.users));
   BOOST_REQUIRE_MESSAGE(again.error.empty(), again.error);
   BOOST_TEST(again.users.size() == 4u);
-  BOOST_TEST(again.users[2].admin);
-  BOOST_TEST(!again.users[1].admin);
+  BOOST_TEST(again.users[2].may(role::admin));
+  BOOST_TEST(!again.users[1].may(role::admin));
 }
 
 BOOST_AUTO_TEST_CASE(malformed_entries_are_named_and_hashes_never_shown) {
@@ -237,7 +238,7 @@ BOOST_AUTO_TEST_CASE(malformed_entries_are_named_and_hashes_never_shown) {
   };
   for (auto& c : cases) {
     BOOST_TEST_CONTEXT(c.text) {
-      auto r = parse_admin_users(c.text);
+      auto r = parse_users(c.text);
       BOOST_TEST(r.users.empty());
       BOOST_TEST(r.error.find(c.reason) != std::string::npos, r.error);
       BOOST_TEST(r.error.find(h.substr(14)) == std::string::npos);
@@ -247,16 +248,24 @@ BOOST_AUTO_TEST_CASE(malformed_entries_are_named_and_hashes_never_shown) {
 }
 
 BOOST_AUTO_TEST_CASE(summary_for_the_start_up_log) {
-  admin_config none;
-  BOOST_TEST(summarize_admin_access(none).info.find("actions off") != std::string::npos);
-  BOOST_TEST(summarize_admin_access(none).warning.empty());
-  none.read_without_auth = false;
-  BOOST_TEST(summarize_admin_access(none).warning.find("unreachable") != std::string::npos);
+  auto has = [](const std::vector<std::string>& lines, std::string_view text) {
+    for (const auto& l : lines)
+      if (l.find(text) != std::string::npos)
+        return true;
+    return false;
+  };
+  auth_config none;
+  admin_config admin;
+  auto s = summarize_access(none, admin, "127.0.0.1", 8761);
+  BOOST_TEST(has(s.info, "admin console: actions off"));
+  BOOST_TEST(s.warnings.empty());
+  admin.read_without_auth = false;
+  s = summarize_access(none, admin, "127.0.0.1", 8761);
+  BOOST_TEST(has(s.warnings, "admin console unreachable"));
   auto two = two_users();
-  two.read_without_auth = false;
-  auto s = summarize_admin_access(two);
-  BOOST_TEST(s.info.find("actions on for 1 admin user(s) of 2") != std::string::npos, s.info);
-  BOOST_TEST(s.warning.empty());
+  s = summarize_access(two, admin, "127.0.0.1", 8761);
+  BOOST_TEST(has(s.info, "actions on for 1 admin user(s); reads need credentials"));
+  BOOST_TEST(s.warnings.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -279,16 +288,17 @@ BOOST_AUTO_TEST_CASE(header_values) {
 
 BOOST_AUTO_TEST_CASE(outcomes) {
   auto cfg = two_users();
-  admin_authenticator auth;
+  authenticator auth;
   auto r = auth.authenticate(cfg, "", 0);
   BOOST_TEST((r.outcome == auth_outcome::anonymous));
   r = auth.authenticate(cfg, basic("alice", "wonderland"), 0);
   BOOST_TEST((r.outcome == auth_outcome::user));
   BOOST_TEST(r.user == "alice");
-  BOOST_TEST(r.admin);
+  BOOST_TEST(r.may(role::admin));
   r = auth.authenticate(cfg, basic("bob", "builder"), 0);
   BOOST_TEST((r.outcome == auth_outcome::user));
-  BOOST_TEST(!r.admin);
+  BOOST_TEST(!r.may(role::admin));
+  BOOST_TEST(r.may(role::read));
   r = auth.authenticate(cfg, basic("bob", "wonderland"), 0);
   BOOST_TEST((r.outcome == auth_outcome::wrong_credentials));
   BOOST_TEST(r.user == "bob");
@@ -297,13 +307,13 @@ BOOST_AUTO_TEST_CASE(outcomes) {
   r = auth.authenticate(cfg, "Basic %%%", 0);
   BOOST_TEST((r.outcome == auth_outcome::wrong_credentials));
   // Without users nothing can be checked: every request is anonymous.
-  r = auth.authenticate(admin_config{}, basic("alice", "wonderland"), 0);
+  r = auth.authenticate(auth_config{}, basic("alice", "wonderland"), 0);
   BOOST_TEST((r.outcome == auth_outcome::anonymous));
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_user_costs_a_password_check) {
   auto cfg = two_users();
-  admin_authenticator auth;
+  authenticator auth;
   auth.authenticate(cfg, basic("mallory", "x"), 0);
   BOOST_TEST(auth.password_checks() == 1u);
   // A malformed header has no password to check.
@@ -313,8 +323,8 @@ BOOST_AUTO_TEST_CASE(an_unknown_user_costs_a_password_check) {
 
 BOOST_AUTO_TEST_CASE(verified_credentials_are_cached_until_they_expire) {
   auto cfg = two_users();
-  cfg.auth_cache_ms = 1000;
-  admin_authenticator auth;
+  cfg.cache_ms = 1000;
+  authenticator auth;
   auto alice = basic("alice", "wonderland");
   auth.authenticate(cfg, alice, 0);
   BOOST_TEST(auth.password_checks() == 1u);
@@ -330,8 +340,8 @@ BOOST_AUTO_TEST_CASE(verified_credentials_are_cached_until_they_expire) {
   BOOST_TEST(auth.password_checks() == 4u);
   BOOST_TEST(auth.cached() == 1u);
   // 0: nothing is remembered.
-  cfg.auth_cache_ms = 0;
-  admin_authenticator uncached;
+  cfg.cache_ms = 0;
+  authenticator uncached;
   uncached.authenticate(cfg, alice, 0);
   uncached.authenticate(cfg, alice, 0);
   BOOST_TEST(uncached.password_checks() == 2u);
@@ -340,31 +350,31 @@ BOOST_AUTO_TEST_CASE(verified_credentials_are_cached_until_they_expire) {
 BOOST_AUTO_TEST_CASE(the_cache_is_bounded) {
   auto cfg = two_users();
   cfg.max_password_checks_per_second = 100000;
-  admin_authenticator auth;
+  authenticator auth;
   // Header values differing in base64-irrelevant ways are different keys:
   // "Basic" spelled in other cases.
   auto value = base64_encode("bob:builder");
   size_t n = 0;
-  for (int mask = 0; mask < 32 && n < admin_authenticator::max_cached + 8; ++mask) {
+  for (int mask = 0; mask < 32 && n < authenticator::max_cached + 8; ++mask) {
     std::string scheme = "basic";
     for (int i = 0; i < 5; ++i)
       if (mask & (1 << i))
         scheme[i] = static_cast<char>(scheme[i] - 'a' + 'A');
-    for (int spaces = 1; spaces <= 40 && n < admin_authenticator::max_cached + 8; ++spaces) {
+    for (int spaces = 1; spaces <= 40 && n < authenticator::max_cached + 8; ++spaces) {
       auto header = scheme + std::string(static_cast<size_t>(spaces), ' ') + value;
       BOOST_REQUIRE(
           (auth.authenticate(cfg, header, static_cast<int64_t>(n)).outcome == auth_outcome::user));
       ++n;
     }
   }
-  BOOST_TEST(n == admin_authenticator::max_cached + 8);
-  BOOST_TEST(auth.cached() == admin_authenticator::max_cached);
+  BOOST_TEST(n == authenticator::max_cached + 8);
+  BOOST_TEST(auth.cached() == authenticator::max_cached);
 }
 
 BOOST_AUTO_TEST_CASE(password_checks_are_bounded_per_second) {
   auto cfg = two_users();
   cfg.max_password_checks_per_second = 3;
-  admin_authenticator auth;
+  authenticator auth;
   auto alice = basic("alice", "wonderland");
   for (int i = 0; i < 3; ++i)
     BOOST_TEST((auth.authenticate(cfg, basic("alice", "guess"), 100).outcome
@@ -485,7 +495,7 @@ BOOST_AUTO_TEST_SUITE(admin_plans)
 
 struct plan_fixture {
   gateway_config cfg;
-  admin_authenticator auth;
+  authenticator auth;
   int64_t now = 1000;
 
   request_plan plan(std::string_view method, std::string_view target,
@@ -501,7 +511,7 @@ struct plan_fixture {
   }
 
   void with_users(bool read_without_auth = true) {
-    cfg.admin = two_users();
+    cfg.auth = two_users();
     cfg.admin.read_without_auth = read_without_auth;
   }
 };
@@ -550,8 +560,7 @@ BOOST_FIXTURE_TEST_CASE(without_users_reads_are_open_and_actions_off, plan_fixtu
     BOOST_TEST_CONTEXT(a.method << " " << a.target) {
       for (auto& credentials : {std::string{}, alice}) {
         auto p = plan(a.method, a.target, credentials);
-        check_json_error(p, 403,
-                         "actions are off: no admin users are configured (eureka.admin.users)");
+        check_json_error(p, 403, "actions are off: no user has the admin role (eureka.auth.users)");
         BOOST_TEST(p.audit.find("admin: refused ") == 0u, p.audit);
         BOOST_TEST(p.audit.find("ORDER/i-1") != std::string::npos, p.audit);
         BOOST_TEST(!p.action);
@@ -635,12 +644,12 @@ BOOST_FIXTURE_TEST_CASE(cross_origin_actions_are_refused, plan_fixture) {
 
 BOOST_FIXTURE_TEST_CASE(throttled_checks_answer_429, plan_fixture) {
   with_users();
-  cfg.admin.max_password_checks_per_second = 1;
+  cfg.auth.max_password_checks_per_second = 1;
   check_json_error(plan("GET", "/admin/api/apps", wrong), 401, "wrong credentials");
   auto p = plan("DELETE", "/admin/api/apps/ORDER/i-1", alice);
   check_json_error(p, 429, "too many authentication attempts");
   BOOST_TEST(p.audit.find("too many authentication attempts (429)") != std::string::npos);
-  BOOST_TEST(p.warning.find("eureka.admin.max-password-checks-per-second") != std::string::npos);
+  BOOST_TEST(p.warning.find("eureka.auth.max-password-checks-per-second") != std::string::npos);
   check_json_error(plan("GET", "/admin/api/apps", bob), 429, "too many authentication attempts");
   // Reads without credentials need no check.
   BOOST_TEST(planned_read(plan("GET", "/admin/api/apps")));
@@ -661,7 +670,7 @@ BOOST_FIXTURE_TEST_CASE(session_says_who_and_what, plan_fixture) {
                 R"("read_without_auth": true})");
   with_users();
   BOOST_TEST(body(alice)
-             == R"({"user": "alice", "roles": ["admin", "read"], )"
+             == R"({"user": "alice", "roles": ["admin", "read", "register"], )"
                 R"("actions_enabled": true, "read_without_auth": true})");
   BOOST_TEST(body(bob)
              == R"({"user": "bob", "roles": ["read"], "actions_enabled": true, )"

@@ -27,8 +27,8 @@ namespace {
 const std::vector<std::string> default_bases{"/eureka"};
 
 /// The gateway's admin authentication state, for plans that need one.
-admin_authenticator& auth() {
-  static admin_authenticator instance;
+authenticator& auth() {
+  static authenticator instance;
   return instance;
 }
 

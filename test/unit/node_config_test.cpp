@@ -390,46 +390,74 @@ BOOST_AUTO_TEST_CASE(logging_format_is_text_or_json) {
     BOOST_TEST(!load_node_config({arg}, fake_env{}.fn()).error.empty(), arg);
 }
 
-BOOST_AUTO_TEST_CASE(admin_keys) {
+BOOST_AUTO_TEST_CASE(auth_and_admin_keys) {
   fake_env env;
   auto d = load_node_config({}, env.fn());
   BOOST_TEST_REQUIRE(d.error.empty(), d.error);
-  BOOST_TEST(d.config.gateway.admin.users.empty());
+  BOOST_TEST(d.config.gateway.auth.users.empty());
+  BOOST_TEST(!d.config.gateway.auth.enabled);
+  BOOST_TEST(!d.config.gateway.auth.read_without_auth);
   BOOST_TEST(d.config.gateway.admin.read_without_auth);
-  BOOST_TEST(d.config.gateway.admin.auth_cache_ms == 300000);
-  BOOST_TEST(d.config.gateway.admin.max_password_checks_per_second == 20u);
+  BOOST_TEST(d.config.gateway.auth.cache_ms == 300000);
+  BOOST_TEST(d.config.gateway.auth.max_password_checks_per_second == 20u);
   // A hash of "pw" (salt "saltsalt", 1000 iterations).
   std::string hash = "pbkdf2-sha256$1000$c2FsdHNhbHQ=$"
                      "A+Pkljr7A4W/zbzUWSStAfjTCX2GWVTHwva2WigH9ow=";
-  env.vars["EUREKA_ADMIN_USERS"] = "alice:admin:" + hash + ",bob:read:" + hash;
-  auto r =
-      load_node_config({"--eureka.admin.read-without-auth=false", "--eureka.admin.auth-cache-ms=0",
-                        "--eureka.admin.max-password-checks-per-second=5"},
-                       env.fn());
+  env.vars["EUREKA_AUTH_USERS"] =
+      "alice:admin:" + hash + ",bob:read:" + hash + ",order:read+register=order|Billing:" + hash;
+  auto r = load_node_config({"--eureka.admin.read-without-auth=false", "--eureka.auth.cache-ms=0",
+                             "--eureka.auth.max-password-checks-per-second=5",
+                             "--eureka.auth.enabled=true", "--eureka.auth.read-without-auth=true"},
+                            env.fn());
   BOOST_TEST_REQUIRE(r.error.empty(), r.error);
-  BOOST_TEST_REQUIRE(r.config.gateway.admin.users.size() == 2u);
-  BOOST_TEST(r.config.gateway.admin.users[0].admin);
-  BOOST_TEST(!r.config.gateway.admin.users[1].admin);
+  const auto& users = r.config.gateway.auth.users;
+  BOOST_TEST_REQUIRE(users.size() == 3u);
+  BOOST_TEST(users[0].may(gateway::role::admin));
+  BOOST_TEST(!users[1].may(gateway::role::admin));
+  BOOST_TEST(users[2].may_write("ORDER"));
+  BOOST_TEST(users[2].may_write("BILLING"));
+  BOOST_TEST(!users[2].may_write("PAYMENT"));
   BOOST_TEST(!r.config.gateway.admin.read_without_auth);
-  BOOST_TEST(r.config.gateway.admin.auth_cache_ms == 0);
-  BOOST_TEST(r.config.gateway.admin.max_password_checks_per_second == 5u);
-  BOOST_TEST(dump_config(r.config).find("eureka.admin.users=alice:admin:" + hash + ",bob:read:")
+  BOOST_TEST(r.config.gateway.auth.enabled);
+  BOOST_TEST(r.config.gateway.auth.read_without_auth);
+  BOOST_TEST(r.config.gateway.auth.cache_ms == 0);
+  BOOST_TEST(r.config.gateway.auth.max_password_checks_per_second == 5u);
+  BOOST_TEST(dump_config(r.config).find("eureka.auth.users=alice:admin:" + hash + ",bob:read:"
+                                        + hash + ",order:read+register=ORDER|BILLING:")
              != std::string::npos);
+  // The older names of the keys (only the console had users then).
+  fake_env old;
+  old.vars["EUREKA_ADMIN_USERS"] = "alice:admin:" + hash;
+  auto o = load_node_config(
+      {"--eureka.admin.auth-cache-ms=7", "--eureka.admin.max-password-checks-per-second=9"},
+      old.fn());
+  BOOST_TEST_REQUIRE(o.error.empty(), o.error);
+  BOOST_TEST(o.config.gateway.auth.users.size() == 1u);
+  BOOST_TEST(o.config.gateway.auth.cache_ms == 7);
+  BOOST_TEST(o.config.gateway.auth.max_password_checks_per_second == 9u);
+  BOOST_TEST(!load_node_config({"--eureka.admin.users=alice:admin:" + hash}, fake_env{}.fn())
+                  .config.gateway.auth.users.empty());
   // A malformed entry stops the node, naming the entry but not the hash.
-  auto bad = load_node_config({"--eureka.admin.users=alice:admin:" + hash + ",bob:write:" + hash},
+  auto bad = load_node_config({"--eureka.auth.users=alice:admin:" + hash + ",bob:write:" + hash},
                               fake_env{}.fn());
   BOOST_TEST(bad.error
-                 == "command line: eureka.admin.users: entry 2 (bob): unknown role 'write' "
-                    "(roles are read and admin, joined with '+')",
+                 == "command line: eureka.auth.users: entry 2 (bob): unknown role 'write' "
+                    "(roles are read, register, register=APP|APP..., admin and peer, joined "
+                    "with '+')",
              bad.error);
   bad =
-      load_node_config({"--eureka.admin.users=alice:admin:" + hash.substr(0, 40)}, fake_env{}.fn());
+      load_node_config({"--eureka.auth.users=alice:admin:" + hash.substr(0, 40)}, fake_env{}.fn());
   BOOST_TEST(bad.error.find("entry 1 (alice): malformed password hash") != std::string::npos,
              bad.error);
   BOOST_TEST(bad.error.find(hash.substr(0, 40)) == std::string::npos, bad.error);
-  for (auto arg : {"--eureka.admin.read-without-auth=maybe", "--eureka.admin.auth-cache-ms=-1",
-                   "--eureka.admin.max-password-checks-per-second=0",
-                   "--eureka.admin.max-password-checks-per-second=100001"})
+  // Authentication without a user would refuse everyone.
+  bad = load_node_config({"--eureka.auth.enabled=true"}, fake_env{}.fn());
+  BOOST_TEST(bad.error.find("eureka.auth.enabled=true needs eureka.auth.users") == 0u, bad.error);
+  for (auto arg : {"--eureka.admin.read-without-auth=maybe", "--eureka.auth.cache-ms=-1",
+                   "--eureka.auth.max-password-checks-per-second=0",
+                   "--eureka.auth.max-password-checks-per-second=100001",
+                   "--eureka.auth.enabled=yes", "--eureka.auth.read-without-auth=1"})
     BOOST_TEST(!load_node_config({arg}, fake_env{}.fn()).error.empty(), arg);
-  BOOST_TEST(help_text().find("eureka.admin.users") != std::string::npos);
+  BOOST_TEST(help_text().find("eureka.auth.users") != std::string::npos);
+  BOOST_TEST(help_text().find("also: eureka.admin.users") != std::string::npos);
 }
