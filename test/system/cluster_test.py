@@ -27,6 +27,11 @@ HTTP and BASP ports, every step bounded in time and run on a fresh cluster:
   foreign_cluster_refused   D of cluster `other` listing A (and a dead port), A listing D: both
                             log the refusal; D answers GET /ready 503 until its 2 s sync bound,
                             then 200; nothing registered on either appears on the other
+  secured_peers             A, B, C with eureka.auth.enabled, a `peer` user's credentials in A's
+                            and B's peer URLs and a wrong password in C's: A and B link and report
+                            ready, a registration made on A with a client's credentials reaches
+                            B (an anonymous one is refused, 401, and reaches nobody); C logs that
+                            its peers want credentials and never takes them for Java servers
 
 Every node is stopped with SIGTERM at the end of a passing step and must exit with code 0 (an
 ASan/UBSan/LSan report fails the step). On failure the step prints the last lines of its nodes.
@@ -47,11 +52,11 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop", "common"))
-from harness import (ServerView, Aborted, Child, StepFailed, StepRunner, check, free_port, get_json, http,  # noqa: E402
-                     log, metric_sum, parse_prometheus, run_main, wait_for)
+from harness import (ServerView, Aborted, Child, StepFailed, StepRunner, basic_auth, check, free_port,  # noqa: E402
+                     get_json, http, log, metric_sum, parse_prometheus, password_hash, run_main, wait_for)
 
 STEPS = ["replication_basics", "heartbeats_keep_alive", "kill9_under_load", "sigstop_queue_overflow",
-         "foreign_cluster_refused"]
+         "foreign_cluster_refused", "secured_peers"]
 OVERALL_TIMEOUT = 210  # below the CTest TIMEOUT, so the script cleans up itself
 REPLICATION_DEADLINE = 10.0  # a replicated change is expected within milliseconds
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
@@ -226,10 +231,11 @@ class Scenario(StepRunner):
 
     # -- clusters ------------------------------------------------------------------------------
 
-    def start_cluster(self, names, args=(), per_node=None, zones=None):
+    def start_cluster(self, names, args=(), per_node=None, zones=None, userinfo=None):
         """Starts nodes `names` (each its own HTTP and BASP port) with `args` plus per_node[name].
         A node's peer list (default-zone) names every node, in order, or zones[name]: node names
-        and "dead" (a port nothing listens on). Returns the nodes once each serves HTTP."""
+        and "dead" (a port nothing listens on); userinfo[name] ("user:password@") goes into each
+        URL of its list. Returns the nodes once each serves HTTP."""
         ports = set()
         while len(ports) < 2 * len(names) + 1:
             ports.add(free_port())
@@ -242,7 +248,8 @@ class Scenario(StepRunner):
         port_of["dead"] = dead_port
         for n in nodes:
             listed = (zones or {}).get(n.name, names)
-            urls = ",".join("http://127.0.0.1:%d/eureka/" % port_of[z] for z in listed)
+            credentials = (userinfo or {}).get(n.name, "")
+            urls = ",".join("http://%s127.0.0.1:%d/eureka/" % (credentials, port_of[z]) for z in listed)
             n.args = ["--eureka.client.service-url.default-zone=" + urls] + n.args
         self.step_nodes.extend(nodes)
         for n in nodes:
@@ -716,6 +723,40 @@ class Scenario(StepRunner):
         self.stop_cleanly([a, d])
         return "D 503 then ready after %.1fs (bound 2s) | A: %s | D: %s" % (
             d_ready_s, a_refuses[0].split("] ", 1)[-1][:100], d_refuses[0].split("] ", 1)[-1][:100])
+
+    def secured_peers(self):
+        peer_pw, client_pw = "peer-secret", "client-secret"
+        users = "peer:peer:%s,client:register:%s" % (password_hash(peer_pw), password_hash(client_pw))
+        # Reads stay open, so the helpers' GETs need no credentials: what is checked here is
+        # what peers need (GET cluster/node) and who may write.
+        args = ["--eureka.auth.enabled=true", "--eureka.auth.read-without-auth=true",
+                "--eureka.auth.users=" + users]
+        good = "peer:%s@" % peer_pw
+        a, b, c = self.start_cluster(["A", "B", "C"], args=args,
+                                     userinfo={"A": good, "B": good, "C": "peer:wrong@"})
+        self.wait_ready([a, b])
+        for n, other in ((a, b), (b, a)):
+            wait_for("%s to log %s as joined" % (n.name, other.name),
+                     lambda n=n, other=other: n.log_has("joined", str(other.port)), 10,
+                     watch=self.watch())
+        app = "SECURED"
+        code, _ = http("POST", a.base + "/apps/" + app, instance_doc(app, "anon"))
+        check(code == 401, "an anonymous registration on A answered %s, not 401" % code)
+        code, text = http("POST", a.base + "/apps/" + app, instance_doc(app, "one"),
+                          headers=basic_auth("client", client_pw))
+        check(code == 204, "the client's registration on A answered %s %s" % (code, text[:200]))
+        self.wait_on([b], "the registration made on A", lambda n: n.instance(app, "one"))
+        check(all(n.instance(app, "anon") is None for n in (a, b, c)),
+              "the anonymous registration is in a registry")
+        c_logs = wait_for("C to log that its peers want credentials",
+                          lambda: c.log_has("GET cluster/node answered 401", "wants credentials"), 10,
+                          watch=self.watch())
+        for n in (a, b, c):
+            check(not n.log_has("a Java Eureka server"),
+                  "%s took a peer for a Java Eureka server" % n.name)
+        self.stop_cleanly([a, b, c])
+        return "A and B linked with the peer's credentials; 401 for the anonymous write | C: %s" % (
+            c_logs[0].split("] ", 1)[-1][:140])
 
     def run(self):
         only = set(self.args.only.split(",")) if self.args.only else None

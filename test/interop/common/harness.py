@@ -23,7 +23,9 @@ Import it from a scenario with:
   from harness import ...
 """
 
+import base64
 import ctypes
+import hashlib
 import json
 import os
 import shlex
@@ -206,6 +208,22 @@ def http(method, url, body=None, headers=None, timeout=5.0):
         return e.code, text
     except (urllib.error.URLError, OSError, ValueError) as e:
         return None, str(e)
+
+
+def password_hash(password, iterations=1000):
+    """The text form eureka.auth.users takes (common/password_hash.hpp): PBKDF2-HMAC-SHA256,
+    `pbkdf2-sha256$<iterations>$<salt>$<key>`, standard padded base64. 1,000 iterations, the
+    fewest a hash may state, keep tests quick; the rules do not depend on the cost."""
+    salt = os.urandom(16)
+    key = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations, 32)
+    return "pbkdf2-sha256$%d$%s$%s" % (iterations, base64.b64encode(salt).decode(),
+                                       base64.b64encode(key).decode())
+
+
+def basic_auth(user, password):
+    """The Authorization header of HTTP basic authentication, as a headers dict."""
+    token = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+    return {"Authorization": "Basic " + token}
 
 
 def get_json(url, timeout=5.0):

@@ -3,6 +3,7 @@
 #
 #   run.sh <caf-eureka-node binary> [scenario.py options...]
 #   run.sh --reference [scenario.py options...]     # against the real Spring Cloud Eureka server
+#   run.sh <caf-eureka-node binary> --secured [...] # credentials in defaultZone (secured_scenario.py)
 #
 # Builds the client jar (and, with --reference, the reference server jar) with Maven -- offline
 # from ~/.m2 first, online if the cache lacks something -- then runs scenario.py.
@@ -38,4 +39,9 @@ else
   server=(--node "$target")
 fi
 
+# --secured: the scenario of a node whose API needs credentials (secured_scenario.py).
+if [[ "${1:-}" == "--secured" ]]; then
+  shift
+  exec python3 "$here/secured_scenario.py" "${server[@]}" --jar "$jar" "$@"
+fi
 exec python3 "$here/scenario.py" "${server[@]}" --jar "$jar" "$@"
