@@ -192,8 +192,9 @@ caf::error node::start() {
             cfg_.registry.enable_self_preservation ? "on" : "off",
             cfg_.registry.eviction_interval_ms,
             cfg_.registry.legacy_lease_expiry ? "legacy 2 x duration" : "corrected");
-  auto access = gateway::summarize_access(cfg_.gateway.auth, cfg_.gateway.admin,
-                                          cfg_.gateway.bind_address, port_);
+  auto access =
+      gateway::summarize_access(cfg_.gateway.auth, cfg_.gateway.admin, cfg_.gateway.bind_address,
+                                port_, cfg_.gateway.tls.enabled());
   for (const auto& line : access.info)
     log::info("node", "{}", line);
   for (const auto& line : access.warnings)

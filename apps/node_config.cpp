@@ -161,6 +161,35 @@ std::vector<option_spec> build_options() {
       [](node_config& c) -> uint16_t& { return c.gateway.port; }, 0, 65535));
   o.push_back(make_string("server.address", "Address the HTTP port binds to",
                           [](node_config& c) -> std::string& { return c.gateway.bind_address; }));
+  // TLS with PEM files, under Spring Boot's names (docs/security.md).
+  o.push_back(make_string(
+      "server.ssl.certificate",
+      "PEM file of the HTTPS certificate, then its chain; set: the HTTP port speaks TLS 1.2+ only",
+      [](node_config& c) -> std::string& { return c.gateway.tls.certificate; }));
+  o.push_back(make_string(
+      "server.ssl.certificate-private-key", "PEM file of the certificate's (unencrypted) key",
+      [](node_config& c) -> std::string& { return c.gateway.tls.private_key; }));
+  o.push_back(make_string(
+      "server.ssl.trust-certificate",
+      "PEM file of the CAs client certificates must chain to (with server.ssl.client-auth)",
+      [](node_config& c) -> std::string& { return c.gateway.tls.trust_certificate; }));
+  o.push_back({"server.ssl.client-auth",
+               "none, want (a client certificate is verified when sent) or need (required)",
+               [](node_config& c, std::string_view v) -> std::string {
+                 auto x = text::to_lower(v);
+                 if (x == "none")
+                   c.gateway.tls.clients = gateway::client_auth::none;
+                 else if (x == "want")
+                   c.gateway.tls.clients = gateway::client_auth::want;
+                 else if (x == "need")
+                   c.gateway.tls.clients = gateway::client_auth::need;
+                 else
+                   return fmt::format("'{}' is not one of none, want, need", log::printable(v));
+                 return {};
+               },
+               [](const node_config& c) {
+                 return std::string{gateway::to_string(c.gateway.tls.clients)};
+               }});
   o.push_back({"eureka.gateway.base-paths",
                "Comma-separated mount points of the API; each also accepts /v2",
                [](node_config& c, std::string_view v) -> std::string {
@@ -525,6 +554,31 @@ std::string check_cluster(const node_config& c) {
   return {};
 }
 
+/// The server.ssl.* keys go together, and their files load (checked here so
+/// that a typo stops the node with the file's name, not a refused client).
+std::string check_tls(const node_config& c) {
+  const auto& t = c.gateway.tls;
+  if (!t.enabled()) {
+    if (!t.private_key.empty() || !t.trust_certificate.empty()
+        || t.clients != gateway::client_auth::none)
+      return "server.ssl.certificate-private-key, trust-certificate and client-auth need "
+             "server.ssl.certificate";
+    return {};
+  }
+  if (t.private_key.empty())
+    return "server.ssl.certificate needs server.ssl.certificate-private-key";
+  if (t.clients == gateway::client_auth::none && !t.trust_certificate.empty())
+    return "server.ssl.trust-certificate is used only with server.ssl.client-auth=want or need";
+  if (t.clients != gateway::client_auth::none && t.trust_certificate.empty())
+    return fmt::format("server.ssl.client-auth={} needs server.ssl.trust-certificate (the CAs "
+                       "client certificates must chain to)",
+                       gateway::to_string(t.clients));
+  std::string error;
+  if (!gateway::tls_context::create(t, error))
+    return error;
+  return {};
+}
+
 /// Authentication on without a user would refuse every client.
 std::string check_auth(const node_config& c) {
   if (c.gateway.auth.enabled && c.gateway.auth.users.empty())
@@ -620,6 +674,8 @@ config_load_result load_node_config(const std::vector<std::string>& args,
   if (r.error = check_cluster(r.config); !r.error.empty())
     return r;
   if (r.error = check_auth(r.config); !r.error.empty())
+    return r;
+  if (r.error = check_tls(r.config); !r.error.empty())
     return r;
   // The status page lists the peers (registered-replicas) from the one key
   // that configures them, normalised: never with their credentials.

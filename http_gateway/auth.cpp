@@ -212,7 +212,7 @@ bool loopback_address(std::string_view address) {
 }
 
 access_summary summarize_access(const auth_config& auth, const admin_config& admin,
-                                std::string_view bind_address, uint16_t port) {
+                                std::string_view bind_address, uint16_t port, bool tls) {
   access_summary s;
   auto count = [&](role r) {
     return std::count_if(auth.users.begin(), auth.users.end(),
@@ -224,6 +224,12 @@ access_summary summarize_access(const auth_config& auth, const admin_config& adm
                                  auth.users.size(), count(role::register_instances),
                                  count(role::peer),
                                  auth.read_without_auth ? "open" : "need the read role"));
+    if (!tls && !loopback_address(bind_address))
+      s.warnings.push_back(fmt::format(
+          "the Eureka API on {}:{} takes passwords over plain HTTP: anyone on the network path "
+          "can read them. Set server.ssl.certificate and server.ssl.certificate-private-key "
+          "(docs/security.md)",
+          bind_address, port));
     if (count(role::peer) == 0)
       s.warnings.push_back("eureka.auth.enabled: no user has the peer role, so replicated "
                            "writes and peerreplication/batch from Java Eureka servers are "

@@ -106,9 +106,10 @@ struct access_summary {
   std::vector<std::string> warnings;
 };
 
-/// `bind_address` is where the HTTP port listens (server.address).
+/// `bind_address` is where the HTTP port listens (server.address); `tls`
+/// whether it speaks HTTPS (server.ssl.*).
 access_summary summarize_access(const auth_config& auth, const admin_config& admin,
-                                std::string_view bind_address, uint16_t port);
+                                std::string_view bind_address, uint16_t port, bool tls);
 
 /// True for an address only this machine reaches (127.0.0.0/8, ::1,
 /// localhost).

@@ -10,6 +10,7 @@
 
 #include "http_gateway/auth.hpp"
 #include "http_gateway/descriptor_budget.hpp"
+#include "http_gateway/tls_session.hpp"
 
 #include "registry/dirty_timestamp.hpp"
 
@@ -33,6 +34,8 @@ struct gateway_config {
   std::string bind_address = "0.0.0.0";
   /// TCP port; 0 asks the OS for an ephemeral one (see http_frontend_handle).
   uint16_t port = 8761;
+  /// TLS on the listening socket (server.ssl.*); off without a certificate.
+  tls_settings tls;
   /// Mount points of the Eureka API. Each also accepts an optional "/v2"
   /// segment, so "/eureka" serves both /eureka/apps and /eureka/v2/apps.
   std::vector<std::string> base_paths{"/eureka"};

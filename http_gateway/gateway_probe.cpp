@@ -29,7 +29,7 @@ std::string gateway_probe::render_prometheus(const gateway_gauges& gauges) const
     fmt::format_to(it, "{} {}\n", m.name, value);
   };
   // Indices follow gateway_metrics; a static_assert below keeps them honest.
-  static_assert(std::size(gateway_metrics) == 14);
+  static_assert(std::size(gateway_metrics) == 15);
   header(gateway_metrics[0]);
   for (auto& [key, value] : requests_)
     fmt::format_to(it, "{}{{route=\"{}\",code=\"{}\"}} {}\n", gateway_metrics[0].name, key.first,
@@ -51,6 +51,7 @@ std::string gateway_probe::render_prometheus(const gateway_gauges& gauges) const
   plain(gateway_metrics[11], gauges.accepting ? 1 : 0);
   plain(gateway_metrics[12], replication_errors_);
   plain(gateway_metrics[13], report_errors_);
+  plain(gateway_metrics[14], tls_handshake_failures_);
   return fmt::to_string(out);
 }
 

@@ -49,6 +49,9 @@ inline constexpr metric_def gateway_metrics[] = {
     {"eureka_http_report_errors_total", "counter",
      "Requests whose report call (admin_atom) to the directory or the eviction actor failed "
      "(GET /metrics served without those figures, /admin/api/actors with them null)"},
+    {"eureka_http_tls_handshake_failures_total", "counter",
+     "HTTPS connections closed because their TLS handshake failed (plain HTTP sent to the TLS "
+     "port, an old protocol version, a client certificate missing or not trusted)"},
 };
 
 /// The gateway's current levels, read when the metrics are rendered.
@@ -83,6 +86,7 @@ public:
   void output_refused() { ++output_refused_; }
   void replication_error() { ++replication_errors_; }
   void report_error() { ++report_errors_; }
+  void tls_handshake_failed() { ++tls_handshake_failures_; }
 
   uint64_t requests(std::string_view route, unsigned code) const;
   uint64_t total_requests() const;
@@ -96,6 +100,7 @@ public:
   uint64_t output_refused() const { return output_refused_; }
   uint64_t replication_errors() const { return replication_errors_; }
   uint64_t report_errors() const { return report_errors_; }
+  uint64_t tls_handshake_failures() const { return tls_handshake_failures_; }
   /// Requests answered, by (route label, status code).
   const std::map<std::pair<std::string, unsigned>, uint64_t>& request_counts() const {
     return requests_;
@@ -116,6 +121,7 @@ private:
   uint64_t output_refused_ = 0;
   uint64_t replication_errors_ = 0;
   uint64_t report_errors_ = 0;
+  uint64_t tls_handshake_failures_ = 0;
 };
 
 } // namespace eureka::gateway

@@ -98,6 +98,10 @@ struct connection {
   /// Draining input until `linger_deadline`, then closed.
   bool lingering = false;
   bool continue_sent = false;
+  /// With server.ssl.*: the connection's TLS state; everything below it
+  /// (inbuf, the parser, out, in_socket) is plaintext but in_socket and
+  /// sent, which count the bytes on the wire.
+  std::unique_ptr<tls_session> tls;
   /// Counts towards max_connections (false for 503-rejected sockets).
   bool counted = false;
   request_ctx cur;
@@ -183,6 +187,8 @@ struct gateway_state {
   log::warning_burst refusals;
   /// Verified credentials and the password-check budget (auth.hpp).
   authenticator auth;
+  /// The certificate and settings of server.ssl.* (null: plain HTTP).
+  std::shared_ptr<const tls_context> tls;
   /// The registry actor of each application, as the directory publishes it,
   /// and the heartbeats of this I/O poll waiting to be sent to them.
   route_table<app_registry_actor> routes;
@@ -297,6 +303,15 @@ void close_connection(broker_ptr self, connection_handle hdl) {
     --st.rejecting;
   }
   st.socket_bytes -= c.in_socket;
+  if (c.tls) {
+    // close_notify: the client can tell the end of the answer from a cut.
+    std::string alert;
+    c.tls->close(alert);
+    if (!alert.empty()) {
+      self->write(hdl, alert.size(), alert.data());
+      self->flush(hdl);
+    }
+  }
   st.conns.erase(i);
   self->close(hdl);
   if (st.draining && st.conns.empty()) {
@@ -390,13 +405,29 @@ bool may_start_request(const gateway_state& st, const connection& c) {
              && output_total(st) <= st.cfg.max_output_bytes);
 }
 
-/// Copies bytes into the socket layer (CAF's write buffer) and accounts
-/// for them; the acknowledgements of the writes count them down again.
-void write_to_socket(broker_ptr self, connection_handle hdl, connection& c,
-                     std::string_view bytes) {
+/// Copies bytes as they go on the wire into the socket layer (CAF's write
+/// buffer) and accounts for them; the acknowledgements of the writes count
+/// them down again.
+void write_raw(broker_ptr self, connection_handle hdl, connection& c, std::string_view bytes) {
   self->write(hdl, bytes.size(), bytes.data());
   c.in_socket += bytes.size();
   self->state.socket_bytes += bytes.size();
+}
+
+/// Writes plaintext: encrypted first on a TLS connection.
+void write_to_socket(broker_ptr self, connection_handle hdl, connection& c,
+                     std::string_view bytes) {
+  if (!c.tls) {
+    write_raw(self, hdl, c, bytes);
+    return;
+  }
+  std::string records;
+  // Into memory an established session cannot fail to encrypt; if OpenSSL
+  // says otherwise the session is unusable and the sweep's timeouts close it.
+  if (!c.tls->write(bytes, records))
+    log::warn("gateway", "connection {}: TLS write failed: {}", hdl.id(), log::esc(c.tls->error()));
+  if (!records.empty())
+    write_raw(self, hdl, c, records);
 }
 
 /// Hands queued output to the socket layer, at most socket_high_water
@@ -1084,6 +1115,40 @@ void process_input(broker_ptr self, connection_handle hdl) {
   }
 }
 
+/// Decrypts what a TLS connection delivered into `plaintext` and sends what
+/// TLS answers (handshake records, alerts). False when the connection is
+/// gone: a failed handshake closes it (after the alert that says why).
+bool tls_input(broker_ptr self, connection_handle hdl, connection& c, std::string_view input,
+               std::string& plaintext) {
+  auto& st = self->state;
+  auto was_done = c.tls->handshake_done();
+  std::string records;
+  auto ok = c.tls->feed(input, plaintext, records);
+  if (!records.empty()) {
+    write_raw(self, hdl, c, records);
+    self->flush(hdl);
+  }
+  if (!ok) {
+    if (!was_done)
+      st.probe.tls_handshake_failed();
+    log::debug("gateway", "connection {} from {}: TLS {} failed: {}", hdl.id(),
+               self->remote_addr(hdl), was_done ? "session" : "handshake",
+               log::esc(c.tls->error()));
+    // Nothing can be answered over a failed session: the alert goes out,
+    // then the connection closes.
+    c.out.clear();
+    close_connection(self, hdl);
+    return false;
+  }
+  if (!was_done && c.tls->handshake_done()) {
+    log::debug("gateway", "connection {}: {} established", hdl.id(), c.tls->protocol());
+    // A client that connects ahead of its first request is idle, not slow.
+    if (plaintext.empty() && c.inbuf.empty())
+      c.request_started.reset();
+  }
+  return true;
+}
+
 void reject_connection(broker_ptr self, connection_handle hdl, uint64_t generation) {
   auto& st = self->state;
   st.probe.connection_rejected();
@@ -1110,11 +1175,13 @@ void refuse_at_once(broker_ptr self, connection_handle hdl) {
   st.probe.connection_rejected();
   ++st.rejected_since_sweep;
   auto resp = make_text(503, "too many connections");
-  auto head = serialize_head(resp, connection_header::close);
-  auto body = resp.body.str();
-  self->write(hdl, head.size(), head.data());
-  self->write(hdl, body.size(), body.data());
-  self->flush(hdl);
+  if (!st.tls) {
+    auto head = serialize_head(resp, connection_header::close);
+    auto body = resp.body.str();
+    self->write(hdl, head.size(), head.data());
+    self->write(hdl, body.size(), body.data());
+    self->flush(hdl);
+  }
   self->close(hdl);
 }
 
@@ -1296,6 +1363,12 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
   st.eviction = std::move(eviction);
   st.clock = make_time_anchor(self->system());
   st.start_ms = st.clock.epoch_ms;
+  if (st.cfg.tls.enabled()) {
+    std::string error;
+    st.tls = tls_context::create(st.cfg.tls, error);
+    if (!st.tls)
+      log::error("gateway", "TLS: {}", error); // open_atom refuses to listen
+  }
   st.started = st.clock.origin;
   // The routing table for heartbeats: the directory sends it at once and
   // every change after (routes_atom below).
@@ -1314,6 +1387,9 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
         auto& s = self->state;
         if (s.port != 0)
           return s.port;
+        if (s.cfg.tls.enabled() && !s.tls)
+          return caf::make_error(caf::sec::invalid_argument, "the TLS certificate or key of "
+                                                             "server.ssl.* cannot be loaded");
         auto bound = self->add_tcp_doorman(s.cfg.port, s.cfg.bind_address.c_str(), true);
         if (!bound)
           return std::move(bound.error());
@@ -1322,8 +1398,15 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
         s.listening = true;
         s.accepting = true;
         s.node = make_node_instance(s.cfg, s.port, s.start_ms);
-        log::info("gateway", "listening on {}:{} (at most {} connections)", s.cfg.bind_address,
-                  s.port, s.cfg.max_connections);
+        log::info("gateway", "listening on {}:{} (at most {} connections{})", s.cfg.bind_address,
+                  s.port, s.cfg.max_connections,
+                  s.tls ? fmt::format(", HTTPS: TLS 1.2+ as {}{}", log::esc(s.tls->subject()),
+                                      s.cfg.tls.clients == client_auth::need
+                                          ? ", client certificates required"
+                                      : s.cfg.tls.clients == client_auth::want
+                                          ? ", client certificates verified when sent"
+                                          : "")
+                        : std::string{});
         check_descriptors(self, true);
         arm_sweep(self);
         return s.port;
@@ -1336,7 +1419,8 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
           return;
         }
         if (s.active >= s.cfg.max_connections) {
-          if (s.rejecting < s.cfg.max_rejecting_connections)
+          // Over TLS a 503 would need a handshake first: refused at once.
+          if (s.rejecting < s.cfg.max_rejecting_connections && !s.tls)
             reject_connection(self, msg.handle, generation);
           else
             refuse_at_once(self, msg.handle);
@@ -1346,6 +1430,11 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
           c.generation = generation;
           c.counted = true;
           c.last_activity = now(self);
+          if (s.tls) {
+            c.tls = std::make_unique<tls_session>(s.tls);
+            // The handshake counts towards the first request's time limit.
+            c.request_started = c.last_activity;
+          }
           ++s.active;
           s.probe.connection_opened();
           self->configure_read(msg.handle, caf::io::receive_policy::at_most(8192));
@@ -1366,16 +1455,24 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
         if (c == nullptr || c->closing)
           return; // closing or lingering: input is dropped
         c->last_activity = now(self);
+        std::string_view input{msg.buf.data(), msg.buf.size()};
+        std::string plaintext;
+        if (c->tls && !tls_input(self, msg.handle, *c, input, plaintext))
+          return;
+        if (c->tls)
+          input = plaintext;
+        if (input.empty())
+          return;
         try {
           // While an answer is pending, input only accumulates: bound it.
           if ((c->busy || !may_start_request(s, *c))
-              && c->inbuf.size() + msg.buf.size() > s.cfg.max_header_bytes + s.cfg.max_body_bytes) {
+              && c->inbuf.size() + input.size() > s.cfg.max_header_bytes + s.cfg.max_body_bytes) {
             log::warn("gateway", "connection {}: too much pipelined input, closing",
                       msg.handle.id());
             abort_connection(self, msg.handle);
             return;
           }
-          c->inbuf.append(msg.buf.data(), msg.buf.size());
+          c->inbuf.append(input);
           process_input(self, msg.handle);
           finish_if_drained(self, msg.handle);
         } catch (const std::exception& e) {

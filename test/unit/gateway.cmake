@@ -13,3 +13,7 @@ eureka_add_test(gateway_admin_test
 eureka_add_test(gateway_access_test
   SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_access_test.cpp
   LIBS eureka_gateway)
+# HTTPS: the TLS session on memory BIOs against an OpenSSL client.
+eureka_add_test(gateway_tls_test
+  SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/gateway_tls_test.cpp
+  LIBS eureka_gateway OpenSSL::SSL)

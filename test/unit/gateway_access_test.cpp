@@ -393,21 +393,26 @@ BOOST_AUTO_TEST_CASE(loopback_addresses) {
 
 BOOST_AUTO_TEST_CASE(open_beyond_loopback_is_a_warning) {
   admin_config admin;
-  auto s = summarize_access(auth_config{}, admin, "0.0.0.0", 8761);
+  auto s = summarize_access(auth_config{}, admin, "0.0.0.0", 8761, false);
   BOOST_TEST(has_line(s.info, "Eureka API: no authentication"));
   BOOST_TEST(has_line(s.warnings, "the Eureka API listens on 0.0.0.0:8761 without "
                                   "authentication: anyone who reaches the port can register"));
-  s = summarize_access(auth_config{}, admin, "127.0.0.1", 8761);
+  s = summarize_access(auth_config{}, admin, "127.0.0.1", 8761, false);
   BOOST_TEST(s.warnings.empty());
   auto on = users();
   on.enabled = true;
-  s = summarize_access(on, admin, "0.0.0.0", 8761);
+  s = summarize_access(on, admin, "0.0.0.0", 8761, true);
   BOOST_TEST(s.warnings.empty());
+  // Passwords over plain HTTP beyond this machine.
+  s = summarize_access(on, admin, "0.0.0.0", 8761, false);
+  BOOST_TEST(has_line(s.warnings, "takes passwords over plain HTTP"));
+  BOOST_TEST(s.warnings.size() == 1u);
+  BOOST_TEST(summarize_access(on, admin, "127.0.0.1", 8761, false).warnings.empty());
   BOOST_TEST(has_line(s.info, "Eureka API: basic authentication on for 5 user(s) (3 may "
                               "register, 1 peer(s)); reads need the read role"));
   // Without a peer, Java servers' batches would be refused.
   on.users.pop_back();
-  s = summarize_access(on, admin, "0.0.0.0", 8761);
+  s = summarize_access(on, admin, "0.0.0.0", 8761, true);
   BOOST_TEST(has_line(s.warnings, "no user has the peer role"));
 }
 

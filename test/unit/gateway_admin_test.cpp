@@ -256,14 +256,14 @@ BOOST_AUTO_TEST_CASE(summary_for_the_start_up_log) {
   };
   auth_config none;
   admin_config admin;
-  auto s = summarize_access(none, admin, "127.0.0.1", 8761);
+  auto s = summarize_access(none, admin, "127.0.0.1", 8761, false);
   BOOST_TEST(has(s.info, "admin console: actions off"));
   BOOST_TEST(s.warnings.empty());
   admin.read_without_auth = false;
-  s = summarize_access(none, admin, "127.0.0.1", 8761);
+  s = summarize_access(none, admin, "127.0.0.1", 8761, false);
   BOOST_TEST(has(s.warnings, "admin console unreachable"));
   auto two = two_users();
-  s = summarize_access(two, admin, "127.0.0.1", 8761);
+  s = summarize_access(two, admin, "127.0.0.1", 8761, false);
   BOOST_TEST(has(s.info, "actions on for 1 admin user(s); reads need credentials"));
   BOOST_TEST(s.warnings.empty());
 }

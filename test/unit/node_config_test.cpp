@@ -461,3 +461,42 @@ BOOST_AUTO_TEST_CASE(auth_and_admin_keys) {
   BOOST_TEST(help_text().find("eureka.auth.users") != std::string::npos);
   BOOST_TEST(help_text().find("also: eureka.admin.users") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(tls_keys_go_together) {
+  auto d = load_node_config({}, fake_env{}.fn());
+  BOOST_TEST_REQUIRE(d.error.empty(), d.error);
+  BOOST_TEST(!d.config.gateway.tls.enabled());
+  BOOST_TEST((d.config.gateway.tls.clients == gateway::client_auth::none));
+  BOOST_TEST(dump_config(d.config).find("server.ssl.client-auth=none") != std::string::npos);
+  struct bad_case {
+    std::vector<std::string> args;
+    std::string error;
+  };
+  std::vector<bad_case> cases{
+      {{"--server.ssl.certificate-private-key=/k.pem"},
+       "server.ssl.certificate-private-key, trust-certificate and client-auth need "
+       "server.ssl.certificate"},
+      {{"--server.ssl.client-auth=need"}, "need server.ssl.certificate"},
+      {{"--server.ssl.certificate=/c.pem"},
+       "server.ssl.certificate needs server.ssl.certificate-private-key"},
+      {{"--server.ssl.certificate=/c.pem", "--server.ssl.certificate-private-key=/k.pem",
+        "--server.ssl.trust-certificate=/ca.pem"},
+       "server.ssl.trust-certificate is used only with server.ssl.client-auth=want or need"},
+      {{"--server.ssl.certificate=/c.pem", "--server.ssl.certificate-private-key=/k.pem",
+        "--server.ssl.client-auth=want"},
+       "server.ssl.client-auth=want needs server.ssl.trust-certificate"},
+      {{"--server.ssl.client-auth=maybe"}, "'maybe' is not one of none, want, need"},
+      // The files are loaded at start: a missing one is named.
+      {{"--server.ssl.certificate=/nonexistent/c.pem",
+        "--server.ssl.certificate-private-key=/nonexistent/k.pem"},
+       "server.ssl.certificate: cannot load '/nonexistent/c.pem'"},
+  };
+  for (auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.args.front()) {
+      auto r = load_node_config(c.args, fake_env{}.fn());
+      BOOST_TEST(r.error.find(c.error) != std::string::npos, r.error);
+    }
+  }
+  auto want = load_node_config({"--server.ssl.client-auth=WANT"}, fake_env{}.fn());
+  BOOST_TEST(want.error.find("need server.ssl.certificate") != std::string::npos, want.error);
+}

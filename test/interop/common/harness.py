@@ -181,11 +181,12 @@ def free_port():
 # HTTP
 
 
-def http(method, url, body=None, headers=None, timeout=5.0):
+def http(method, url, body=None, headers=None, timeout=5.0, context=None):
     """Returns (status, body_text); status None on a transport error.
 
     `body`: str or bytes as is, anything else as JSON. Content-Type defaults to application/json
-    whenever there is a body (pass headers={"Content-Type": ...} for anything else)."""
+    whenever there is a body (pass headers={"Content-Type": ...} for anything else). `context`:
+    the ssl.SSLContext of an https URL (e.g. one trusting make_test_pki's CA)."""
     data = None
     hdrs = dict(headers or {})
     if body is not None:
@@ -198,7 +199,7 @@ def http(method, url, body=None, headers=None, timeout=5.0):
         hdrs.setdefault("Content-Type", "application/json")
     req = urllib.request.Request(url, data=data, method=method, headers=hdrs)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
+        with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
             return r.status, r.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         try:
@@ -208,6 +209,44 @@ def http(method, url, body=None, headers=None, timeout=5.0):
         return e.code, text
     except (urllib.error.URLError, OSError, ValueError) as e:
         return None, str(e)
+
+
+def make_test_pki(directory):
+    """A throw-away PKI made with the openssl command in `directory` (EC P-256, valid 2 days):
+    `ca` and `rogue-ca`, a server certificate `server` for 127.0.0.1 and localhost signed by ca, a
+    client certificate `client` signed by ca and `rogue-client` signed by rogue-ca. Returns
+    {name: (certificate path, key path)}."""
+
+    def openssl(*args):
+        r = subprocess.run(["openssl"] + list(args), cwd=directory, capture_output=True, text=True,
+                           timeout=60)
+        if r.returncode != 0:
+            raise StepFailed("openssl %s failed: %s" % (" ".join(args[:2]), r.stderr.strip()[-300:]))
+
+    def ca(name):
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", name + ".key", "-out", name + ".pem", "-days", "2", "-subj", "/CN=" + name,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext",
+                "keyUsage=critical,keyCertSign")
+
+    def cert(name, issuer, server):
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=" + name)
+        ext = os.path.join(directory, name + ".ext")
+        with open(ext, "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
+                    if server else "extendedKeyUsage=clientAuth\n")
+        openssl("x509", "-req", "-in", name + ".csr", "-CA", issuer + ".pem", "-CAkey", issuer + ".key",
+                "-CAcreateserial", "-out", name + ".pem", "-days", "2", "-extfile", ext)
+
+    os.makedirs(directory, exist_ok=True)
+    ca("ca")
+    ca("rogue-ca")
+    cert("server", "ca", True)
+    cert("client", "ca", False)
+    cert("rogue-client", "rogue-ca", False)
+    return {n: (os.path.join(directory, n + ".pem"), os.path.join(directory, n + ".key"))
+            for n in ("ca", "rogue-ca", "server", "client", "rogue-client")}
 
 
 def password_hash(password, iterations=1000):

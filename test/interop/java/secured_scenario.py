@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Interop scenario: the real Netflix eureka-client (through Spring Cloud) against a node whose
-Eureka API needs credentials (eureka.auth.enabled, docs/security.md), as Spring users secure
-their Eureka servers: the credentials ride in the defaultZone URL.
+"""Interop scenario: the real Netflix eureka-client (through Spring Cloud) against a node that
+speaks HTTPS (server.ssl.*) and whose Eureka API needs credentials (eureka.auth.enabled,
+docs/security.md), as Spring users secure their Eureka servers: the credentials ride in the
+defaultZone URL, the client trusts the server's CA through eureka.client.tls.* (a PKCS12 trust
+store keytool makes from the CA the test makes with the openssl command).
 
-  1. secured_server_start      the node starts with users and roles; GET apps without credentials
-                               answers 401 with a Basic challenge, with a reader's 200
-  2. basic_auth_in_default_zone the interop app with http://orders:<password>@host/eureka/ in
+  1. secured_server_start      the node starts with TLS, users and roles; GET apps without
+                               credentials answers 401 with a Basic challenge, with a reader's 200
+  2. basic_auth_in_default_zone the interop app with https://orders:<password>@127.0.0.1/eureka/ in
                                defaultZone registers (the node lists it UP), renews (200s counted by
                                the node) and fetches (the app sees itself UP in its own registry)
   3. wrong_credentials_refused a second app with a wrong password in defaultZone keeps trying: the
@@ -17,7 +19,7 @@ their Eureka servers: the credentials ride in the defaultZone URL.
   5. graceful_shutdown_cancel  SIGTERM -> the app cancels with its credentials, the instance is gone
 
 Usage: secured_scenario.py --node build/apps/caf-eureka-node --jar target/interop-java-client.jar
-Python 3 standard library only; every wait is bounded; children are always killed. The last line
+Python 3 standard library, the openssl command and the JDK's keytool; every wait is bounded; children are always killed. The last line
 is `N passed, M failed`.
 """
 
@@ -25,6 +27,9 @@ import argparse
 import json
 import os
 import shlex
+import shutil
+import ssl
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,7 +38,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common"))
 from harness import (  # noqa: E402  (test/interop/common/harness.py)
     Aborted, Child, StepFailed, StepRunner, basic_auth, free_port, http, instance_doc, log,
-    observed_instance, password_hash, request_counts, run_main, wait_for)
+    make_test_pki, observed_instance, password_hash, request_counts, run_main, wait_for)
 
 APP = "INTEROP-JAVA"     # spring.application.name=interop-java, upper-cased by Eureka
 STEPS = ["secured_server_start", "basic_auth_in_default_zone", "wrong_credentials_refused",
@@ -41,6 +46,15 @@ STEPS = ["secured_server_start", "basic_auth_in_default_zone", "wrong_credential
 # Users of the node: the app may register its own application only.
 PASSWORDS = {"orders": "s3cret-orders", "reader": "s3cret-reader", "replica": "s3cret-peer"}
 ROLES = {"orders": "read+register=" + APP, "reader": "read", "replica": "peer"}
+TRUST_STORE_PASSWORD = "changeit"
+
+
+def keytool_beside(java):
+    """The keytool of the JDK whose java command is `java`."""
+    path = java if os.path.sep in java else shutil.which(java)
+    if not path:
+        raise RuntimeError("%s not found" % java)
+    return os.path.join(os.path.dirname(os.path.realpath(path)), "keytool")
 
 
 def basic(user, password=None):
@@ -83,14 +97,26 @@ class Scenario(StepRunner):
         os.makedirs(self.log_dir, exist_ok=True)
         self.port = self.base = None
         self.iid = None
+        self.pki = make_test_pki(os.path.join(self.log_dir, "pki"))
+        self.tls = ssl.create_default_context(cafile=self.pki["ca"][0])
+        self.trust_store = os.path.join(self.log_dir, "pki", "trust.p12")
+        r = subprocess.run([keytool_beside(args.java), "-importcert", "-noprompt", "-alias", "test-ca", "-file",
+                            self.pki["ca"][0], "-keystore", self.trust_store, "-storetype", "PKCS12",
+                            "-storepass", TRUST_STORE_PASSWORD], capture_output=True, text=True,
+                           timeout=60)
+        if r.returncode != 0:
+            raise RuntimeError("keytool failed: %s" % (r.stdout + r.stderr)[-300:])
 
     # -- helpers ----------------------------------------------------------------------------------
+
+    def call(self, method, url, body=None, headers=None):
+        return http(method, url, body=body, headers=headers, context=self.tls)
 
     def get(self, path, user="reader"):
         headers = {"Accept": "application/json"}
         if user:
             headers.update(basic(user))
-        return http("GET", self.base + path, headers=headers)
+        return self.call("GET", self.base + path, headers=headers)
 
     def app_instances(self):
         code, text = self.get("/apps/" + APP)
@@ -102,18 +128,23 @@ class Scenario(StepRunner):
         return {i["instanceId"]: i for i in insts}
 
     def counts(self):
-        code, text = http("GET", "http://127.0.0.1:%d/metrics" % self.port,
-                          headers=basic("reader"))
+        code, text = self.call("GET", "https://127.0.0.1:%d/metrics" % self.port,
+                               headers=basic("reader"))
         if code != 200:
             raise StepFailed("GET /metrics as reader answered %s" % code)
         return request_counts(text)
 
     def start_app(self, name, instance_id, password):
-        url = "http://orders:%s@127.0.0.1:%d/eureka/" % (password, self.port)
+        url = "https://orders:%s@127.0.0.1:%d/eureka/" % (password, self.port)
         port = free_port()
         argv = [self.args.java] + shlex.split(self.args.jvm_opts) + [
             "-Dinterop.eureka-url=" + url, "-jar", self.args.jar, "--interop.port=%d" % port,
-            "--interop.instance-id=" + instance_id]
+            "--interop.instance-id=" + instance_id,
+            # Spring Cloud's TLS settings of the Eureka client: the test CA's trust store.
+            "--eureka.client.tls.enabled=true",
+            "--eureka.client.tls.trust-store=file:" + self.trust_store,
+            "--eureka.client.tls.trust-store-type=PKCS12",
+            "--eureka.client.tls.trust-store-password=" + TRUST_STORE_PASSWORD]
         return Child(name, argv, os.path.join(self.log_dir, name + ".log"),
                      on_line=self.observer.on_line if name == "client" else None)
 
@@ -121,9 +152,11 @@ class Scenario(StepRunner):
 
     def step_secured_server_start(self):
         self.port = free_port()
-        self.base = "http://127.0.0.1:%d/eureka" % self.port
+        self.base = "https://127.0.0.1:%d/eureka" % self.port
         users = ",".join("%s:%s:%s" % (u, ROLES[u], password_hash(PASSWORDS[u])) for u in PASSWORDS)
         argv = [self.args.node, "--server.port=%d" % self.port, "--server.address=127.0.0.1",
+                "--server.ssl.certificate=" + self.pki["server"][0],
+                "--server.ssl.certificate-private-key=" + self.pki["server"][1],
                 "--eureka.auth.enabled=true", "--eureka.auth.users=" + users]
         self.server = Child("server", argv, os.path.join(self.log_dir, "server.log"))
         wait_for("GET apps as reader answering 200", lambda: self.get("/apps")[0] == 200,
@@ -131,12 +164,17 @@ class Scenario(StepRunner):
         status, _ = self.get("/apps", user=None)
         if status != 401:
             raise StepFailed("GET apps without credentials answered %s, not 401" % status)
-        status, _ = http("GET", self.base + "/apps", headers=basic("reader", "guess"))
+        status, _ = self.call("GET", self.base + "/apps", headers=basic("reader", "guess"))
         if status != 401:
             raise StepFailed("GET apps with a wrong password answered %s, not 401" % status)
         if not any("basic authentication on" in line for line in self.server.lines):
             raise StepFailed("the node did not log that authentication is on")
-        return "401 without and with wrong credentials, 200 for the reader"
+        if not any("HTTPS: TLS 1.2+" in line for line in self.server.lines):
+            raise StepFailed("the node did not log that it listens with TLS")
+        status, _ = http("GET", self.base.replace("https:", "http:") + "/apps")
+        if status is not None:
+            raise StepFailed("plain HTTP to the TLS port got an HTTP answer (%s)" % status)
+        return "HTTPS; 401 without and with wrong credentials, 200 for the reader, plain HTTP refused"
 
     def step_basic_auth_in_default_zone(self):
         self.iid = "127.0.0.1:interop-java:secured"
@@ -179,17 +217,17 @@ class Scenario(StepRunner):
     def step_role_limits(self):
         before = self.app_instances()
         other = instance_doc("PAYMENT", "pay-1")
-        status, _ = http("POST", self.base + "/apps/PAYMENT", body=other, headers=basic("orders"))
+        status, _ = self.call("POST", self.base + "/apps/PAYMENT", body=other, headers=basic("orders"))
         if status != 403:
             raise StepFailed("a registration of PAYMENT by orders answered %s, not 403" % status)
         replicated = dict(basic("orders"))
         replicated["x-netflix-discovery-replication"] = "true"
-        status, _ = http("DELETE", "%s/apps/%s/%s" % (self.base, APP, self.iid),
-                         headers=replicated)
+        status, _ = self.call("DELETE", "%s/apps/%s/%s" % (self.base, APP, self.iid),
+                              headers=replicated)
         if status != 403:
             raise StepFailed("a replicated cancel by orders answered %s, not 403" % status)
-        status, _ = http("PUT", "%s/apps/%s/%s/status?value=OUT_OF_SERVICE"
-                         % (self.base, APP, self.iid), headers=basic("reader"))
+        status, _ = self.call("PUT", "%s/apps/%s/%s/status?value=OUT_OF_SERVICE"
+                              % (self.base, APP, self.iid), headers=basic("reader"))
         if status != 403:
             raise StepFailed("an override by the reader answered %s, not 403" % status)
         after = self.app_instances()
