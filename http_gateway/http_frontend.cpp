@@ -87,6 +87,8 @@ struct connection {
   /// Header, chunk-size lines and trailers of the current request.
   framing_budget framing{0};
   bool framing_checked = false;
+  /// Folded header lines of the current request (refused: 400).
+  obs_fold_scanner folds;
   /// Received bytes not yet given to the parser (pipelined requests).
   std::string inbuf;
   /// A directory call for the current request is outstanding.
@@ -1009,6 +1011,7 @@ void reset_parser(const gateway_config& cfg, connection& c) {
   c.parser->eager(false);
   c.framing = framing_budget{cfg.max_header_bytes};
   c.framing_checked = false;
+  c.folds = obs_fold_scanner{};
   c.continue_sent = false;
 }
 
@@ -1030,8 +1033,14 @@ void process_input(broker_ptr self, connection_handle hdl) {
     size_t consumed = 0;
     while (consumed < c->inbuf.size() && !parser.is_done()) {
       auto body_before = parser.get().body().size();
+      auto in_header = !parser.is_header_done();
       auto n = parser.put(
           boost::asio::const_buffer{c->inbuf.data() + consumed, c->inbuf.size() - consumed}, ec);
+      if (in_header && c->folds.feed({c->inbuf.data() + consumed, n})) {
+        consumed += n;
+        framing = framing_error{400, "obsolete line folding in the header"};
+        break;
+      }
       consumed += n;
       c->framing.consumed(n, parser.get().body().size() - body_before);
       if (!c->framing_checked && parser.is_header_done()) {

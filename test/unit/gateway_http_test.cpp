@@ -886,6 +886,40 @@ BOOST_AUTO_TEST_CASE(transfer_coding_not_ending_in_chunked_is_refused) {
   BOOST_TEST(f.rec->count("register") == 1u);
 }
 
+// Beast joins a folded header line to the field before it (RFC 9112 §5.2
+// allows that), so `Transfer-Encoding:\r\n chunked` framed a chunked body
+// that a proxy reading the continuation as a field of its own does not see
+// (found by test/system/hostile_clients.py, generated_abuse). Every folded
+// header is refused with 400 and the connection closed.
+BOOST_AUTO_TEST_CASE(folded_header_lines_are_refused) {
+  fixture f;
+  std::string body = register_json;
+  auto chunked = fmt_hex(body.size()) + "\r\n" + body + "\r\n0\r\n\r\n";
+  const std::string cases[] = {
+      "Transfer-Encoding:\r\n chunked\r\n\r\n" + chunked,
+      "Transfer-Encoding: \r\n\tchunked\r\n\r\n" + chunked,
+      "X-Note: a\r\n b\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+  };
+  for (const auto& rest : cases) {
+    BOOST_TEST_CONTEXT(rest.substr(0, 30)) {
+      client c{f.frontend.port};
+      c.send("POST /eureka/apps/APP HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+             + rest);
+      auto r = c.read();
+      BOOST_REQUIRE(r);
+      BOOST_TEST(r->result_int() == 400);
+      BOOST_TEST(c.closed_by_peer());
+    }
+  }
+  BOOST_TEST(f.rec->count("register") == 0u);
+  // Without the fold, the same requests are served.
+  client ok{f.frontend.port};
+  auto r = ok.request("POST /eureka/apps/APP HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                      "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + chunked);
+  BOOST_TEST(r.result_int() == 204);
+}
+
 // A chunk-size line, extension or trailer larger than the header limit is
 // answered 431 at once (not buffered until the request timeout).
 BOOST_AUTO_TEST_CASE(chunk_framing_counts_against_the_header_limit) {
