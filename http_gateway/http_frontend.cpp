@@ -179,6 +179,8 @@ struct gateway_state {
   int64_t start_ms = 0;
   time_point started;
   uint64_t rejected_since_sweep = 0;
+  /// Stalled requests reset to make room for a new connection.
+  uint64_t evicted_since_sweep = 0;
   uint64_t paused_since_sweep = 0;
   uint64_t refused_output_since_sweep = 0;
   /// Refusals worth a warning (request_plan::warning), rate-limited.
@@ -1093,6 +1095,44 @@ void process_input(broker_ptr self, connection_handle hdl) {
   }
 }
 
+/// How long a request must have been incomplete before a new connection may
+/// take its slot (evict_stalled_request). Every Eureka client sends a request
+/// at once; a 1 MB registration on a slow link may take longer, but only
+/// while every slot is taken does this apply at all.
+constexpr auto min_stalled_request = std::chrono::seconds{1};
+
+/// At max_connections a new client would get 503 while slow clients hold
+/// every slot, each for up to the request timeout (slowloris: a byte a second
+/// keeps a request going, and an attacker reconnecting each cut connection
+/// kept every new client out; found by test/system/hostile_clients.py). The
+/// connection whose request has been incomplete the longest, for at least
+/// min_stalled_request, is reset instead and the new client takes its slot.
+/// Idle connections and requests being answered are left alone. True when a
+/// slot was freed.
+bool evict_stalled_request(broker_ptr self) {
+  auto& st = self->state;
+  auto t = now(self);
+  std::optional<connection_handle> victim;
+  time_point oldest{};
+  for (auto& [hdl, c] : st.conns) {
+    if (!c.counted || c.busy || c.closing || c.lingering || !c.request_started || !c.drained()
+        || t - *c.request_started < min_stalled_request)
+      continue;
+    if (!victim || *c.request_started < oldest) {
+      victim = hdl;
+      oldest = *c.request_started;
+    }
+  }
+  if (!victim)
+    return false;
+  st.probe.timeout(timeout_kind::request);
+  ++st.evicted_since_sweep;
+  log::debug("gateway", "connection {}: request incomplete after {} ms, reset for a new connection",
+             victim->id(), std::chrono::duration_cast<std::chrono::milliseconds>(t - oldest).count());
+  abort_connection(self, *victim);
+  return true;
+}
+
 void reject_connection(broker_ptr self, connection_handle hdl, uint64_t generation) {
   auto& st = self->state;
   st.probe.connection_rejected();
@@ -1230,6 +1270,15 @@ void sweep(broker_ptr self) {
     st.probe.timeout(timeout_kind::idle);
   for (auto hdl : to_close)
     close_connection(self, hdl);
+  if (st.evicted_since_sweep > 0) {
+    log::warn("gateway",
+              "reset {} connections whose requests were incomplete for {} ms or more: "
+              "max_connections ({}) reached",
+              st.evicted_since_sweep,
+              std::chrono::duration_cast<std::chrono::milliseconds>(min_stalled_request).count(),
+              st.cfg.max_connections);
+    st.evicted_since_sweep = 0;
+  }
   if (st.rejected_since_sweep > 0) {
     log::warn("gateway", "rejected {} connections: max_connections ({}) reached",
               st.rejected_since_sweep, st.cfg.max_connections);
@@ -1344,7 +1393,7 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
           self->close(msg.handle);
           return;
         }
-        if (s.active >= s.cfg.max_connections) {
+        if (s.active >= s.cfg.max_connections && !evict_stalled_request(self)) {
           if (s.rejecting < s.cfg.max_rejecting_connections)
             reject_connection(self, msg.handle, generation);
           else

@@ -32,9 +32,9 @@ and the hostile-client suite of issue 10:
   slowloris_beyond_max_connections
                                max-connections 24, request timeout 4 s: 40 connections sending a
                                byte a second. The 16 beyond get 503 at once, the rest 408 from the
-                               request timeout; a keep-alive client is served throughout; a new
-                               client is served once the slow ones are cut, and (finding, fails
-                               today) while an attacker reconnects every cut connection
+                               request timeout or a reset when a new client takes their slot; a
+                               keep-alive client is served throughout; new clients are served,
+                               also while an attacker reconnects every connection the node cuts
 
 Usage: hostile_clients.py --node <caf-eureka-node> [--workdir DIR] [--steps a,b] [--seed N]
                           [--cases N]
@@ -857,7 +857,7 @@ class Scenario(StepRunner):
               "no new client was served in phase 1 (after the slow connections were cut)")
         # A client that opens a new connection (Eureka clients' pools close idle connections
         # after 30 s, the heartbeat interval) must be served too while an attacker keeps every
-        # slot busy; the gateway frees a slot only when the request timeout cuts a connection.
+        # slot busy: it takes the slot of the request incomplete the longest (a second or more).
         check(phase2[200] > 0, "new clients got no answer but 503 while a reconnecting slowloris "
               "of %d connections (one byte a second) held the %d slots: %s in %.0fs" % (
                   max_conn + extra, max_conn, dict(phase2), 3 * request_timeout))

@@ -678,6 +678,37 @@ BOOST_AUTO_TEST_CASE(max_connections_gives_503) {
   BOOST_TEST(d.request(get("/eureka/apps")).result_int() == 200);
 }
 
+// Slow requests holding every slot (slowloris): a new client takes the slot
+// of the request incomplete the longest, for at least a second, instead of
+// getting 503 until the request timeout frees one (found by
+// test/system/hostile_clients.py). An idle keep-alive connection keeps its
+// slot, and the reset request is not run.
+BOOST_AUTO_TEST_CASE(new_client_takes_the_slot_of_a_stalled_request) {
+  auto cfg = test_config();
+  cfg.max_connections = 2;
+  cfg.request_timeout = 60s; // the slot must not come from the timeout
+  fixture f{cfg};
+  client idle{f.frontend.port};
+  BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
+  client slow{f.frontend.port};
+  slow.send("DELETE /eureka/apps/A1/i1 HTTP/1.1\r\nHost: t\r\n"); // never finished
+  std::this_thread::sleep_for(200ms); // read by the node: its request has started
+  {
+    // Incomplete for less than a second: it keeps its slot.
+    client c{f.frontend.port};
+    c.send(get("/eureka/apps"));
+    auto r = c.read();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->result_int() == 503);
+  }
+  std::this_thread::sleep_for(1500ms);
+  client fresh{f.frontend.port};
+  BOOST_TEST(fresh.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(slow.closed_by_peer());
+  BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(f.rec->count("cancel") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(slow_request_gets_408) {
   auto cfg = test_config();
   cfg.request_timeout = 1s;
