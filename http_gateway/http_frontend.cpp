@@ -112,6 +112,8 @@ struct connection {
   uint64_t sent = 0;
   send_rate_guard rate;
   time_point last_activity;
+  /// The client has sent something (a connection that has not is silent).
+  bool heard = false;
   /// When the outstanding directory call started (valid while `busy`).
   time_point busy_since;
   std::optional<time_point> request_started;
@@ -1095,40 +1097,46 @@ void process_input(broker_ptr self, connection_handle hdl) {
   }
 }
 
-/// How long a request must have been incomplete before a new connection may
-/// take its slot (evict_stalled_request). Every Eureka client sends a request
-/// at once; a 1 MB registration on a slow link may take longer, but only
-/// while every slot is taken does this apply at all.
+/// How long a request must have been incomplete, or a connection silent,
+/// before a new connection may take its slot (evict_stalled_request). Every
+/// Eureka client sends its request at once; a 1 MB registration on a slow
+/// link may take longer, but only while every slot is taken does this apply.
 constexpr auto min_stalled_request = std::chrono::seconds{1};
 
 /// At max_connections a new client would get 503 while slow clients hold
 /// every slot, each for up to the request timeout (slowloris: a byte a second
 /// keeps a request going, and an attacker reconnecting each cut connection
-/// kept every new client out; found by test/system/hostile_clients.py). The
-/// connection whose request has been incomplete the longest, for at least
-/// min_stalled_request, is reset instead and the new client takes its slot.
-/// Idle connections and requests being answered are left alone. True when a
-/// slot was freed.
+/// kept every new client out; found by test/system/hostile_clients.py), or
+/// silent ones for up to the idle timeout. The connection whose request has
+/// been incomplete the longest, or that has sent nothing since it was
+/// accepted, for at least min_stalled_request, is reset instead and the new
+/// client takes its slot. Keep-alive connections between requests and
+/// requests being answered are left alone. True when a slot was freed.
 bool evict_stalled_request(broker_ptr self) {
   auto& st = self->state;
   auto t = now(self);
   std::optional<connection_handle> victim;
   time_point oldest{};
   for (auto& [hdl, c] : st.conns) {
-    if (!c.counted || c.busy || c.closing || c.lingering || !c.request_started || !c.drained()
-        || t - *c.request_started < min_stalled_request)
+    if (!c.counted || c.busy || c.closing || c.lingering || !c.drained())
       continue;
-    if (!victim || *c.request_started < oldest) {
+    // Silent: last_activity is still the time it was accepted.
+    auto since = c.request_started ? *c.request_started : c.last_activity;
+    if ((!c.request_started && c.heard) || t - since < min_stalled_request)
+      continue;
+    if (!victim || since < oldest) {
       victim = hdl;
-      oldest = *c.request_started;
+      oldest = since;
     }
   }
   if (!victim)
     return false;
   st.probe.timeout(timeout_kind::request);
   ++st.evicted_since_sweep;
-  log::debug("gateway", "connection {}: request incomplete after {} ms, reset for a new connection",
-             victim->id(), std::chrono::duration_cast<std::chrono::milliseconds>(t - oldest).count());
+  auto age = std::chrono::duration_cast<std::chrono::milliseconds>(t - oldest).count();
+  log::debug("gateway",
+             "connection {}: request incomplete or silent after {} ms, reset for a new connection",
+             victim->id(), age);
   abort_connection(self, *victim);
   return true;
 }
@@ -1272,8 +1280,8 @@ void sweep(broker_ptr self) {
     close_connection(self, hdl);
   if (st.evicted_since_sweep > 0) {
     log::warn("gateway",
-              "reset {} connections whose requests were incomplete for {} ms or more: "
-              "max_connections ({}) reached",
+              "reset {} connections whose requests were incomplete, or that were silent, for {} "
+              "ms or more: max_connections ({}) reached",
               st.evicted_since_sweep,
               std::chrono::duration_cast<std::chrono::milliseconds>(min_stalled_request).count(),
               st.cfg.max_connections);
@@ -1424,6 +1432,7 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
         if (c == nullptr || c->closing)
           return; // closing or lingering: input is dropped
         c->last_activity = now(self);
+        c->heard = true;
         try {
           // While an answer is pending, input only accumulates: bound it.
           if ((c->busy || !may_start_request(s, *c))

@@ -34,7 +34,8 @@ and the hostile-client suite of issue 10:
                                byte a second. The 16 beyond get 503 at once, the rest 408 from the
                                request timeout or a reset when a new client takes their slot; a
                                keep-alive client is served throughout; new clients are served,
-                               also while an attacker reconnects every connection the node cuts
+                               also while an attacker reconnects every connection the node cuts,
+                               and while connections that send nothing hold every slot
 
 Usage: hostile_clients.py --node <caf-eureka-node> [--workdir DIR] [--steps a,b] [--seed N]
                           [--cases N]
@@ -804,6 +805,7 @@ class Scenario(StepRunner):
         keep = KeepAliveClient(port)
         check(keep.call("GET", "/eureka/apps/WELL") == 200, "first call of the keep-alive client")
         attack = Slowloris(port, request_timeout)
+        silent = []
         newcomers = collections.Counter()   # a client opening a new connection for each call
         first_newcomer_ok = None
         cpu0 = cpu_seconds(node.proc.pid)
@@ -836,9 +838,25 @@ class Scenario(StepRunner):
                 keep.heartbeat_and_fetch()
                 phase2[http("GET", base + "/eureka/apps/WELL", timeout=5.0)[0]] += 1
                 time.sleep(0.3)
+            attack.stop()
+            # Phase 3: connections that send nothing at all hold the slots (until the idle
+            # timeout, 90 s, unless a new client takes the slot of one silent for a second).
+            for _ in range(max_conn + extra):
+                try:
+                    silent.append(socket.create_connection(("127.0.0.1", port), timeout=2.0))
+                except OSError:
+                    pass
+            phase3 = collections.Counter()
+            phase3_end = time.monotonic() + request_timeout
+            while time.monotonic() < phase3_end:
+                keep.heartbeat_and_fetch()
+                phase3[http("GET", base + "/eureka/apps/WELL", timeout=5.0)[0]] += 1
+                time.sleep(0.3)
         finally:
             attack.stop()
             keep.close()
+            for s in silent:
+                s.close()
         cpu = cpu_seconds(node.proc.pid) - cpu0
         took = time.monotonic() - t0
         wait_for("a newcomer to be served after the attack",
@@ -849,6 +867,8 @@ class Scenario(StepRunner):
             dict(newcomers), "%.1fs" % first_newcomer_ok if first_newcomer_ok else "never"))
         log("  phase 2 (reconnecting for %.0fs): %d slow connections opened; newcomers %s" % (
             3 * request_timeout, attack.opened - opened_before, dict(phase2)))
+        log("  phase 3 (%d silent connections for %.0fs): newcomers %s" % (
+            len(silent), request_timeout, dict(phase3)))
         log("  keep-alive client: %d calls, failures %s; node CPU %.1fs in %.0fs" % (
             keep.calls, keep.failures[:5], cpu, took))
         # Every slow connection got 503 at once (beyond max-connections), or 408 (or a close) from
@@ -870,13 +890,16 @@ class Scenario(StepRunner):
         check(phase2[200] > 0, "new clients got no answer but 503 while a reconnecting slowloris "
               "of %d connections (one byte a second) held the %d slots: %s in %.0fs" % (
                   max_conn + extra, max_conn, dict(phase2), 3 * request_timeout))
+        check(phase3[200] > 0, "new clients got no answer but 503 while %d connections that send "
+              "nothing held the %d slots: %s in %.0fs" % (len(silent), max_conn, dict(phase3),
+                                                          request_timeout))
         node.kill()
         check(node.proc.returncode == 0, "exit code %s" % node.proc.returncode)
         return ("%d slow connections for %d slots: %d x 503, %d x 408, %d closed; keep-alive client "
                 "%d calls all 200; new clients while the slots were held: %s, first served after "
-                "%.1fs; reconnecting attacker: %s" % (
+                "%.1fs; reconnecting attacker: %s; silent connections: %s" % (
                     max_conn + extra, max_conn, held["503"], held["408"], held["closed"],
-                    keep.calls, dict(newcomers), first_newcomer_ok, dict(phase2)))
+                    keep.calls, dict(newcomers), first_newcomer_ok, dict(phase2), dict(phase3)))
 
     def run(self):
         for step in self.args.steps:

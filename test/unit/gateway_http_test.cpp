@@ -681,8 +681,9 @@ BOOST_AUTO_TEST_CASE(max_connections_gives_503) {
 // Slow requests holding every slot (slowloris): a new client takes the slot
 // of the request incomplete the longest, for at least a second, instead of
 // getting 503 until the request timeout frees one (found by
-// test/system/hostile_clients.py). An idle keep-alive connection keeps its
-// slot, and the reset request is not run.
+// test/system/hostile_clients.py); so does one that has sent nothing for a
+// second. An idle keep-alive connection keeps its slot, and the reset request
+// is not run.
 BOOST_AUTO_TEST_CASE(new_client_takes_the_slot_of_a_stalled_request) {
   auto cfg = test_config();
   cfg.max_connections = 2;
@@ -707,6 +708,17 @@ BOOST_AUTO_TEST_CASE(new_client_takes_the_slot_of_a_stalled_request) {
   BOOST_TEST(slow.closed_by_peer());
   BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
   BOOST_TEST(f.rec->count("cancel") == 0u);
+  // A connection that sends nothing at all is treated alike (it held its slot
+  // until the idle timeout).
+  fresh.close();
+  BOOST_TEST(eventually(
+      [&] { return f.metrics().find("eureka_http_connections_open 1\n") != std::string::npos; }));
+  client silent{f.frontend.port}; // idle + silent hold the two slots
+  std::this_thread::sleep_for(1500ms);
+  client fresh2{f.frontend.port};
+  BOOST_TEST(fresh2.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(silent.closed_by_peer());
+  BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
 }
 
 BOOST_AUTO_TEST_CASE(slow_request_gets_408) {
