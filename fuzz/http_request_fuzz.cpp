@@ -73,6 +73,7 @@ struct connection_reader {
     parser->eager(false);
     budget = framing_budget{cfg.max_header_bytes};
     framing_checked = false;
+    folds = obs_fold_scanner{};
   }
 
   /// Reads the next request `inbuf` holds; false once nothing more can be
@@ -84,8 +85,11 @@ struct connection_reader {
     size_t consumed = 0;
     while (consumed < inbuf.size() && !parser->is_done()) {
       auto body_before = parser->get().body().size();
+      auto in_header = !parser->is_header_done();
       auto n = parser->put(
           boost::asio::const_buffer{inbuf.data() + consumed, inbuf.size() - consumed}, ec);
+      if (in_header && folds.feed({inbuf.data() + consumed, n}))
+        return close(); // answered 400: a folded header
       consumed += n;
       budget.consumed(n, parser->get().body().size() - body_before);
       if (!framing_checked && parser->is_header_done()) {
@@ -136,6 +140,7 @@ struct connection_reader {
   std::unique_ptr<http::request_parser<http::string_body>> parser;
   framing_budget budget{0};
   bool framing_checked = false;
+  obs_fold_scanner folds;
 };
 
 } // namespace

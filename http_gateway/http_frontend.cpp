@@ -87,6 +87,8 @@ struct connection {
   /// Header, chunk-size lines and trailers of the current request.
   framing_budget framing{0};
   bool framing_checked = false;
+  /// Folded header lines of the current request (refused: 400).
+  obs_fold_scanner folds;
   /// Received bytes not yet given to the parser (pipelined requests).
   std::string inbuf;
   /// A directory call for the current request is outstanding.
@@ -114,6 +116,8 @@ struct connection {
   uint64_t sent = 0;
   send_rate_guard rate;
   time_point last_activity;
+  /// The client has sent something (a connection that has not is silent).
+  bool heard = false;
   /// When the outstanding directory call started (valid while `busy`).
   time_point busy_since;
   std::optional<time_point> request_started;
@@ -181,6 +185,8 @@ struct gateway_state {
   int64_t start_ms = 0;
   time_point started;
   uint64_t rejected_since_sweep = 0;
+  /// Stalled requests reset to make room for a new connection.
+  uint64_t evicted_since_sweep = 0;
   uint64_t paused_since_sweep = 0;
   uint64_t refused_output_since_sweep = 0;
   /// Refusals worth a warning (request_plan::warning), rate-limited.
@@ -1040,6 +1046,7 @@ void reset_parser(const gateway_config& cfg, connection& c) {
   c.parser->eager(false);
   c.framing = framing_budget{cfg.max_header_bytes};
   c.framing_checked = false;
+  c.folds = obs_fold_scanner{};
   c.continue_sent = false;
 }
 
@@ -1061,8 +1068,14 @@ void process_input(broker_ptr self, connection_handle hdl) {
     size_t consumed = 0;
     while (consumed < c->inbuf.size() && !parser.is_done()) {
       auto body_before = parser.get().body().size();
+      auto in_header = !parser.is_header_done();
       auto n = parser.put(
           boost::asio::const_buffer{c->inbuf.data() + consumed, c->inbuf.size() - consumed}, ec);
+      if (in_header && c->folds.feed({c->inbuf.data() + consumed, n})) {
+        consumed += n;
+        framing = framing_error{400, "obsolete line folding in the header"};
+        break;
+      }
       consumed += n;
       c->framing.consumed(n, parser.get().body().size() - body_before);
       if (!c->framing_checked && parser.is_header_done()) {
@@ -1146,6 +1159,50 @@ bool tls_input(broker_ptr self, connection_handle hdl, connection& c, std::strin
     if (plaintext.empty() && c.inbuf.empty())
       c.request_started.reset();
   }
+  return true;
+}
+
+/// How long a request must have been incomplete, or a connection silent,
+/// before a new connection may take its slot (evict_stalled_request). Every
+/// Eureka client sends its request at once; a 1 MB registration on a slow
+/// link may take longer, but only while every slot is taken does this apply.
+constexpr auto min_stalled_request = std::chrono::seconds{1};
+
+/// At max_connections a new client would get 503 while slow clients hold
+/// every slot, each for up to the request timeout (slowloris: a byte a second
+/// keeps a request going, and an attacker reconnecting each cut connection
+/// kept every new client out; found by test/system/hostile_clients.py), or
+/// silent ones for up to the idle timeout. The connection whose request has
+/// been incomplete the longest, or that has sent nothing since it was
+/// accepted, for at least min_stalled_request, is reset instead and the new
+/// client takes its slot. Keep-alive connections between requests and
+/// requests being answered are left alone. True when a slot was freed.
+bool evict_stalled_request(broker_ptr self) {
+  auto& st = self->state;
+  auto t = now(self);
+  std::optional<connection_handle> victim;
+  time_point oldest{};
+  for (auto& [hdl, c] : st.conns) {
+    if (!c.counted || c.busy || c.closing || c.lingering || !c.drained())
+      continue;
+    // Silent: last_activity is still the time it was accepted.
+    auto since = c.request_started ? *c.request_started : c.last_activity;
+    if ((!c.request_started && c.heard) || t - since < min_stalled_request)
+      continue;
+    if (!victim || since < oldest) {
+      victim = hdl;
+      oldest = since;
+    }
+  }
+  if (!victim)
+    return false;
+  st.probe.timeout(timeout_kind::request);
+  ++st.evicted_since_sweep;
+  auto age = std::chrono::duration_cast<std::chrono::milliseconds>(t - oldest).count();
+  log::debug("gateway",
+             "connection {}: request incomplete or silent after {} ms, reset for a new connection",
+             victim->id(), age);
+  abort_connection(self, *victim);
   return true;
 }
 
@@ -1288,6 +1345,15 @@ void sweep(broker_ptr self) {
     st.probe.timeout(timeout_kind::idle);
   for (auto hdl : to_close)
     close_connection(self, hdl);
+  if (st.evicted_since_sweep > 0) {
+    log::warn("gateway",
+              "reset {} connections whose requests were incomplete, or that were silent, for {} "
+              "ms or more: max_connections ({}) reached",
+              st.evicted_since_sweep,
+              std::chrono::duration_cast<std::chrono::milliseconds>(min_stalled_request).count(),
+              st.cfg.max_connections);
+    st.evicted_since_sweep = 0;
+  }
   if (st.rejected_since_sweep > 0) {
     log::warn("gateway", "rejected {} connections: max_connections ({}) reached",
               st.rejected_since_sweep, st.cfg.max_connections);
@@ -1418,7 +1484,7 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
           self->close(msg.handle);
           return;
         }
-        if (s.active >= s.cfg.max_connections) {
+        if (s.active >= s.cfg.max_connections && !evict_stalled_request(self)) {
           // Over TLS a 503 would need a handshake first: refused at once.
           if (s.rejecting < s.cfg.max_rejecting_connections && !s.tls)
             reject_connection(self, msg.handle, generation);
@@ -1455,6 +1521,7 @@ caf::behavior gateway_broker(broker_ptr self, gateway_config cfg, directory_acto
         if (c == nullptr || c->closing)
           return; // closing or lingering: input is dropped
         c->last_activity = now(self);
+        c->heard = true;
         std::string_view input{msg.buf.data(), msg.buf.size()};
         std::string plaintext;
         if (c->tls && !tls_input(self, msg.handle, *c, input, plaintext))

@@ -70,4 +70,30 @@ private:
   size_t used_ = 0;
 };
 
+/// Finds obsolete line folding (RFC 9112 §5.2: a field line continued on a
+/// line that starts with SP or HTAB) in a request's header, fed in pieces as
+/// the parser consumes them. Beast joins such a line to the field before it,
+/// which §5.2 allows, but `Transfer-Encoding:\r\n chunked` then frames the
+/// body as chunked for us while a proxy in front that reads the continuation
+/// as a field of its own sees no Transfer-Encoding (request smuggling); the
+/// gateway refuses every folded header with 400, §5.2's other choice, as no
+/// Eureka client folds.
+class obs_fold_scanner {
+public:
+  /// Scans the next header bytes; true once a fold has been seen.
+  bool feed(std::string_view bytes) {
+    for (char ch : bytes) {
+      if (state_ == 2 && (ch == ' ' || ch == '\t'))
+        found_ = true;
+      state_ = ch == '\r' ? 1 : (state_ == 1 && ch == '\n') ? 2 : 0;
+    }
+    return found_;
+  }
+
+private:
+  /// 1: after CR, 2: after CRLF.
+  int state_ = 0;
+  bool found_ = false;
+};
+
 } // namespace eureka::gateway

@@ -99,6 +99,19 @@ BOOST_AUTO_TEST_CASE(host_rules) {
   BOOST_TEST(reason(fields({}, false, {"user@host"})) == "invalid Host header");
 }
 
+BOOST_AUTO_TEST_CASE(obs_fold_found_across_pieces) {
+  obs_fold_scanner plain;
+  BOOST_TEST(!plain.feed("GET / HTTP/1.1\r\nHost: a\r\nX-A: b c\r\n"));
+  BOOST_TEST(!plain.feed("\r\n")); // the end of the header is no fold
+  obs_fold_scanner folded;
+  BOOST_TEST(!folded.feed("POST / HTTP/1.1\r\nTransfer-Encoding:\r"));
+  BOOST_TEST(!folded.feed("\n"));
+  BOOST_TEST(folded.feed("\tchunked\r\n\r\n")); // split between CRLF and HTAB
+  BOOST_TEST(folded.feed("")); // and it stays found
+  obs_fold_scanner bare_lf;
+  BOOST_TEST(!bare_lf.feed("X-A: a\n b\r\n")); // a bare LF: Beast refuses the line itself
+}
+
 BOOST_AUTO_TEST_CASE(framing_budget_counts_everything_but_body) {
   framing_budget b{100};
   b.consumed(60, 0); // the header

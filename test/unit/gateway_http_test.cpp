@@ -678,6 +678,49 @@ BOOST_AUTO_TEST_CASE(max_connections_gives_503) {
   BOOST_TEST(d.request(get("/eureka/apps")).result_int() == 200);
 }
 
+// Slow requests holding every slot (slowloris): a new client takes the slot
+// of the request incomplete the longest, for at least a second, instead of
+// getting 503 until the request timeout frees one (found by
+// test/system/hostile_clients.py); so does one that has sent nothing for a
+// second. An idle keep-alive connection keeps its slot, and the reset request
+// is not run.
+BOOST_AUTO_TEST_CASE(new_client_takes_the_slot_of_a_stalled_request) {
+  auto cfg = test_config();
+  cfg.max_connections = 2;
+  cfg.request_timeout = 60s; // the slot must not come from the timeout
+  fixture f{cfg};
+  client idle{f.frontend.port};
+  BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
+  client slow{f.frontend.port};
+  slow.send("DELETE /eureka/apps/A1/i1 HTTP/1.1\r\nHost: t\r\n"); // never finished
+  std::this_thread::sleep_for(200ms); // read by the node: its request has started
+  {
+    // Incomplete for less than a second: it keeps its slot.
+    client c{f.frontend.port};
+    c.send(get("/eureka/apps"));
+    auto r = c.read();
+    BOOST_REQUIRE(r);
+    BOOST_TEST(r->result_int() == 503);
+  }
+  std::this_thread::sleep_for(1500ms);
+  client fresh{f.frontend.port};
+  BOOST_TEST(fresh.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(slow.closed_by_peer());
+  BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(f.rec->count("cancel") == 0u);
+  // A connection that sends nothing at all is treated alike (it held its slot
+  // until the idle timeout).
+  fresh.close();
+  BOOST_TEST(eventually(
+      [&] { return f.metrics().find("eureka_http_connections_open 1\n") != std::string::npos; }));
+  client silent{f.frontend.port}; // idle + silent hold the two slots
+  std::this_thread::sleep_for(1500ms);
+  client fresh2{f.frontend.port};
+  BOOST_TEST(fresh2.request(get("/eureka/apps")).result_int() == 200);
+  BOOST_TEST(silent.closed_by_peer());
+  BOOST_TEST(idle.request(get("/eureka/apps")).result_int() == 200);
+}
+
 BOOST_AUTO_TEST_CASE(slow_request_gets_408) {
   auto cfg = test_config();
   cfg.request_timeout = 1s;
@@ -884,6 +927,40 @@ BOOST_AUTO_TEST_CASE(transfer_coding_not_ending_in_chunked_is_refused) {
                       + fmt_hex(body.size()) + "\r\n" + body + "\r\n0\r\n\r\n");
   BOOST_TEST(r.result_int() == 204);
   BOOST_TEST(f.rec->count("register") == 1u);
+}
+
+// Beast joins a folded header line to the field before it (RFC 9112 §5.2
+// allows that), so `Transfer-Encoding:\r\n chunked` framed a chunked body
+// that a proxy reading the continuation as a field of its own does not see
+// (found by test/system/hostile_clients.py, generated_abuse). Every folded
+// header is refused with 400 and the connection closed.
+BOOST_AUTO_TEST_CASE(folded_header_lines_are_refused) {
+  fixture f;
+  std::string body = register_json;
+  auto chunked = fmt_hex(body.size()) + "\r\n" + body + "\r\n0\r\n\r\n";
+  const std::string cases[] = {
+      "Transfer-Encoding:\r\n chunked\r\n\r\n" + chunked,
+      "Transfer-Encoding: \r\n\tchunked\r\n\r\n" + chunked,
+      "X-Note: a\r\n b\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body,
+  };
+  for (const auto& rest : cases) {
+    BOOST_TEST_CONTEXT(rest.substr(0, 30)) {
+      client c{f.frontend.port};
+      c.send("POST /eureka/apps/APP HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+             + rest);
+      auto r = c.read();
+      BOOST_REQUIRE(r);
+      BOOST_TEST(r->result_int() == 400);
+      BOOST_TEST(c.closed_by_peer());
+    }
+  }
+  BOOST_TEST(f.rec->count("register") == 0u);
+  // Without the fold, the same requests are served.
+  client ok{f.frontend.port};
+  auto r = ok.request("POST /eureka/apps/APP HTTP/1.1\r\nHost: t\r\nContent-Type: "
+                      "application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      + chunked);
+  BOOST_TEST(r.result_int() == 204);
 }
 
 // A chunk-size line, extension or trailer larger than the header limit is
