@@ -35,9 +35,9 @@ constexpr std::array<command_spec, 10> commands = {{
     {"hash-password", command::hash_password, 0, 0},
 }};
 
-constexpr std::string_view valued_options[] = {"--url",        "--user",      "--password-file",
-                                               "--app",        "--status",    "--value",
-                                               "--timeout-ms", "--iterations"};
+constexpr std::string_view valued_options[] = {"--url",        "--user",       "--password-file",
+                                               "--app",        "--status",     "--value",
+                                               "--timeout-ms", "--iterations", "--ca-file"};
 
 bool takes_value(std::string_view name) {
   return std::find(std::begin(valued_options), std::end(valued_options), name)
@@ -136,6 +136,8 @@ parse_result parse_args(const std::vector<std::string_view>& args) {
       o.user = std::move(v);
     } else if (name == "--password-file") {
       o.password_file = std::move(v);
+    } else if (name == "--ca-file") {
+      o.ca_file = std::move(v);
     } else if (name == "--app") {
       o.app_filter = upper(v);
     } else if (name == "--status") {
@@ -205,8 +207,9 @@ parse_result parse_args(const std::vector<std::string_view>& args) {
   if ((o.app_filter || o.status_filter) && o.cmd != command::instances)
     return fail("--app and --status apply to instances only");
   bool talks_to_nodes = is_read_command(o.cmd) || is_action(o.cmd);
-  if (!talks_to_nodes && (!o.urls.empty() || o.user || o.password_file || timeout_text))
-    return fail(fmt::format("{} talks to no node: --url, --user, --password-file and "
+  if (!talks_to_nodes
+      && (!o.urls.empty() || o.user || o.password_file || timeout_text || o.ca_file))
+    return fail(fmt::format("{} talks to no node: --url, --user, --password-file, --ca-file and "
                             "--timeout-ms do not apply",
                             spec->name));
   if (o.password_file && !o.user)
@@ -369,6 +372,8 @@ Options:
   --password-file FILE
   --json            print JSON instead of a table (read commands)
   --timeout-ms MS   longest wait for each node (default 10000)
+  --ca-file FILE    PEM CAs an https:// node's certificate must chain to
+                    (default: the system's CAs)
 
 Exit codes:
   0  success

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "cluster/peer_tls.hpp"
 #include "cluster/peer_url.hpp"
 #include "common/password_hash.hpp"
 
@@ -51,6 +53,9 @@ struct options {
   bool json = false;
   std::optional<std::string> user;
   std::optional<std::string> password_file;
+  /// PEM file of the CAs an https:// node's certificate must chain to
+  /// (default: the system's CAs).
+  std::optional<std::string> ca_file;
   /// instances: --app (upper-cased, as the registry stores names), --status.
   std::optional<std::string> app_filter;
   std::optional<std::string> status_filter;
@@ -96,6 +101,8 @@ struct node_target {
   std::string name;
   /// host:port: the column heading of a table.
   std::string short_name;
+  /// The CAs of an https:// URL (--ca-file; null: the system's).
+  std::shared_ptr<const cluster::peer_tls_context> tls;
   /// True when the password came from the URL (the caller warns: it is
   /// visible in ps and shell history).
   bool password_in_url = false;

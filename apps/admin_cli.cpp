@@ -118,6 +118,7 @@ struct outcome {
 
 outcome call(const node_target& node, const api_request& req, const options& opts) {
   cluster::http_limits limits;
+  limits.tls = node.tls;
   limits.deadline = std::chrono::milliseconds{opts.timeout_ms};
   limits.connect_timeout = std::min(limits.connect_timeout, limits.deadline);
   outcome o;
@@ -258,6 +259,20 @@ int run(const std::vector<std::string_view>& args) {
   if (!targets.error.empty()) {
     error_line(targets.error);
     return exit_usage;
+  }
+  if (opts.ca_file) {
+    cluster::peer_tls_settings settings;
+    settings.trust_certificate = *opts.ca_file;
+    std::string error;
+    auto tls = cluster::peer_tls_context::create(settings, error);
+    if (!tls) {
+      // The message names the node's key; the CLI's option is --ca-file.
+      error_line(fmt::format("--ca-file {}: cannot load it as PEM CA certificates",
+                             log::printable(*opts.ca_file)));
+      return exit_usage;
+    }
+    for (auto& node : targets.nodes)
+      node.tls = tls;
   }
   for (const auto& node : targets.nodes)
     if (node.password_in_url)

@@ -115,8 +115,15 @@ caf::error node::start_cluster(const time_anchor& anchor) {
   cluster::replication_settings rs;
   rs.cfg = cfg_.cluster;
   rs.node_id = node_id;
-  rs.http_url =
-      fmt::format("http://{}:{}{}/", host, cfg_.gateway.port, cfg_.gateway.base_paths.front());
+  rs.http_url = fmt::format("{}://{}:{}{}/", cfg_.gateway.tls.enabled() ? "https" : "http", host,
+                            cfg_.gateway.port, cfg_.gateway.base_paths.front());
+  if (auto& t = cfg_.client_tls;
+      !t.trust_certificate.empty() || !t.certificate.empty() || !t.private_key.empty()) {
+    std::string error;
+    rs.tls = cluster::peer_tls_context::create(t, error);
+    if (!rs.tls) // checked while the configuration was read: a file changed since
+      return caf::make_error(caf::sec::invalid_argument, error);
+  }
   rs.peers = peers_of(cfg_);
   rs.max_instances = static_cast<size_t>(cfg_.registry.max_instances);
   replication_ = sys_.spawn(cluster::replication, std::move(rs), anchor, directory_);

@@ -406,6 +406,18 @@ std::vector<option_spec> build_options() {
                  return {};
                },
                [](const node_config& c) { return c.cluster.self_app_name; }});
+  // -- this node's calls to https:// peers (docs/security.md) -------------------
+  o.push_back(make_string(
+      "eureka.client.tls.trust-certificate",
+      "PEM file of the CAs https:// peers' certificates must chain to (empty: the system's CAs)",
+      [](node_config& c) -> std::string& { return c.client_tls.trust_certificate; }));
+  o.push_back(
+      make_string("eureka.client.tls.certificate",
+                  "PEM file of the client certificate shown to https:// peers that ask for one",
+                  [](node_config& c) -> std::string& { return c.client_tls.certificate; }));
+  o.push_back(make_string("eureka.client.tls.certificate-private-key",
+                          "PEM file of that certificate's key",
+                          [](node_config& c) -> std::string& { return c.client_tls.private_key; }));
   // -- who may do what (docs/security.md) ---------------------------------------
   o.push_back(make_bool("eureka.auth.enabled",
                         "The Eureka API and /metrics need HTTP basic authentication of a user of "
@@ -579,6 +591,17 @@ std::string check_tls(const node_config& c) {
   return {};
 }
 
+/// The files of eureka.client.tls.* load (when any is set).
+std::string check_client_tls(const node_config& c) {
+  const auto& t = c.client_tls;
+  if (t.trust_certificate.empty() && t.certificate.empty() && t.private_key.empty())
+    return {};
+  std::string error;
+  if (!cluster::peer_tls_context::create(t, error))
+    return error;
+  return {};
+}
+
 /// Authentication on without a user would refuse every client.
 std::string check_auth(const node_config& c) {
   if (c.gateway.auth.enabled && c.gateway.auth.users.empty())
@@ -676,6 +699,8 @@ config_load_result load_node_config(const std::vector<std::string>& args,
   if (r.error = check_auth(r.config); !r.error.empty())
     return r;
   if (r.error = check_tls(r.config); !r.error.empty())
+    return r;
+  if (r.error = check_client_tls(r.config); !r.error.empty())
     return r;
   // The status page lists the peers (registered-replicas) from the one key
   // that configures them, normalised: never with their credentials.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cluster/cluster_config.hpp"
+#include "cluster/peer_tls.hpp"
 #include "http_gateway/gateway_config.hpp"
 #include "registry/registry_config.hpp"
 
@@ -20,6 +21,8 @@ struct node_config {
   registry_config registry;
   gateway::gateway_config gateway;
   cluster::cluster_config cluster;
+  /// TLS of this node's own calls to https:// peers (eureka.client.tls.*).
+  cluster::peer_tls_settings client_tls;
   /// debug, info, warn, error or off.
   std::string log_level = "info";
   /// text (one line as today) or json (one JSON object per line).

@@ -14,6 +14,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -35,6 +39,10 @@ using clock_type = std::chrono::steady_clock;
 /// A peer's response header beyond this is refused (Java's are a few hundred
 /// bytes).
 constexpr uint32_t max_response_header_bytes = 64 * 1024;
+
+struct ssl_deleter {
+  void operator()(SSL* ssl) const { SSL_free(ssl); }
+};
 
 class socket_guard {
 public:
@@ -117,8 +125,6 @@ public:
 
   http_result run(std::string_view relative_target, const http_headers& headers,
                   std::string_view body) {
-    if (url_.scheme != "http")
-      return fail("TLS to peers is not supported yet (an https:// peer URL needs issue 10)");
     std::string request;
     if (auto err = build_request(relative_target, headers, body, request); !err.empty()) {
       log::error("cluster", "peer request refused before sending ({}): {}", url_.authority(), err);
@@ -126,6 +132,9 @@ public:
     }
     if (auto err = connect(); !err.empty())
       return fail(err);
+    if (url_.scheme == "https")
+      if (auto err = handshake(); !err.empty())
+        return fail(err);
     if (auto err = send_all(request); !err.empty())
       return fail(err);
     return receive();
@@ -226,7 +235,85 @@ private:
     return {};
   }
 
+  /// Waits as OpenSSL asks after a call returned `ret`: true to call again,
+  /// false (with `error`) on a failure or the deadline.
+  bool tls_retry(int ret, std::string_view what, std::string& error) {
+    auto code = SSL_get_error(ssl_.get(), ret);
+    if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) {
+      auto ready =
+          wait_for(socket_.get(), code == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_);
+      if (ready > 0)
+        return true;
+      error = ready == 0 ? fmt::format("{} ({})", timeout_text(), what)
+                         : fmt::format("{}: poll: {}", what, errno_text(errno));
+      return false;
+    }
+    auto verify = SSL_get_verify_result(ssl_.get());
+    if (verify != X509_V_OK)
+      error = fmt::format("{}: the peer's certificate is not trusted: {}", what,
+                          X509_verify_cert_error_string(verify));
+    else
+      error = fmt::format("{}: {}", what, tls_error_text(code));
+    return false;
+  }
+
+  static std::string tls_error_text(int code) {
+    std::string out;
+    while (auto e = ERR_get_error()) {
+      char buf[256];
+      ERR_error_string_n(e, buf, sizeof(buf));
+      if (!out.empty())
+        out += "; ";
+      out += buf;
+    }
+    if (!out.empty())
+      return out;
+    return code == SSL_ERROR_SYSCALL ? "connection closed" : "TLS error";
+  }
+
+  /// TLS over the connected socket: the server's certificate verified
+  /// against the CAs of limits_.tls and the URL's host name or IP.
+  std::string handshake() {
+    auto ctx = limits_.tls ? limits_.tls : peer_tls_context::system_default();
+    if (!ctx)
+      return "TLS: no context (OpenSSL failed to start)";
+    ERR_clear_error();
+    ssl_.reset(SSL_new(ctx->native()));
+    if (!ssl_ || SSL_set_fd(ssl_.get(), socket_.get()) != 1)
+      return "TLS: " + tls_error_text(SSL_ERROR_SSL);
+    if (canonical_address(url_.host)) {
+      X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_.get()), url_.host.c_str());
+    } else {
+      // SSL_set_tlsext_host_name, without the macro's C cast.
+      SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+               const_cast<char*>(url_.host.c_str()));
+      SSL_set1_host(ssl_.get(), url_.host.c_str());
+    }
+    for (;;) {
+      auto r = SSL_connect(ssl_.get());
+      if (r == 1)
+        return {};
+      std::string error;
+      if (!tls_retry(r, "TLS handshake", error))
+        return error;
+    }
+  }
+
   std::string send_all(std::string_view data) {
+    if (ssl_) {
+      while (!data.empty()) {
+        auto r = SSL_write(ssl_.get(), data.data(),
+                           static_cast<int>(std::min<size_t>(data.size(), 1 << 30)));
+        if (r > 0) {
+          data.remove_prefix(static_cast<size_t>(r));
+          continue;
+        }
+        std::string error;
+        if (!tls_retry(r, "send", error))
+          return error;
+      }
+      return {};
+    }
     size_t sent = 0;
     while (sent < data.size()) {
       auto n = ::send(socket_.get(), data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
@@ -296,12 +383,30 @@ private:
         }
         return finish();
       }
-      auto ready = wait_for(socket_.get(), POLLIN, deadline_);
+      if (ssl_) {
+        // Decrypted bytes may wait inside OpenSSL with nothing on the socket.
+        auto r = SSL_read(ssl_.get(), chunk, sizeof(chunk));
+        if (r > 0) {
+          received += static_cast<size_t>(r);
+          buffered.append(chunk, static_cast<size_t>(r));
+          continue;
+        }
+        auto code = SSL_get_error(ssl_.get(), r);
+        std::string error;
+        if (code == SSL_ERROR_ZERO_RETURN || (code == SSL_ERROR_SYSCALL && ERR_peek_error() == 0)) {
+          // close_notify, or a close without one: the end of the stream.
+        } else if (tls_retry(r, "receive", error)) {
+          continue;
+        } else {
+          return fail(error);
+        }
+      }
+      auto ready = ssl_ ? 1 : wait_for(socket_.get(), POLLIN, deadline_);
       if (ready == 0)
         return fail(timeout_text());
       if (ready < 0)
         return fail(fmt::format("receive: poll: {}", errno_text(errno)));
-      auto n = ::recv(socket_.get(), chunk, sizeof(chunk), 0);
+      auto n = ssl_ ? 0 : ::recv(socket_.get(), chunk, sizeof(chunk), 0);
       if (n > 0) {
         received += static_cast<size_t>(n);
         buffered.append(chunk, static_cast<size_t>(n));
@@ -353,6 +458,8 @@ private:
   const http_limits& limits_;
   clock_type::time_point deadline_;
   socket_guard socket_;
+  /// Declared after the socket: freed before it is closed.
+  std::unique_ptr<SSL, ssl_deleter> ssl_;
   std::optional<http::response_parser<http::string_body>> parser_;
 };
 

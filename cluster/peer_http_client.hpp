@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "cluster/peer_tls.hpp"
 #include "cluster/peer_url.hpp"
 
 namespace eureka::cluster {
@@ -25,6 +27,9 @@ struct http_limits {
   std::chrono::milliseconds deadline{10000};
   /// Largest response body, as received and again after gzip inflation.
   size_t max_body_bytes = size_t{64} << 20;
+  /// The CAs and client certificate of https:// URLs; null: the system's
+  /// CAs, no client certificate.
+  std::shared_ptr<const peer_tls_context> tls;
 };
 
 struct http_result {
@@ -49,7 +54,9 @@ using http_headers = std::vector<std::pair<std::string, std::string>>;
 /// the URL has user information, Authorization: Basic; `headers` adds the
 /// rest (Accept, Content-Type, x-netflix-discovery-replication...) and may
 /// not repeat those. Never throws: every failure is an http_result with
-/// `ok == false`. https URLs are refused (TLS to peers is issue 10).
+/// `ok == false`. An https URL speaks TLS 1.2+ and verifies the server's
+/// certificate (its chain against `limits.tls`, its name or IP against the
+/// URL's host).
 http_result peer_http_request(const peer_url& base, std::string_view method,
                               std::string_view relative_target, const http_headers& headers,
                               std::string_view body, const http_limits& limits);

@@ -774,6 +774,7 @@ replication_full_actor::behavior_type replication(self_ptr self, replication_set
   http_limits limits;
   limits.connect_timeout = ms(std::min<int64_t>(cfg.ack_timeout_ms, 5000));
   limits.deadline = ms(std::max<int64_t>(cfg.ack_timeout_ms, 30000));
+  limits.tls = st.settings.tls;
   for (const auto& url : st.settings.peers) {
     st.peers.emplace_back(url, cfg);
     auto& p = st.peers.back();

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct replication_settings {
   std::vector<peer_url> peers;
   /// Bound of a full fetch from a Java peer (eureka.server.max-instances).
   size_t max_instances = 100000;
+  /// CAs and client certificate of https:// peer URLs (eureka.client.tls.*);
+  /// null: the system's CAs.
+  std::shared_ptr<const peer_tls_context> tls;
 };
 
 enum class peer_kind : uint8_t { unknown, caf, java, self, foreign };

@@ -7,15 +7,21 @@ command line:
                                instances read back whole, many TLS records); a client offering only
                                TLS 1.1, and plain HTTP sent to the port, are refused without an
                                HTTP answer and counted in eureka_http_tls_handshake_failures_total;
-                               the node keeps serving
+                               the node keeps serving; caf-eureka-admin (--admin) reads it over
+                               https with --ca-file and refuses it without
   client_certificates_needed   server.ssl.client-auth=need: a client with a certificate of the
                                trusted CA is served, one without or with a certificate of another
                                CA is refused, and what it sent changes nothing
   bad_configuration_refused    a key that is not the certificate's, a missing file, a client CA
                                without client-auth: the node refuses to start, naming the key and
                                the file
+  https_peers                  two nodes with HTTPS listing each other as https:// URLs and
+                               trusting the test CA (eureka.client.tls.trust-certificate) discover
+                               each other and replicate; a third trusting another CA logs that
+                               its peers' certificates are not trusted and never takes them for
+                               Java servers
 
-Usage: tls_test.py --node <caf-eureka-node> [--workdir DIR]
+Usage: tls_test.py --node <caf-eureka-node> [--admin <caf-eureka-admin>] [--workdir DIR]
 Python 3 standard library and the openssl command (harness.make_test_pki); loopback only;
 children always cleaned up.
 """
@@ -35,7 +41,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import (Aborted, Child, StepFailed, StepRunner, check, free_port, log,  # noqa: E402
                      make_test_pki, metric_sum, parse_prometheus, run_main, wait_for)
 
-STEPS = ["https_serves", "client_certificates_needed", "bad_configuration_refused"]
+STEPS = ["https_serves", "client_certificates_needed", "bad_configuration_refused", "https_peers"]
 OVERALL_TIMEOUT = 150
 
 
@@ -168,6 +174,17 @@ class Scenario(StepRunner):
         check(failures >= 2, "eureka_http_tls_handshake_failures_total is %s, not >= 2" % failures)
         status, _ = self.request(port, "GET", "/eureka/apps/TLS-APP/i-000")
         check(status == 200, "the node stopped serving: %s" % status)
+        if self.args.admin:
+            # caf-eureka-admin over https: the test CA with --ca-file; without it, not trusted.
+            url = "https://127.0.0.1:%d" % port
+            r = subprocess.run([self.args.admin, "--url", url, "--ca-file", self.path("ca.pem"),
+                                "status"], capture_output=True, text=True, timeout=30)
+            check(r.returncode == 0, "caf-eureka-admin status over https: exit %d %s"
+                  % (r.returncode, (r.stdout + r.stderr)[-300:]))
+            r = subprocess.run([self.args.admin, "--url", url, "status"], capture_output=True,
+                               text=True, timeout=30)
+            check(r.returncode == 3 and "not trusted" in r.stderr,
+                  "caf-eureka-admin without --ca-file: exit %d %s" % (r.returncode, r.stderr[-300:]))
         self.stop_cleanly(child)
         return "%s; 300 registrations and a %d-byte fetch; TLS 1.1 and plain HTTP refused (%d " \
                "handshake failures counted)" % ("/".join(protocols), len(text), failures)
@@ -217,6 +234,51 @@ class Scenario(StepRunner):
             check(words in out, "no '%s' in what the node said: %s" % (words, out.strip()[-300:]))
         return "%d configurations refused at start with the file named" % len(cases)
 
+    def https_peers(self):
+        ports = {}
+        for name in ("A", "B", "C"):
+            ports[name] = (free_port(), free_port())
+        urls = ",".join("https://127.0.0.1:%d/eureka/" % ports[n][0] for n in ("A", "B"))
+        nodes = {}
+        for name, ca in (("A", "ca.pem"), ("B", "ca.pem"), ("C", "rogue-ca.pem")):
+            http_port, cluster_port = ports[name]
+            argv = [self.args.node, "--server.port=%d" % http_port, "--server.address=127.0.0.1",
+                    "--server.ssl.certificate=" + self.path("server.pem"),
+                    "--server.ssl.certificate-private-key=" + self.path("server.key"),
+                    "--eureka.client.tls.trust-certificate=" + self.path(ca),
+                    "--eureka.client.service-url.default-zone=" + urls,
+                    "--eureka.cluster.port=%d" % cluster_port,
+                    "--eureka.cluster.bind-address=127.0.0.1",
+                    "--eureka.cluster.advertised-host=127.0.0.1",
+                    "--eureka.server.wait-time-in-ms-when-sync-empty=3000",
+                    "--eureka.cluster.retry-min-ms=200", "--eureka.cluster.retry-max-ms=1000"]
+            child = Child("peer-" + name, argv, os.path.join(self.workdir, "peer-%s.log" % name))
+            self.children.append(child)
+            nodes[name] = (child, http_port)
+        for name in ("A", "B"):
+            child, port = nodes[name]
+            self.wait_serving(child, port)
+        (a, a_port), (b, b_port), (c, c_port) = nodes["A"], nodes["B"], nodes["C"]
+        for n, other in ((a, b_port), (b, a_port)):
+            wait_for("%s to log its peer joined" % n.name,
+                     lambda n=n, other=other: any("joined" in l and str(other) in l for l in n.lines),
+                     15, watch=[(x.name, x) for x, _ in nodes.values()])
+        status, _ = self.request(a_port, "POST", "/eureka/apps/OVER-TLS", instance_doc("OVER-TLS", "t-1"))
+        check(status == 204, "the registration on A answered %s" % status)
+        wait_for("the registration made on A on B",
+                 lambda: self.request(b_port, "GET", "/eureka/apps/OVER-TLS/t-1")[0] == 200, 10,
+                 watch=[("A", a), ("B", b)])
+        untrusted = wait_for("C to log that its peers' certificates are not trusted",
+                             lambda: [l for l in c.lines if "not trusted" in l], 15,
+                             watch=[("C", c)])
+        for child, _ in nodes.values():
+            check(not any("a Java Eureka server" in l for l in child.lines),
+                  "%s took a peer for a Java Eureka server" % child.name)
+        for child, _ in nodes.values():
+            self.stop_cleanly(child)
+        return "A and B linked over https:// URLs and replicated | C: %s" % (
+            untrusted[0].split("] ", 1)[-1][:150])
+
     def run(self):
         for step in STEPS:
             self.run_step(step, getattr(self, step))
@@ -226,6 +288,7 @@ class Scenario(StepRunner):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--node", required=True)
+    ap.add_argument("--admin", default=None, help="caf-eureka-admin, checked over https too")
     ap.add_argument("--workdir", default=None)
     args = ap.parse_args()
     args.workdir = args.workdir or tempfile.mkdtemp(prefix="tls-")

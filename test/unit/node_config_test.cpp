@@ -500,3 +500,16 @@ BOOST_AUTO_TEST_CASE(tls_keys_go_together) {
   auto want = load_node_config({"--server.ssl.client-auth=WANT"}, fake_env{}.fn());
   BOOST_TEST(want.error.find("need server.ssl.certificate") != std::string::npos, want.error);
 }
+
+BOOST_AUTO_TEST_CASE(client_tls_files_are_checked) {
+  auto d = load_node_config({}, fake_env{}.fn());
+  BOOST_TEST_REQUIRE(d.error.empty(), d.error);
+  BOOST_TEST(d.config.client_tls.trust_certificate.empty());
+  auto r = load_node_config({"--eureka.client.tls.trust-certificate=/nonexistent/ca.pem"},
+                            fake_env{}.fn());
+  BOOST_TEST(r.error.find("eureka.client.tls.trust-certificate: cannot load '/nonexistent/ca.pem'")
+                 != std::string::npos,
+             r.error);
+  r = load_node_config({"--eureka.client.tls.certificate=/nonexistent/c.pem"}, fake_env{}.fn());
+  BOOST_TEST(r.error.find("go together") != std::string::npos, r.error);
+}
