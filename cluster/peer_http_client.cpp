@@ -27,6 +27,7 @@
 #include "codec/gzip.hpp"
 #include "common/base64.hpp"
 #include "common/log.hpp"
+#include "common/openssl_errors.hpp"
 #include "common/text.hpp"
 
 namespace eureka::cluster {
@@ -258,17 +259,7 @@ private:
   }
 
   static std::string tls_error_text(int code) {
-    std::string out;
-    while (auto e = ERR_get_error()) {
-      char buf[256];
-      ERR_error_string_n(e, buf, sizeof(buf));
-      if (!out.empty())
-        out += "; ";
-      out += buf;
-    }
-    if (!out.empty())
-      return out;
-    return code == SSL_ERROR_SYSCALL ? "connection closed" : "TLS error";
+    return drain_openssl_errors(code == SSL_ERROR_SYSCALL ? "connection closed" : "TLS error");
   }
 
   /// TLS over the connected socket: the server's certificate verified

@@ -4,23 +4,9 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "common/openssl_errors.hpp"
+
 namespace eureka::cluster {
-
-namespace {
-
-std::string openssl_errors(std::string_view fallback) {
-  std::string out;
-  while (auto code = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof(buf));
-    if (!out.empty())
-      out += "; ";
-    out += buf;
-  }
-  return out.empty() ? std::string{fallback} : out;
-}
-
-} // namespace
 
 std::shared_ptr<const peer_tls_context> peer_tls_context::create(const peer_tls_settings& settings,
                                                                  std::string& error) {
@@ -28,7 +14,7 @@ std::shared_ptr<const peer_tls_context> peer_tls_context::create(const peer_tls_
   std::shared_ptr<peer_tls_context> out{new peer_tls_context};
   out->ctx_ = SSL_CTX_new(TLS_client_method());
   if (out->ctx_ == nullptr) {
-    error = "cannot create a TLS context: " + openssl_errors("unknown error");
+    error = "cannot create a TLS context: " + drain_openssl_errors("unknown error");
     return nullptr;
   }
   auto* ctx = out->ctx_;
@@ -39,7 +25,7 @@ std::shared_ptr<const peer_tls_context> peer_tls_context::create(const peer_tls_
   } else if (SSL_CTX_load_verify_locations(ctx, settings.trust_certificate.c_str(), nullptr) != 1) {
     error = fmt::format("eureka.client.tls.trust-certificate: cannot load '{}' (PEM CA "
                         "certificates): {}",
-                        settings.trust_certificate, openssl_errors("unreadable"));
+                        settings.trust_certificate, drain_openssl_errors("unreadable"));
     return nullptr;
   }
   if (settings.certificate.empty() != settings.private_key.empty()) {
@@ -50,14 +36,15 @@ std::shared_ptr<const peer_tls_context> peer_tls_context::create(const peer_tls_
   if (!settings.certificate.empty()) {
     if (SSL_CTX_use_certificate_chain_file(ctx, settings.certificate.c_str()) != 1) {
       error = fmt::format("eureka.client.tls.certificate: cannot load '{}': {}",
-                          settings.certificate, openssl_errors("unreadable"));
+                          settings.certificate, drain_openssl_errors("unreadable"));
       return nullptr;
     }
     if (SSL_CTX_use_PrivateKey_file(ctx, settings.private_key.c_str(), SSL_FILETYPE_PEM) != 1
         || SSL_CTX_check_private_key(ctx) != 1) {
       error = fmt::format("eureka.client.tls.certificate-private-key: cannot load '{}', or it is "
                           "not the key of '{}': {}",
-                          settings.private_key, settings.certificate, openssl_errors("unreadable"));
+                          settings.private_key, settings.certificate,
+                          drain_openssl_errors("unreadable"));
       return nullptr;
     }
   }

@@ -11,22 +11,11 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "common/openssl_errors.hpp"
+
 namespace eureka::gateway {
 
 namespace {
-
-/// OpenSSL's error queue as one line (and emptied), or `fallback`.
-std::string openssl_errors(std::string_view fallback) {
-  std::string out;
-  while (auto code = ERR_get_error()) {
-    char buf[256];
-    ERR_error_string_n(code, buf, sizeof(buf));
-    if (!out.empty())
-      out += "; ";
-    out += buf;
-  }
-  return out.empty() ? std::string{fallback} : out;
-}
 
 /// Sessions resumed under client verification need an id context (OpenSSL
 /// refuses to resume them otherwise).
@@ -52,7 +41,7 @@ std::shared_ptr<const tls_context> tls_context::create(const tls_settings& setti
   std::shared_ptr<tls_context> out{new tls_context};
   out->ctx_ = SSL_CTX_new(TLS_server_method());
   if (out->ctx_ == nullptr) {
-    error = "cannot create a TLS context: " + openssl_errors("unknown error");
+    error = "cannot create a TLS context: " + drain_openssl_errors("unknown error");
     return nullptr;
   }
   auto* ctx = out->ctx_;
@@ -66,7 +55,7 @@ std::shared_ptr<const tls_context> tls_context::create(const tls_settings& setti
   if (SSL_CTX_use_certificate_chain_file(ctx, settings.certificate.c_str()) != 1) {
     error = fmt::format("server.ssl.certificate: cannot load '{}' (a PEM certificate, then its "
                         "chain): {}",
-                        settings.certificate, openssl_errors("unreadable"));
+                        settings.certificate, drain_openssl_errors("unreadable"));
     return nullptr;
   }
   if (SSL_CTX_use_PrivateKey_file(ctx, settings.private_key.c_str(), SSL_FILETYPE_PEM) != 1) {
@@ -77,14 +66,15 @@ std::shared_ptr<const tls_context> tls_context::create(const tls_settings& setti
                                    settings.private_key, settings.certificate)
                      : fmt::format("server.ssl.certificate-private-key: cannot load '{}' (an "
                                    "unencrypted PEM private key): {}",
-                                   settings.private_key, openssl_errors("unreadable"));
+                                   settings.private_key, drain_openssl_errors("unreadable"));
     ERR_clear_error();
     return nullptr;
   }
   if (SSL_CTX_check_private_key(ctx) != 1) {
-    error = fmt::format("server.ssl.certificate-private-key: '{}' is not the key of the "
-                        "certificate in '{}': {}",
-                        settings.private_key, settings.certificate, openssl_errors("mismatch"));
+    error =
+        fmt::format("server.ssl.certificate-private-key: '{}' is not the key of the "
+                    "certificate in '{}': {}",
+                    settings.private_key, settings.certificate, drain_openssl_errors("mismatch"));
     return nullptr;
   }
   if (settings.clients != client_auth::none) {
@@ -92,7 +82,7 @@ std::shared_ptr<const tls_context> tls_context::create(const tls_settings& setti
     if (SSL_CTX_load_verify_locations(ctx, file.c_str(), nullptr) != 1) {
       error = fmt::format("server.ssl.trust-certificate: cannot load '{}' (PEM CA "
                           "certificates): {}",
-                          file, openssl_errors("unreadable"));
+                          file, drain_openssl_errors("unreadable"));
       return nullptr;
     }
     // The CAs named to clients, so that they pick a certificate that fits.
@@ -154,8 +144,8 @@ void tls_session::drain(std::string& to_socket) {
 
 bool tls_session::fail(int ret) {
   auto code = SSL_get_error(ssl_, ret);
-  error_ =
-      openssl_errors(code == SSL_ERROR_SYSCALL ? "unexpected end of stream" : "TLS protocol error");
+  error_ = drain_openssl_errors(code == SSL_ERROR_SYSCALL ? "unexpected end of stream"
+                                                          : "TLS protocol error");
   closed_ = true;
   return false;
 }
