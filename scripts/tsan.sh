@@ -36,7 +36,9 @@ for tool in clang clang++ curl sha256sum cmake ninja; do
   fi
 done
 mkdir -p "$dir"
-caf_stamp="$caf_sha256 $(clang++ --version | head -1) $san_flags limits-include"
+# sed reads to the end: with pipefail, head or grep -q leaving early could
+# fail the pipe on the writer's SIGPIPE.
+caf_stamp="$caf_sha256 $(clang++ --version | sed -n 1p) $san_flags limits-include"
 
 # -- CAF with -fsanitize=thread ------------------------------------------------
 if [ -f "$dir/caf/lib/libcaf_core.so" ] && [ "$(cat "$dir/caf/stamp" 2>/dev/null)" = "$caf_stamp" ]; then
@@ -95,7 +97,7 @@ mapfile -t suites < <(cd "$proj" && ctest -N -L unit | sed -n 's/^ *Test *#[0-9]
 nice ninja -C "$proj" -j "$jobs" "${suites[@]}" caf-eureka-node
 # The binaries must load the instrumented CAF (RPATH), not Debian's.
 for bin in "$proj/apps/caf-eureka-node" "$proj/test/unit/actors_test"; do
-  if ! ldd "$bin" | grep -q "libcaf_core.so.* => $dir/caf/lib/"; then
+  if ! ldd "$bin" | grep "libcaf_core.so.* => $dir/caf/lib/" >/dev/null; then
     echo "tsan: $bin does not load $dir/caf/lib/libcaf_core.so:" >&2
     ldd "$bin" | grep caf >&2
     exit 1
