@@ -604,8 +604,13 @@ read_reply read_model::read(const read_query& q, int64_t cutoff_ms) {
   auto key = cache_key(q);
   cached_payload scratch;
   read_outcome outcome = read_outcome::ok;
-  if (!cfg_.use_read_only_response_cache)
-    return serve(q, outcome, *current(q, key, cutoff_ms, outcome, scratch));
+  if (!cfg_.use_read_only_response_cache) {
+    // current() sets `outcome`: call it before serve() reads it (the order in
+    // which a call's arguments are evaluated is unspecified; clang takes
+    // `outcome` first, still ok, and served 200 for an unknown application).
+    auto p = current(q, key, cutoff_ms, outcome, scratch);
+    return serve(q, outcome, *p);
+  }
   // Java's read-only cache: a key serves what it held at the last refresh.
   if (auto i = read_only_.find(key); i != read_only_.end())
     return serve_read_only(i->second);

@@ -59,7 +59,8 @@ STEPS = ["replication_basics", "heartbeats_keep_alive", "kill9_under_load", "sig
          "foreign_cluster_refused", "secured_peers"]
 OVERALL_TIMEOUT = 210  # below the CTest TIMEOUT, so the script cleans up itself
 REPLICATION_DEADLINE = 10.0  # a replicated change is expected within milliseconds
-SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "WARNING: ThreadSanitizer")
 
 # Every node: loopback only, a short start-up sync bound, quick retries of a peer that is down.
 COMMON_ARGS = ["--server.address=127.0.0.1", "--eureka.cluster.bind-address=127.0.0.1",
