@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/io/middleman_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/time_anchor.hpp"
@@ -52,6 +53,9 @@ struct replication_settings {
   std::vector<peer_url> peers;
   /// Bound of a full fetch from a Java peer (eureka.server.max-instances).
   size_t max_instances = 100000;
+  /// The middleman actor that opens BASP links: the TLS one with mutual TLS
+  /// (cluster/tls_transport.hpp); null for CAF's plain one.
+  caf::io::middleman_actor basp;
 };
 
 enum class peer_kind : uint8_t { unknown, caf, java, self, foreign };
