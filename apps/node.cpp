@@ -158,6 +158,13 @@ caf::error node::start_cluster(const time_anchor& anchor) {
                               "to {})",
                               log::esc(cfg_.cluster.tls.certificate), log::esc(cfg_.cluster.tls.ca))
                 : std::string{" (plain BASP, no TLS)"});
+  if (cfg_.cluster.tls.enabled()) {
+    auto floor = cluster::current_tls_floor();
+    if (floor.modern)
+      log::info("node", "cluster links accept {}", floor.text);
+    else
+      log::warn("node", "cluster links accept {}", floor.text);
+  }
   if (auto warning = cluster::cluster_exposure_warning(cfg_.cluster.tls, cfg_.cluster.bind_address,
                                                        cluster_port_))
     log::warn("node", "{}", *warning);

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -137,6 +138,32 @@ std::string check_tls_files(const tls_config& tls) {
                          "eureka.cluster.tls.ca '{}' as a TLS {} ({}): peers would refuse it",
                          log::printable(tls.certificate), log::printable(tls.ca), role, err);
   return {};
+}
+
+tls_floor current_tls_floor() {
+  tls_floor out;
+  std::unique_ptr<SSL_CTX, void (*)(SSL_CTX*)> ctx{SSL_CTX_new(TLS_method()), &SSL_CTX_free};
+  if (!ctx) {
+    out.text = "unknown (no OpenSSL context: " + openssl_reason() + ")";
+    return out;
+  }
+  auto level = SSL_CTX_get_security_level(ctx.get());
+  auto min = SSL_CTX_get_min_proto_version(ctx.get());
+  auto version = OpenSSL_version(OPENSSL_VERSION);
+  if (min >= TLS1_2_VERSION) {
+    out.modern = true;
+    out.text = fmt::format(
+        "TLS 1.2 or 1.3 (the system's OpenSSL configuration sets the minimum; {})", version);
+  } else if (OpenSSL_version_num() >= 0x30000000L && level >= 1) {
+    out.modern = true;
+    out.text = fmt::format("TLS 1.2 or 1.3 ({} at security level {} refuses TLS 1.0 and 1.1)",
+                           version, level);
+  } else {
+    out.text = fmt::format("TLS 1.0 or higher ({} at security level {}: raise it, or set "
+                           "MinProtocol = TLSv1.2 in the system's OpenSSL configuration)",
+                           version, level);
+  }
+  return out;
 }
 
 std::optional<std::string> cluster_exposure_warning(const tls_config& tls,

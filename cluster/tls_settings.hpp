@@ -23,6 +23,17 @@ std::string check_tls_keys(const tls_config& tls);
 /// usable for both ends of a TLS connection). Only when tls.enabled().
 std::string check_tls_files(const tls_config& tls);
 
+/// The lowest TLS version the links accept. CAF's contexts set none
+/// (TLS_method()): OpenSSL's defaults decide. OpenSSL 3 at security level 1
+/// or more refuses TLS 1.0 and 1.1 (their handshake signatures use SHA-1).
+struct tls_floor {
+  /// TLS 1.2 or higher.
+  bool modern = false;
+  /// For the log: the floor and why.
+  std::string text;
+};
+tls_floor current_tls_floor();
+
 /// What the node logs at start about its cluster port: the warning when it
 /// listens beyond loopback without TLS, else nothing.
 std::optional<std::string> cluster_exposure_warning(const tls_config& tls,

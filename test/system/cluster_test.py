@@ -829,6 +829,8 @@ class Scenario(StepRunner):
         for n in (a, b, c):
             check(n.log_has("listening for peers", "over mutual TLS"),
                   "%s does not log that its cluster port speaks mutual TLS" % n.name)
+            check(n.log_has("cluster links accept TLS 1.2 or 1.3"),
+                  "%s does not log that its links need TLS 1.2 or 1.3" % n.name)
         check(d.log_has("listening for peers", "plain BASP"), "D does not log its plain BASP port")
         self.wait_ready([a, b])
         for n, other in ((a, b), (b, a)):

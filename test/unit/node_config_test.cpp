@@ -625,6 +625,14 @@ BOOST_AUTO_TEST_CASE(cluster_port_beyond_loopback_without_tls_is_warned_about) {
   BOOST_TEST(!cluster::cluster_exposure_warning(tls, "0.0.0.0", 8771).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(tls_links_need_tls_1_2_here) {
+  // Debian bookworm's OpenSSL 3 at its default security level: what
+  // docs/security.md promises (CAF itself sets no minimum).
+  auto floor = cluster::current_tls_floor();
+  BOOST_TEST(floor.modern, floor.text);
+  BOOST_TEST(has(floor.text, "TLS 1.2 or 1.3"), floor.text);
+}
+
 BOOST_AUTO_TEST_CASE(failed_handshakes_are_explained) {
   using cluster::explain_handshake_failure;
   auto s = explain_handshake_failure("certificate verify failed", true);
