@@ -5,7 +5,9 @@
 #include <vector>
 
 #include <caf/all.hpp>
+#include <caf/function_view.hpp>
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include "actors/directory.hpp"
 #include "actors/eviction.hpp"
@@ -13,6 +15,8 @@
 #include "cluster/peer_url.hpp"
 #include "cluster/replication.hpp"
 #include "cluster/self_registration.hpp"
+#include "cluster/tls_settings.hpp"
+#include "cluster/tls_transport.hpp"
 #include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "http_gateway/descriptor_budget.hpp"
@@ -29,6 +33,19 @@ void configure_actor_system(caf::actor_system_config& sys_cfg, const node_config
   // them a SIGSTOPped peer is never noticed.
   sys_cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::seconds{1}});
   sys_cfg.set("middleman.connection-timeout", caf::timespan{std::chrono::seconds{5}});
+  const auto& tls = cfg.cluster.tls;
+  if (tls.enabled()) {
+    // CAF's openssl session reads these for every connection: with a
+    // certificate set, both ends require the other's certificate to chain
+    // to the cafile (SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT) and
+    // no anonymous cipher is offered. The files were checked at start
+    // (cluster/tls_settings.hpp).
+    sys_cfg.load<caf::openssl::manager>();
+    sys_cfg.openssl_certificate = tls.certificate;
+    sys_cfg.openssl_key = tls.key;
+    sys_cfg.openssl_passphrase = tls.key_password;
+    sys_cfg.openssl_cafile = tls.ca;
+  }
 }
 
 node::node(caf::actor_system& sys, node_config cfg, std::function<void()> on_failure)
@@ -101,8 +118,19 @@ caf::error node::start_cluster(const time_anchor& anchor) {
                                      cfg_.gateway.max_dirty_timestamp_skew_ms,
                                      cfg_.gateway.max_replication_batch_items};
   peer_frontend_ = sys_.spawn(cluster::peer_frontend, fcfg, anchor, directory_);
-  auto bound = sys_.middleman().publish(peer_frontend_, cfg_.cluster.port,
-                                        cfg_.cluster.bind_address.c_str(), true);
+  caf::expected<uint16_t> bound{caf::sec::runtime_error};
+  if (cfg_.cluster.tls.enabled()) {
+    // Published through the TLS middleman actor only: the port speaks
+    // nothing but TLS, and links it opens to peers too.
+    tls_middleman_ = cluster::spawn_tls_middleman(sys_);
+    auto publish = caf::make_function_view(tls_middleman_);
+    bound = publish(caf::publish_atom::value, cfg_.cluster.port,
+                    caf::actor_cast<caf::strong_actor_ptr>(peer_frontend_),
+                    sys_.message_types(peer_frontend_), cfg_.cluster.bind_address, true);
+  } else {
+    bound = sys_.middleman().publish(peer_frontend_, cfg_.cluster.port,
+                                     cfg_.cluster.bind_address.c_str(), true);
+  }
   if (!bound) {
     log::error("node", "cannot listen for peers on {}:{}: {}", cfg_.cluster.bind_address,
                cfg_.cluster.port, sys_.render(bound.error()));
@@ -126,11 +154,27 @@ caf::error node::start_cluster(const time_anchor& anchor) {
   }
   rs.peers = peers_of(cfg_);
   rs.max_instances = static_cast<size_t>(cfg_.registry.max_instances);
+  rs.basp = tls_middleman_;
   replication_ = sys_.spawn(cluster::replication, std::move(rs), anchor, directory_);
   caf::anon_send(directory_, cluster_atom::value, replication_);
   cfg_.gateway.cluster = gateway::cluster_identity{node_id, cfg_.cluster.name, host, cluster_port_};
-  log::info("node", "cluster {}: node {} listening for peers on {}:{}", log::esc(cfg_.cluster.name),
-            node_id, cfg_.cluster.bind_address, cluster_port_);
+  log::info("node", "cluster {}: node {} listening for peers on {}:{}{}",
+            log::esc(cfg_.cluster.name), node_id, cfg_.cluster.bind_address, cluster_port_,
+            cfg_.cluster.tls.enabled()
+                ? fmt::format(" over mutual TLS (certificate {}, peers' certificates must chain "
+                              "to {})",
+                              log::esc(cfg_.cluster.tls.certificate), log::esc(cfg_.cluster.tls.ca))
+                : std::string{" (plain BASP, no TLS)"});
+  if (cfg_.cluster.tls.enabled()) {
+    auto floor = cluster::current_tls_floor();
+    if (floor.modern)
+      log::info("node", "cluster links accept {}", floor.text);
+    else
+      log::warn("node", "cluster links accept {}", floor.text);
+  }
+  if (auto warning = cluster::cluster_exposure_warning(cfg_.cluster.tls, cfg_.cluster.bind_address,
+                                                       cluster_port_))
+    log::warn("node", "{}", *warning);
   return caf::none;
 }
 
@@ -244,6 +288,11 @@ void node::stop() {
     caf::anon_send_exit(peer_frontend_, caf::exit_reason::user_shutdown);
     peer_frontend_ = peer_frontend_actor{};
     cluster_port_ = 0;
+  }
+  if (tls_middleman_) {
+    // Like every middleman actor it ignores exit messages but kill.
+    caf::anon_send_exit(tls_middleman_, caf::exit_reason::kill);
+    tls_middleman_ = caf::io::middleman_actor{};
   }
   if (eviction_) {
     caf::anon_send_exit(eviction_, caf::exit_reason::user_shutdown);

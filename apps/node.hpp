@@ -10,6 +10,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/error.hpp>
+#include <caf/io/middleman_actor.hpp>
 
 #include "actors/time_anchor.hpp"
 #include "apps/node_config.hpp"
@@ -60,6 +61,8 @@ private:
   /// The cluster (only with peers configured): the published entry point of
   /// peers and the owner of the outbound replication.
   peer_frontend_actor peer_frontend_;
+  /// Opens the BASP links with mutual TLS; null without TLS.
+  caf::io::middleman_actor tls_middleman_;
   replication_actor replication_;
   uint16_t cluster_port_ = 0;
   /// The node's own registration (eureka.client.register-with-eureka).

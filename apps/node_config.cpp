@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "cluster/peer_url.hpp"
+#include "cluster/tls_settings.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 #include "http_gateway/router.hpp"
@@ -359,6 +360,25 @@ std::vector<option_spec> build_options() {
       "eureka.cluster.advertised-host",
       "Host name or IP peers use to reach the cluster port (empty: this node's host name)",
       [](node_config& c) -> std::string& { return c.cluster.advertised_host; }, check_host));
+  o.push_back(make_string(
+      "eureka.cluster.tls.certificate",
+      "Mutual TLS between peers: this node's PEM certificate (chain). With "
+      "eureka.cluster.tls.key and eureka.cluster.tls.ca every BASP link is TLS and a peer "
+      "without a certificate of the cluster's CA is refused (empty: plain BASP)",
+      [](node_config& c) -> std::string& { return c.cluster.tls.certificate; }));
+  o.push_back(make_string("eureka.cluster.tls.key",
+                          "Mutual TLS between peers: the PEM private key of the certificate",
+                          [](node_config& c) -> std::string& { return c.cluster.tls.key; }));
+  o.push_back(make_string(
+      "eureka.cluster.tls.key-password",
+      "Mutual TLS between peers: the password of an encrypted key (empty: the key is not "
+      "encrypted)",
+      [](node_config& c) -> std::string& { return c.cluster.tls.key_password; }));
+  o.push_back(
+      make_string("eureka.cluster.tls.ca",
+                  "Mutual TLS between peers: PEM file of the cluster's CA certificate(s); a peer's "
+                  "certificate must chain to one of them",
+                  [](node_config& c) -> std::string& { return c.cluster.tls.ca; }));
   o.push_back(make_int<size_t>(
       "eureka.cluster.max-batch-items", "Most replicated actions in one batch to a peer",
       [](node_config& c) -> size_t& { return c.cluster.max_batch_items; }, 1, 10000));
@@ -701,6 +721,11 @@ config_load_result load_node_config(const std::vector<std::string>& args,
   if (r.error = check_tls(r.config); !r.error.empty())
     return r;
   if (r.error = check_client_tls(r.config); !r.error.empty())
+    return r;
+  // The files now, not when the first peer connects (cluster/tls_settings).
+  if (r.error = cluster::check_tls_keys(r.config.cluster.tls); !r.error.empty())
+    return r;
+  if (r.error = cluster::check_tls_files(r.config.cluster.tls); !r.error.empty())
     return r;
   // The status page lists the peers (registered-replicas) from the one key
   // that configures them, normalised: never with their credentials.

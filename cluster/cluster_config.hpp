@@ -10,6 +10,25 @@
 
 namespace eureka::cluster {
 
+/// Mutual TLS on the BASP links (docs/security.md): PEM paths, all three or
+/// none. Set, every connection to and from a peer is TLS and each side
+/// requires the other's certificate to chain to `ca`.
+struct tls_config {
+  /// This node's certificate (chain), presented to every peer.
+  std::string certificate;
+  /// Its private key; `key_password` decrypts it when it is encrypted.
+  std::string key;
+  std::string key_password;
+  /// The cluster's CA: a peer's certificate must chain to one in this file.
+  std::string ca;
+
+  /// Any key set (a partial setting is refused at start).
+  bool any() const {
+    return !certificate.empty() || !key.empty() || !ca.empty() || !key_password.empty();
+  }
+  bool enabled() const { return !certificate.empty() && !key.empty() && !ca.empty(); }
+};
+
 struct cluster_config {
   /// Peer service URLs as given (`eureka.client.service-url.default-zone`,
   /// comma-separated, the same list on every node; this node's own URL is
@@ -24,6 +43,7 @@ struct cluster_config {
   /// Host name peers use to reach this node's BASP port; empty = the node's
   /// host name (eureka.instance.hostname or the detected one).
   std::string advertised_host;
+  tls_config tls;
 
   // -- replication -----------------------------------------------------------
 

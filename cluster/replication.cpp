@@ -566,7 +566,7 @@ void connect(self_ptr self, uint32_t i, const peer_discovery& d) {
   p.node_id = d.node_id;
   auto gen = p.generation;
   // The peer's URL host reached it over HTTP: BASP goes to the same host.
-  auto mm = self->system().middleman().actor_handle();
+  auto mm = st.settings.basp ? st.settings.basp : self->system().middleman().actor_handle();
   self->request(mm, ms(st.settings.cfg.ack_timeout_ms), caf::connect_atom::value, p.url.host,
                 d.basp_port)
       .then(
@@ -598,8 +598,26 @@ void connect(self_ptr self, uint32_t i, const peer_discovery& d) {
                     });
           },
           [self, i, gen](caf::error& err) {
-            if (self->state.peers[i].generation == gen)
-              link_lost(self, i, "BASP connect: " + self->system().render(err));
+            auto& q = self->state.peers[i];
+            if (q.generation != gen)
+              return;
+            // The peer answered over HTTP a moment ago: a link closed
+            // before BASP's handshake is TLS refusing one of us.
+            if (self->state.settings.cfg.tls.enabled()
+                && err == caf::sec::disconnect_during_handshake) {
+              // The TLS transport logged OpenSSL's reason for the
+              // connection; this line names the peer.
+              auto why = "BASP connect over mutual TLS: " + self->system().render(err);
+              if (why != q.last_error)
+                log::error("cluster",
+                           "peer {}: no BASP link, the mutual TLS handshake failed ({}): a peer "
+                           "must hold a certificate of the cluster's CA (eureka.cluster.tls.ca) "
+                           "and trust ours",
+                           log::esc(name_of(q)), log::esc(self->system().render(err)));
+              link_lost(self, i, why);
+              return;
+            }
+            link_lost(self, i, "BASP connect: " + self->system().render(err));
           });
 }
 

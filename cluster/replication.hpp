@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/io/middleman_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/time_anchor.hpp"
@@ -56,6 +57,9 @@ struct replication_settings {
   /// CAs and client certificate of https:// peer URLs (eureka.client.tls.*);
   /// null: the system's CAs.
   std::shared_ptr<const peer_tls_context> tls;
+  /// The middleman actor that opens BASP links: the TLS one with mutual TLS
+  /// (cluster/tls_transport.hpp); null for CAF's plain one.
+  caf::io::middleman_actor basp;
 };
 
 enum class peer_kind : uint8_t { unknown, caf, java, self, foreign };

@@ -38,7 +38,7 @@ done
 mkdir -p "$dir"
 # sed reads to the end: with pipefail, head or grep -q leaving early could
 # fail the pipe on the writer's SIGPIPE.
-caf_stamp="$caf_sha256 $(clang++ --version | sed -n 1p) $san_flags limits-include"
+caf_stamp="$caf_sha256 $(clang++ --version | sed -n 1p) $san_flags limits-include core+io+openssl"
 
 # -- CAF with -fsanitize=thread ------------------------------------------------
 if [ -f "$dir/caf/lib/libcaf_core.so" ] && [ "$(cat "$dir/caf/stamp" 2>/dev/null)" = "$caf_stamp" ]; then
@@ -61,7 +61,9 @@ else
   # misses this include, which newer libstdc++ no longer pulls in indirectly.
   sed -i 's|^#include <cstring>$|#include <cstring>\n#include <limits>|' \
     "$dir/caf-src/libcaf_io/caf/io/network/receive_buffer.hpp"
-  # Core and io are all the node links. Debian builds CAF as C++11 with the
+  # Core, io and openssl (BASP over mutual TLS) are all the node links: every
+  # one instrumented, or Debian's libcaf_openssl would pull in its own
+  # uninstrumented libcaf_core beside this one. Debian builds CAF as C++11 with the
   # default (quiet) log level; so does this, so that the library behaves as
   # the one the other builds use. CAF_NO_AUTO_LIBCPP: libstdc++, as ours.
   CC=clang CXX=clang++ cmake -S "$dir/caf-src" -B "$dir/caf-build" -G Ninja \
@@ -71,7 +73,7 @@ else
     -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" \
     -DCMAKE_INSTALL_PREFIX="$dir/caf" -DCMAKE_INSTALL_LIBDIR=lib \
     -DCAF_NO_EXAMPLES=yes -DCAF_NO_TOOLS=yes -DCAF_NO_UNIT_TESTS=yes \
-    -DCAF_NO_OPENSSL=yes -DCAF_NO_OPENCL=yes -DCAF_NO_PYTHON=yes \
+    -DCAF_NO_OPENCL=yes -DCAF_NO_PYTHON=yes \
     -DCAF_NO_AUTO_LIBCPP=yes -DCAF_NO_SUMMARY=yes -DCAF_LOG_LEVEL=QUIET >/dev/null
   nice ninja -C "$dir/caf-build" -j "$jobs" install >/dev/null
   echo "$caf_stamp" >"$dir/caf/stamp"
@@ -84,7 +86,7 @@ fi
 proj="$dir/project"
 CC=clang CXX=clang++ cmake -S "$root" -B "$proj" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
   -DCMAKE_CXX_FLAGS_DEBUG="-O1 -gline-tables-only" -DEUREKA_TSAN=ON -DCAF_ROOT="$dir/caf" >/dev/null
-for var in CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY; do
+for var in CAF_INCLUDE_DIR CAF_CORE_LIBRARY CAF_IO_LIBRARY CAF_OPENSSL_LIBRARY; do
   found=$(sed -n "s/^$var:[A-Z]*=//p" "$proj/CMakeCache.txt")
   case "$found" in
     "$dir/caf/"*) ;;
@@ -97,8 +99,16 @@ mapfile -t suites < <(cd "$proj" && ctest -N -L unit | sed -n 's/^ *Test *#[0-9]
 nice ninja -C "$proj" -j "$jobs" "${suites[@]}" caf-eureka-node
 # The binaries must load the instrumented CAF (RPATH), not Debian's.
 for bin in "$proj/apps/caf-eureka-node" "$proj/test/unit/actors_test"; do
-  if ! ldd "$bin" | grep "libcaf_core.so.* => $dir/caf/lib/" >/dev/null; then
-    echo "tsan: $bin does not load $dir/caf/lib/libcaf_core.so:" >&2
+  for lib in libcaf_core libcaf_io libcaf_openssl; do
+    if ! ldd "$bin" | grep "$lib.so.* => $dir/caf/lib/" >/dev/null; then
+      echo "tsan: $bin does not load $dir/caf/lib/$lib.so:" >&2
+      ldd "$bin" | grep caf >&2
+      exit 1
+    fi
+  done
+  # And no second, uninstrumented copy of CAF beside it.
+  if ldd "$bin" | grep "libcaf_.* => /usr/" >/dev/null; then
+    echo "tsan: $bin also loads Debian's CAF:" >&2
     ldd "$bin" | grep caf >&2
     exit 1
   fi

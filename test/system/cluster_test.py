@@ -32,6 +32,14 @@ HTTP and BASP ports, every step bounded in time and run on a fresh cluster:
                             ready, a registration made on A with a client's credentials reaches
                             B (an anonymous one is refused, 401, and reaches nobody); C logs that
                             its peers want credentials and never takes them for Java servers
+  mutual_tls                a cluster CA and a rogue CA made with the openssl command line; A
+                            and B hold certificates of the cluster's CA (eureka.cluster.tls.*,
+                            authentication on too): they link over TLS and a registration on A
+                            reaches B. C holds a certificate of the rogue CA (and trusts both
+                            CAs), D speaks plain BASP, a bare TLS client brings no certificate
+                            and one offers only TLS 1.1: each is refused, A logs each refusal
+                            with its TLS reason, C and D log that their links failed, nothing
+                            C or D registers reaches A or B and nothing of A's reaches C or D
 
 Every node is stopped with SIGTERM at the end of a passing step and must exit with code 0 (an
 ASan/UBSan/LSan report fails the step). On failure the step prints the last lines of its nodes.
@@ -45,6 +53,7 @@ from http.client import HTTPConnection, HTTPException
 import json
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -56,7 +65,7 @@ from harness import (ServerView, Aborted, Child, StepFailed, StepRunner, basic_a
                      get_json, http, log, metric_sum, parse_prometheus, password_hash, run_main, wait_for)
 
 STEPS = ["replication_basics", "heartbeats_keep_alive", "kill9_under_load", "sigstop_queue_overflow",
-         "foreign_cluster_refused", "secured_peers"]
+         "foreign_cluster_refused", "secured_peers", "mutual_tls"]
 OVERALL_TIMEOUT = 210  # below the CTest TIMEOUT, so the script cleans up itself
 REPLICATION_DEADLINE = 10.0  # a replicated change is expected within milliseconds
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -758,6 +767,123 @@ class Scenario(StepRunner):
         self.stop_cleanly([a, b, c])
         return "A and B linked with the peer's credentials; 401 for the anonymous write | C: %s" % (
             c_logs[0].split("] ", 1)[-1][:140])
+
+    def make_certificates(self):
+        """A cluster CA with certificates for A and B, a rogue CA with one for C, as docs/security.md
+        makes them; returns {name: path}."""
+        d = os.path.join(self.step_dir, "pki")
+        os.makedirs(d, exist_ok=True)
+        out = {}
+
+        def openssl(*argv):
+            r = subprocess.run(["openssl"] + list(argv), cwd=d, capture_output=True, text=True, timeout=20)
+            check(r.returncode == 0, "openssl %s: %s" % (" ".join(argv[:2]), (r.stderr or r.stdout)[-300:]))
+
+        ext = os.path.join(d, "node.ext")
+        with open(ext, "w") as f:
+            f.write("basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n"
+                    "extendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=IP:127.0.0.1\n")
+        for ca in ("cluster-ca", "rogue-ca"):
+            openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", ca + ".key", "-out", ca + ".pem", "-days", "2", "-subj", "/CN=" + ca)
+        for node, ca in (("a", "cluster-ca"), ("b", "cluster-ca"), ("c", "rogue-ca")):
+            openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", node + ".key", "-out", node + ".csr", "-subj", "/CN=node-" + node)
+            openssl("x509", "-req", "-in", node + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key",
+                    "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", node + ".pem")
+        # C trusts the cluster's CA as well (its certificate is public): only its own
+        # certificate is wrong, as an intruder's would be.
+        with open(os.path.join(d, "both-cas.pem"), "w") as f:
+            for ca in ("cluster-ca", "rogue-ca"):
+                with open(os.path.join(d, ca + ".pem")) as g:
+                    f.write(g.read())
+        for name in ("cluster-ca.pem", "both-cas.pem", "a.pem", "a.key", "b.pem", "b.key", "c.pem", "c.key"):
+            out[name] = os.path.join(d, name)
+        return out
+
+    def s_client(self, node, *argv):
+        """openssl s_client against node's cluster port; its exit code and output."""
+        r = subprocess.run(["openssl", "s_client", "-connect", "127.0.0.1:%d" % node.cluster_port] + list(argv),
+                           input="", capture_output=True, text=True, timeout=15)
+        return r.returncode, r.stdout + r.stderr
+
+    def mutual_tls(self):
+        pki = self.make_certificates()
+
+        def tls(cert, key, ca):
+            return ["--eureka.cluster.tls.certificate=" + pki[cert], "--eureka.cluster.tls.key=" + pki[key],
+                    "--eureka.cluster.tls.ca=" + pki[ca]]
+
+        # Authentication on as well: the two kinds of protection work together.
+        peer_pw, client_pw = "peer-secret", "client-secret"
+        users = "peer:peer:%s,client:register:%s" % (password_hash(peer_pw), password_hash(client_pw))
+        args = ["--eureka.auth.enabled=true", "--eureka.auth.read-without-auth=true",
+                "--eureka.auth.users=" + users, "--eureka.server.wait-time-in-ms-when-sync-empty=3000"]
+        creds = "peer:%s@" % peer_pw
+        a, b, c, d = self.start_cluster(
+            ["A", "B", "C", "D"], args=args,
+            per_node={"A": tls("a.pem", "a.key", "cluster-ca.pem"), "B": tls("b.pem", "b.key", "cluster-ca.pem"),
+                      "C": tls("c.pem", "c.key", "both-cas.pem")},
+            # A also lists C: A's own link to C is refused as well.
+            zones={"A": ["A", "B", "C"], "B": ["A", "B"], "C": ["A", "B", "C"], "D": ["A", "B", "D"]},
+            userinfo={n: creds for n in ("A", "B", "C", "D")})
+        for n in (a, b, c):
+            check(n.log_has("listening for peers", "over mutual TLS"),
+                  "%s does not log that its cluster port speaks mutual TLS" % n.name)
+            check(n.log_has("cluster links accept TLS 1.2 or 1.3"),
+                  "%s does not log that its links need TLS 1.2 or 1.3" % n.name)
+        check(d.log_has("listening for peers", "plain BASP"), "D does not log its plain BASP port")
+        self.wait_ready([a, b])
+        for n, other in ((a, b), (b, a)):
+            wait_for("%s to log %s as joined" % (n.name, other.name),
+                     lambda n=n, other=other: n.log_has("joined", str(other.port)), 10, watch=self.watch())
+        auth = basic_auth("client", client_pw)
+        for n, iid in ((a, "on-a"), (c, "on-c"), (d, "on-d")):
+            code, text = http("POST", n.base + "/apps/TLS", instance_doc("TLS", iid), headers=auth)
+            check(code == 204, "registration on %s answered %s %s" % (n.name, code, text[:200]))
+        self.wait_on([b], "A's registration", lambda n: n.instance("TLS", "on-a"))
+        # A bare TLS client without a certificate, and one offering only TLS 1.1.
+        self.s_client(a, "-CAfile", pki["cluster-ca.pem"])
+        rc, out = self.s_client(a, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-cert", pki["a.pem"],
+                                "-key", pki["a.key"], "-CAfile", pki["cluster-ca.pem"])
+        check("Protocol  : TLSv1.1" not in out or "Cipher is (NONE)" in out,
+              "A accepted a TLS 1.1 handshake: %s" % out[-400:])
+        rc, out = self.s_client(a, "-cert", pki["a.pem"], "-key", pki["a.key"], "-CAfile", pki["cluster-ca.pem"])
+        check("Verify return code: 0 (ok)" in out, "s_client with A's certificate did not verify A: %s" % out[-400:])
+        protocol = next((line.strip() for line in out.splitlines() if line.startswith("New, ")), "?")
+        check("TLSv1.3" in protocol or "TLSv1.2" in protocol, "A negotiated %s" % protocol)
+        expect = [
+            (a, "C's certificate refused by A", ("refused a BASP connection from", "its certificate does not verify")),
+            (a, "D's plain BASP refused by A", ("refused a BASP connection from", "does not speak TLS")),
+            (a, "the client without a certificate refused by A", ("refused a BASP connection from",
+                                                                  "presented no certificate")),
+            (a, "the TLS 1.1 client refused by A", ("refused a BASP connection from", "TLS 1.2 or 1.3 is needed")),
+            (a, "A refusing C's certificate on its own link to C", ("BASP connection to 127.0.0.1:%d refused"
+                                                                    % c.cluster_port, "peer's certificate")),
+            (a, "A's link to C failed", ("no BASP link, the mutual TLS handshake failed", str(c.port))),
+            (c, "C refused by A", ("BASP connection to 127.0.0.1:%d refused" % a.cluster_port, "TLS handshake failed")),
+            (c, "C's link to A failed", ("no BASP link, the mutual TLS handshake failed", str(a.port))),
+            (d, "D's link to A failed", ("not reached", str(a.port), "BASP connect")),
+        ]
+        seen = {}
+        for n, what, words in expect:
+            seen[what] = wait_for("%s to log: %s" % (n.name, what), lambda n=n, words=words: n.log_has(*words),
+                                  10, watch=self.watch())[0]
+        time.sleep(1.0)  # a replicated write would arrive within milliseconds
+        for n in (a, b):
+            for iid in ("on-c", "on-d"):
+                check(n.instance("TLS", iid) is None, "%s's registration appeared on %s" % (iid, n.name))
+        for n in (c, d):
+            check(n.instance("TLS", "on-a") is None, "A's registration appeared on %s" % n.name)
+            for other in (a, b):
+                check(not n.log_has("joined", str(other.port)), "%s logs %s as joined" % (n.name, other.name))
+        for n in (a, b):
+            for other in (c, d):
+                check(not n.log_has("joined", str(other.port)), "%s logs %s as joined" % (n.name, other.name))
+        self.stop_cleanly([a, b, c, d])
+        return "A and B linked over mutual TLS (%s) | A: %s | C: %s" % (
+            protocol, seen["C's certificate refused by A"].split("] ", 1)[-1][:160],
+            seen["C refused by A"].split("] ", 1)[-1][:160])
 
     def run(self):
         only = set(self.args.only.split(",")) if self.args.only else None

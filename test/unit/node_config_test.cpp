@@ -10,7 +10,10 @@
 #include <unistd.h>
 
 #include "apps/node_config.hpp"
+#include "cluster/tls_settings.hpp"
+#include "cluster/tls_transport.hpp"
 #include "http_gateway/router.hpp"
+#include "tls_test_certs.hpp"
 
 using namespace eureka;
 
@@ -512,4 +515,210 @@ BOOST_AUTO_TEST_CASE(client_tls_files_are_checked) {
              r.error);
   r = load_node_config({"--eureka.client.tls.certificate=/nonexistent/c.pem"}, fake_env{}.fn());
   BOOST_TEST(r.error.find("go together") != std::string::npos, r.error);
+}
+
+// -- mutual TLS between peers ---------------------------------------------------
+
+namespace {
+
+/// A cluster CA with one node's certificate and key, and a rogue CA with a
+/// certificate of its own, as files.
+struct tls_files {
+  test::temp_dir dir;
+  test::pkey_ptr ca_key = test::make_key();
+  test::x509_ptr ca = test::make_cert("cluster CA", ca_key.get(), nullptr, nullptr, true);
+  test::pkey_ptr node_key = test::make_key();
+  test::x509_ptr node = test::make_cert("node-a", node_key.get(), ca.get(), ca_key.get(), false);
+  test::pkey_ptr rogue_ca_key = test::make_key();
+  test::x509_ptr rogue_ca = test::make_cert("rogue CA", rogue_ca_key.get(), nullptr, nullptr, true);
+  test::pkey_ptr rogue_key = test::make_key();
+  test::x509_ptr rogue =
+      test::make_cert("rogue", rogue_key.get(), rogue_ca.get(), rogue_ca_key.get(), false);
+  std::string ca_pem = test::write_cert(dir.file("ca.pem"), ca.get());
+  std::string cert_pem = test::write_cert(dir.file("node.pem"), node.get());
+  std::string key_pem = test::write_key(dir.file("node.key"), node_key.get());
+  std::string rogue_pem = test::write_cert(dir.file("rogue.pem"), rogue.get());
+  std::string rogue_key_pem = test::write_key(dir.file("rogue.key"), rogue_key.get());
+
+  std::vector<std::string> args(const std::string& cert, const std::string& key,
+                                const std::string& ca_file) const {
+    return {"--eureka.cluster.tls.certificate=" + cert, "--eureka.cluster.tls.key=" + key,
+            "--eureka.cluster.tls.ca=" + ca_file};
+  }
+};
+
+std::string load_error(std::vector<std::string> args) {
+  return load_node_config(args, fake_env{}.fn()).error;
+}
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(tls_keys_all_three_or_none) {
+  auto none = load_node_config({}, fake_env{}.fn());
+  BOOST_TEST_REQUIRE(none.error.empty(), none.error);
+  BOOST_TEST(!none.config.cluster.tls.any());
+  BOOST_TEST(!none.config.cluster.tls.enabled());
+  tls_files f;
+  auto all = load_node_config(f.args(f.cert_pem, f.key_pem, f.ca_pem), fake_env{}.fn());
+  BOOST_TEST_REQUIRE(all.error.empty(), all.error);
+  BOOST_TEST(all.config.cluster.tls.enabled());
+  BOOST_TEST(all.config.cluster.tls.certificate == f.cert_pem);
+  BOOST_TEST(all.config.cluster.tls.key == f.key_pem);
+  BOOST_TEST(all.config.cluster.tls.ca == f.ca_pem);
+  // From the environment too, and through --dump-config and back.
+  fake_env env;
+  env.vars["EUREKA_CLUSTER_TLS_CERTIFICATE"] = f.cert_pem;
+  env.vars["EUREKA_CLUSTER_TLS_KEY"] = f.key_pem;
+  env.vars["EUREKA_CLUSTER_TLS_CA"] = f.ca_pem;
+  auto from_env = load_node_config({}, env.fn());
+  BOOST_TEST_REQUIRE(from_env.error.empty(), from_env.error);
+  BOOST_TEST(from_env.config.cluster.tls.enabled());
+  auto file = write_file(dump_config(all.config));
+  auto reread = load_node_config({"--config-file=" + file}, fake_env{}.fn());
+  std::remove(file.c_str());
+  BOOST_TEST_REQUIRE(reread.error.empty(), reread.error);
+  BOOST_TEST(dump_config(reread.config) == dump_config(all.config));
+  // Partly set: the node does not start, and says what is missing.
+  auto partial = load_error({"--eureka.cluster.tls.certificate=" + f.cert_pem});
+  BOOST_TEST(partial
+                 == "mutual TLS between peers needs eureka.cluster.tls.certificate, "
+                    "eureka.cluster.tls.key and eureka.cluster.tls.ca together; missing: "
+                    "eureka.cluster.tls.key, eureka.cluster.tls.ca",
+             partial);
+  partial = load_error(
+      {"--eureka.cluster.tls.key=" + f.key_pem, "--eureka.cluster.tls.certificate=" + f.cert_pem});
+  BOOST_TEST(has(partial, "missing: eureka.cluster.tls.ca"), partial);
+  partial = load_error({"--eureka.cluster.tls.key-password=secret"});
+  BOOST_TEST(has(partial, "missing: eureka.cluster.tls.certificate, eureka.cluster.tls.key, "
+                          "eureka.cluster.tls.ca"),
+             partial);
+  // Empty values are unset (the commented defaults of the shipped file).
+  BOOST_TEST(load_error({"--eureka.cluster.tls.certificate=", "--eureka.cluster.tls.ca="}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(tls_files_are_checked_at_start) {
+  tls_files f;
+  auto err = load_error(f.args(f.dir.file("nope.pem"), f.key_pem, f.ca_pem));
+  BOOST_TEST(has(err, "eureka.cluster.tls.certificate: cannot read '" + f.dir.file("nope.pem")
+                          + "': No such file or directory"),
+             err);
+  err = load_error(f.args(f.cert_pem, f.key_pem, f.dir.file("ca-typo.pem")));
+  BOOST_TEST(has(err, "eureka.cluster.tls.ca: cannot read"), err);
+  auto garbage = write_file("not a certificate\n");
+  err = load_error(f.args(garbage, f.key_pem, f.ca_pem));
+  BOOST_TEST(
+      has(err, "eureka.cluster.tls.certificate: '" + garbage + "' holds no usable PEM certificate"),
+      err);
+  err = load_error(f.args(f.cert_pem, garbage, f.ca_pem));
+  BOOST_TEST(has(err, "eureka.cluster.tls.key: cannot load a PEM private key"), err);
+  err = load_error(f.args(f.cert_pem, f.key_pem, garbage));
+  BOOST_TEST(has(err, "eureka.cluster.tls.ca: '" + garbage + "' holds no usable PEM CA"), err);
+  std::remove(garbage.c_str());
+  // The key of another certificate.
+  err = load_error(f.args(f.cert_pem, f.rogue_key_pem, f.ca_pem));
+  BOOST_TEST(has(err, "is not the key of the certificate"), err);
+  // A certificate of another CA: peers would refuse it.
+  err = load_error(f.args(f.rogue_pem, f.rogue_key_pem, f.ca_pem));
+  BOOST_TEST(has(err, "eureka.cluster.tls.certificate: '" + f.rogue_pem
+                          + "' does not verify against the CA of eureka.cluster.tls.ca"),
+             err);
+  BOOST_TEST(has(err, "unable to get local issuer certificate"), err);
+  BOOST_TEST(has(err, "peers would refuse it"), err);
+  // Expired.
+  auto old = test::make_cert("old", f.node_key.get(), f.ca.get(), f.ca_key.get(), false, -1);
+  auto old_pem = test::write_cert(f.dir.file("old.pem"), old.get());
+  err = load_error(f.args(old_pem, f.key_pem, f.ca_pem));
+  BOOST_TEST(has(err, "certificate has expired"), err);
+  // Only for servers: a node is both ends of its links.
+  auto server_only = test::make_cert("server-only", f.node_key.get(), f.ca.get(), f.ca_key.get(),
+                                     false, 30, "serverAuth");
+  auto server_only_pem = test::write_cert(f.dir.file("server-only.pem"), server_only.get());
+  err = load_error(f.args(server_only_pem, f.key_pem, f.ca_pem));
+  BOOST_TEST(has(err, "as a TLS client (unsuitable certificate purpose)"), err);
+  auto both = test::make_cert("both", f.node_key.get(), f.ca.get(), f.ca_key.get(), false, 30,
+                              "serverAuth,clientAuth");
+  auto both_pem = test::write_cert(f.dir.file("both.pem"), both.get());
+  err = load_error(f.args(both_pem, f.key_pem, f.ca_pem));
+  BOOST_TEST(err.empty(), err);
+}
+
+BOOST_AUTO_TEST_CASE(tls_encrypted_key_needs_its_password) {
+  tls_files f;
+  auto locked = test::write_key(f.dir.file("locked.key"), f.node_key.get(), "s3cret");
+  // Never a prompt on the terminal: a clear error instead.
+  auto err = load_error(f.args(f.cert_pem, locked, f.ca_pem));
+  BOOST_TEST(has(err, "eureka.cluster.tls.key: cannot load a PEM private key"), err);
+  BOOST_TEST(has(err, "set eureka.cluster.tls.key-password"), err);
+  auto args = f.args(f.cert_pem, locked, f.ca_pem);
+  args.push_back("--eureka.cluster.tls.key-password=wrong");
+  err = load_error(args);
+  BOOST_TEST(has(err, "is eureka.cluster.tls.key-password right?"), err);
+  args.back() = "--eureka.cluster.tls.key-password=s3cret";
+  auto ok = load_node_config(args, fake_env{}.fn());
+  BOOST_TEST_REQUIRE(ok.error.empty(), ok.error);
+  BOOST_TEST(ok.config.cluster.tls.key_password == "s3cret");
+}
+
+BOOST_AUTO_TEST_CASE(cluster_port_beyond_loopback_without_tls_is_warned_about) {
+  cluster::tls_config none;
+  auto w = cluster::cluster_exposure_warning(none, "0.0.0.0", 8771);
+  BOOST_TEST_REQUIRE(w.has_value());
+  BOOST_TEST(has(*w, "the cluster port listens on 0.0.0.0:8771 without TLS"), *w);
+  BOOST_TEST(has(*w, "eureka.cluster.tls.certificate"), *w);
+  BOOST_TEST(cluster::cluster_exposure_warning(none, "10.1.2.3", 8771).has_value());
+  BOOST_TEST(!cluster::cluster_exposure_warning(none, "127.0.0.1", 8771).has_value());
+  BOOST_TEST(!cluster::cluster_exposure_warning(none, "::1", 8771).has_value());
+  BOOST_TEST(!cluster::cluster_exposure_warning(none, "localhost", 8771).has_value());
+  cluster::tls_config tls{"c.pem", "k.pem", "", "ca.pem"};
+  BOOST_TEST(!cluster::cluster_exposure_warning(tls, "0.0.0.0", 8771).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(tls_links_need_tls_1_2_here) {
+  // Debian bookworm's OpenSSL 3 at its default security level: what
+  // docs/security.md promises (CAF itself sets no minimum).
+  auto floor = cluster::current_tls_floor();
+  BOOST_TEST(floor.modern, floor.text);
+  BOOST_TEST(has(floor.text, "TLS 1.2 or 1.3"), floor.text);
+}
+
+BOOST_AUTO_TEST_CASE(failed_handshakes_are_explained) {
+  using cluster::explain_handshake_failure;
+  auto s = explain_handshake_failure("certificate verify failed", true);
+  BOOST_TEST(has(s, "its certificate does not verify against eureka.cluster.tls.ca"), s);
+  BOOST_TEST(has(s, "[OpenSSL: certificate verify failed]"), s);
+  s = explain_handshake_failure("certificate verify failed", false);
+  BOOST_TEST(has(s, "the peer's certificate does not verify"), s);
+  s = explain_handshake_failure("peer did not return a certificate", true);
+  BOOST_TEST(has(s, "it presented no certificate"), s);
+  s = explain_handshake_failure("tlsv1 alert unknown ca", false);
+  BOOST_TEST(has(s, "the peer refused this node's certificate"), s);
+  s = explain_handshake_failure("wrong version number", true);
+  BOOST_TEST(has(s, "does not speak TLS"), s);
+  s = explain_handshake_failure("no suitable signature algorithm", true);
+  BOOST_TEST(has(s, "TLS 1.2 or 1.3 is needed"), s);
+  s = explain_handshake_failure("", true);
+  BOOST_TEST(s.find("[OpenSSL") == std::string::npos, s);
+  BOOST_TEST(has(s, "closed the connection during or right after the TLS handshake"), s);
+}
+
+BOOST_AUTO_TEST_CASE(refusal_lines_are_bounded) {
+  using clock = cluster::refusal_log_budget::clock;
+  cluster::refusal_log_budget b{2, std::chrono::seconds{60}};
+  auto t0 = clock::time_point{} + std::chrono::hours{1};
+  // Each kind once per window.
+  BOOST_TEST(b.take("from 10.0.0.1 no certificate", t0).log);
+  BOOST_TEST(!b.take("from 10.0.0.1 no certificate", t0 + std::chrono::seconds{1}).log);
+  BOOST_TEST(b.take("from 10.0.0.2 no certificate", t0).log);
+  // At most two lines per window, whatever the kinds.
+  BOOST_TEST(!b.take("from 10.0.0.3 no certificate", t0).log);
+  BOOST_TEST(!b.take("from 10.0.0.1 no certificate", t0 + std::chrono::seconds{59}).log);
+  auto next = b.take("from 10.0.0.1 no certificate", t0 + std::chrono::seconds{61});
+  BOOST_TEST(next.log);
+  BOOST_TEST(next.suppressed_before == 3u);
+  BOOST_TEST(b.take("from 10.0.0.3 no certificate", t0 + std::chrono::seconds{62}).log);
+  BOOST_TEST(b.take("x", t0 + std::chrono::seconds{63}).suppressed_before == 0u);
 }
