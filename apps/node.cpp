@@ -16,7 +16,6 @@
 #include "cluster/replication.hpp"
 #include "cluster/self_registration.hpp"
 #include "cluster/tls_settings.hpp"
-#include "cluster/tls_transport.hpp"
 #include "common/allocator.hpp"
 #include "common/log.hpp"
 #include "http_gateway/descriptor_budget.hpp"
@@ -120,9 +119,9 @@ caf::error node::start_cluster(const time_anchor& anchor) {
   peer_frontend_ = sys_.spawn(cluster::peer_frontend, fcfg, anchor, directory_);
   caf::expected<uint16_t> bound{caf::sec::runtime_error};
   if (cfg_.cluster.tls.enabled()) {
-    // Published through the TLS middleman actor only: the port speaks
-    // nothing but TLS, and links it opens to peers too.
-    tls_middleman_ = cluster::spawn_tls_middleman(sys_);
+    // Published through caf::openssl's middleman actor only: the port speaks
+    // nothing but TLS, and so do the links it opens to peers.
+    tls_middleman_ = sys_.openssl_manager().actor_handle();
     auto publish = caf::make_function_view(tls_middleman_);
     bound = publish(caf::publish_atom::value, cfg_.cluster.port,
                     caf::actor_cast<caf::strong_actor_ptr>(peer_frontend_),
@@ -283,17 +282,22 @@ void node::stop() {
     replication_ = replication_actor{};
   }
   if (peer_frontend_) {
-    if (cluster_port_ != 0)
+    if (cluster_port_ != 0 && tls_middleman_) {
+      // Through the middleman actor that published it (caf::openssl's own
+      // unpublish() does not compile in 0.17.6).
+      auto unpublish = caf::make_function_view(tls_middleman_);
+      unpublish(caf::unpublish_atom::value, caf::actor_cast<caf::actor_addr>(peer_frontend_),
+                cluster_port_);
+    } else if (cluster_port_ != 0) {
       sys_.middleman().unpublish(peer_frontend_, cluster_port_);
+    }
     caf::anon_send_exit(peer_frontend_, caf::exit_reason::user_shutdown);
     peer_frontend_ = peer_frontend_actor{};
     cluster_port_ = 0;
   }
-  if (tls_middleman_) {
-    // Like every middleman actor it ignores exit messages but kill.
-    caf::anon_send_exit(tls_middleman_, caf::exit_reason::kill);
-    tls_middleman_ = caf::io::middleman_actor{};
-  }
+  // caf::openssl's middleman actor is the module's: it stops with the
+  // actor system.
+  tls_middleman_ = caf::io::middleman_actor{};
   if (eviction_) {
     caf::anon_send_exit(eviction_, caf::exit_reason::user_shutdown);
     eviction_ = eviction_actor{};

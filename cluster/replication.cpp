@@ -605,8 +605,8 @@ void connect(self_ptr self, uint32_t i, const peer_discovery& d) {
             // before BASP's handshake is TLS refusing one of us.
             if (self->state.settings.cfg.tls.enabled()
                 && err == caf::sec::disconnect_during_handshake) {
-              // The TLS transport logged OpenSSL's reason for the
-              // connection; this line names the peer.
+              // CAF's openssl module says nothing more than the closed
+              // connection; this line names the peer and the likely cause.
               auto why = "BASP connect over mutual TLS: " + self->system().render(err);
               if (why != q.last_error)
                 log::error("cluster",

@@ -57,8 +57,8 @@ struct replication_settings {
   /// CAs and client certificate of https:// peer URLs (eureka.client.tls.*);
   /// null: the system's CAs.
   std::shared_ptr<const peer_tls_context> tls;
-  /// The middleman actor that opens BASP links: the TLS one with mutual TLS
-  /// (cluster/tls_transport.hpp); null for CAF's plain one.
+  /// The middleman actor that opens BASP links: caf::openssl's with mutual
+  /// TLS; null for CAF's plain one.
   caf::io::middleman_actor basp;
 };
 

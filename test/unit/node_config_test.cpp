@@ -11,7 +11,6 @@
 
 #include "apps/node_config.hpp"
 #include "cluster/tls_settings.hpp"
-#include "cluster/tls_transport.hpp"
 #include "http_gateway/router.hpp"
 #include "tls_test_certs.hpp"
 
@@ -683,42 +682,4 @@ BOOST_AUTO_TEST_CASE(tls_links_need_tls_1_2_here) {
   auto floor = cluster::current_tls_floor();
   BOOST_TEST(floor.modern, floor.text);
   BOOST_TEST(has(floor.text, "TLS 1.2 or 1.3"), floor.text);
-}
-
-BOOST_AUTO_TEST_CASE(failed_handshakes_are_explained) {
-  using cluster::explain_handshake_failure;
-  auto s = explain_handshake_failure("certificate verify failed", true);
-  BOOST_TEST(has(s, "its certificate does not verify against eureka.cluster.tls.ca"), s);
-  BOOST_TEST(has(s, "[OpenSSL: certificate verify failed]"), s);
-  s = explain_handshake_failure("certificate verify failed", false);
-  BOOST_TEST(has(s, "the peer's certificate does not verify"), s);
-  s = explain_handshake_failure("peer did not return a certificate", true);
-  BOOST_TEST(has(s, "it presented no certificate"), s);
-  s = explain_handshake_failure("tlsv1 alert unknown ca", false);
-  BOOST_TEST(has(s, "the peer refused this node's certificate"), s);
-  s = explain_handshake_failure("wrong version number", true);
-  BOOST_TEST(has(s, "does not speak TLS"), s);
-  s = explain_handshake_failure("no suitable signature algorithm", true);
-  BOOST_TEST(has(s, "TLS 1.2 or 1.3 is needed"), s);
-  s = explain_handshake_failure("", true);
-  BOOST_TEST(s.find("[OpenSSL") == std::string::npos, s);
-  BOOST_TEST(has(s, "closed the connection during or right after the TLS handshake"), s);
-}
-
-BOOST_AUTO_TEST_CASE(refusal_lines_are_bounded) {
-  using clock = cluster::refusal_log_budget::clock;
-  cluster::refusal_log_budget b{2, std::chrono::seconds{60}};
-  auto t0 = clock::time_point{} + std::chrono::hours{1};
-  // Each kind once per window.
-  BOOST_TEST(b.take("from 10.0.0.1 no certificate", t0).log);
-  BOOST_TEST(!b.take("from 10.0.0.1 no certificate", t0 + std::chrono::seconds{1}).log);
-  BOOST_TEST(b.take("from 10.0.0.2 no certificate", t0).log);
-  // At most two lines per window, whatever the kinds.
-  BOOST_TEST(!b.take("from 10.0.0.3 no certificate", t0).log);
-  BOOST_TEST(!b.take("from 10.0.0.1 no certificate", t0 + std::chrono::seconds{59}).log);
-  auto next = b.take("from 10.0.0.1 no certificate", t0 + std::chrono::seconds{61});
-  BOOST_TEST(next.log);
-  BOOST_TEST(next.suppressed_before == 3u);
-  BOOST_TEST(b.take("from 10.0.0.3 no certificate", t0 + std::chrono::seconds{62}).log);
-  BOOST_TEST(b.take("x", t0 + std::chrono::seconds{63}).suppressed_before == 0u);
 }
