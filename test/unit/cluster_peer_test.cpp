@@ -493,8 +493,7 @@ BOOST_AUTO_TEST_CASE(client_reports_resolution_and_tls_failures) {
   BOOST_TEST(contains(r.error, "peer name.invalid:8761: resolve"), r.error);
   // https:// to a server that does not speak TLS: the handshake is bounded
   // by the deadline, and the request is never sent in clear text.
-  canned_server plain{"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n",
-                      canned_server::mode::silent};
+  canned_server plain{"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", canned_server::mode::silent};
   auto url = parse_ok("https://127.0.0.1:" + std::to_string(plain.port()) + "/eureka/");
   r = peer_http_request(url, "GET", "apps/", {}, {}, small_limits());
   BOOST_TEST(!r.ok);
