@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(obs_fold_found_across_pieces) {
   BOOST_TEST(!folded.feed("POST / HTTP/1.1\r\nTransfer-Encoding:\r"));
   BOOST_TEST(!folded.feed("\n"));
   BOOST_TEST(folded.feed("\tchunked\r\n\r\n")); // split between CRLF and HTAB
-  BOOST_TEST(folded.feed("")); // and it stays found
+  BOOST_TEST(folded.feed(""));                  // and it stays found
   obs_fold_scanner bare_lf;
   BOOST_TEST(!bare_lf.feed("X-A: a\n b\r\n")); // a bare LF: Beast refuses the line itself
 }
