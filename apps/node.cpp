@@ -211,6 +211,7 @@ caf::error node::start() {
     me.base_path = cfg_.gateway.base_paths.front();
     me.cluster = cfg_.cluster.name;
     me.node_id = cfg_.gateway.cluster.node_id;
+    me.https = cfg_.gateway.tls.enabled();
     self_instance_id_ = cluster::self_instance(me, 0).id();
     self_registration_ = cluster::spawn_self_registration(sys_, std::move(me), anchor, directory_);
   }

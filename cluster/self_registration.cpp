@@ -54,11 +54,11 @@ instance_info self_instance(const self_identity& me, int64_t now_ms) {
   x.app = me.app;
   x.ip_addr = me.ip;
   x.status = instance_status::up;
-  x.port = port_info{static_cast<int32_t>(me.port), true};
-  x.secure_port = port_info{443, false};
+  x.port = port_info{static_cast<int32_t>(me.port), !me.https};
+  x.secure_port = me.https ? port_info{static_cast<int32_t>(me.port), true} : port_info{443, false};
   x.vip_address = vip;
   x.secure_vip_address = vip;
-  auto root = fmt::format("http://{}:{}", me.host_name, me.port);
+  auto root = fmt::format("{}://{}:{}", me.https ? "https" : "http", me.host_name, me.port);
   x.home_page_url = root + "/";
   x.status_page_url = root + me.base_path + "/status";
   x.health_check_url = root + "/health";

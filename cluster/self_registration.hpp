@@ -28,6 +28,9 @@ struct self_identity {
   std::string base_path;
   std::string cluster;
   std::string node_id;
+  /// The HTTP port speaks TLS (server.ssl.*): registered as the secure
+  /// port, with https URLs, the plain port disabled.
+  bool https = false;
 };
 
 /// The instance a node registers for itself (id `host:app:port`, VIP the

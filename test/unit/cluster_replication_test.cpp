@@ -17,6 +17,7 @@
 #include "cluster/peer_frontend.hpp"
 #include "cluster/peer_queue.hpp"
 #include "cluster/replication_rules.hpp"
+#include "cluster/self_registration.hpp"
 #include "common/log.hpp"
 #include "messages/interfaces.hpp"
 
@@ -591,3 +592,27 @@ BOOST_AUTO_TEST_CASE(cancels_keep_stale_copies_out_and_spare_newer_registrations
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// -- this node's own registration ------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(a_node_registers_its_http_or_https_port) {
+  cluster::self_identity me;
+  me.app = "EUREKA";
+  me.host_name = "eureka-1";
+  me.ip = "10.0.0.5";
+  me.port = 8761;
+  me.base_path = "/eureka";
+  auto plain = cluster::self_instance(me, 1000);
+  BOOST_TEST(plain.id() == "eureka-1:eureka:8761");
+  BOOST_TEST(plain.port.port == 8761);
+  BOOST_TEST(plain.port.enabled);
+  BOOST_TEST(!plain.secure_port.enabled);
+  BOOST_TEST(*plain.status_page_url == "http://eureka-1:8761/eureka/status");
+  me.https = true;
+  auto secure = cluster::self_instance(me, 1000);
+  BOOST_TEST(secure.id() == plain.id());
+  BOOST_TEST(!secure.port.enabled);
+  BOOST_TEST(secure.secure_port.enabled);
+  BOOST_TEST(secure.secure_port.port == 8761);
+  BOOST_TEST(*secure.health_check_url == "https://eureka-1:8761/health");
+}
