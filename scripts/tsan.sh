@@ -98,14 +98,21 @@ done
 mapfile -t suites < <(cd "$proj" && ctest -N -L unit | sed -n 's/^ *Test *#[0-9]*: //p')
 nice ninja -C "$proj" -j "$jobs" "${suites[@]}" caf-eureka-node
 # The binaries must load the instrumented CAF (RPATH), not Debian's.
-for bin in "$proj/apps/caf-eureka-node" "$proj/test/unit/actors_test"; do
-  for lib in libcaf_core libcaf_io libcaf_openssl; do
+# The node links every CAF library; a suite such as actors_test only core.
+check_loads() {
+  local bin=$1
+  shift
+  for lib in "$@"; do
     if ! ldd "$bin" | grep "$lib.so.* => $dir/caf/lib/" >/dev/null; then
       echo "tsan: $bin does not load $dir/caf/lib/$lib.so:" >&2
       ldd "$bin" | grep caf >&2
       exit 1
     fi
   done
+}
+check_loads "$proj/apps/caf-eureka-node" libcaf_core libcaf_io libcaf_openssl
+check_loads "$proj/test/unit/actors_test" libcaf_core
+for bin in "$proj/apps/caf-eureka-node" "$proj/test/unit/actors_test"; do
   # And no second, uninstrumented copy of CAF beside it.
   if ldd "$bin" | grep "libcaf_.* => /usr/" >/dev/null; then
     echo "tsan: $bin also loads Debian's CAF:" >&2
