@@ -1,111 +1,44 @@
 // The gateway's TLS (http_gateway/tls_session) without sockets: an OpenSSL
 // client on memory BIOs talks to a tls_session, with a CA and certificates
-// made here, in memory, and written to a temporary directory.
+// made by tls_test_certs.hpp in a temporary directory.
 #define BOOST_TEST_MODULE gateway_tls
 #include <boost/test/unit_test.hpp>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <memory>
 #include <string>
 
 #include <openssl/bio.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 
 #include "http_gateway/tls_session.hpp"
+#include "test/unit/tls_test_certs.hpp"
 
+using namespace eureka;
 using namespace eureka::gateway;
-namespace fs = std::filesystem;
 
 namespace {
 
-struct key_deleter {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-struct cert_deleter {
-  void operator()(X509* x) const { X509_free(x); }
-};
-using key_ptr = std::unique_ptr<EVP_PKEY, key_deleter>;
-using cert_ptr = std::unique_ptr<X509, cert_deleter>;
-
-struct issued {
-  key_ptr key;
-  cert_ptr cert;
-};
-
-void add_extension(X509* x, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, issuer, x, nullptr, nullptr, 0);
-  auto* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  BOOST_REQUIRE(ext);
-  X509_add_ext(x, ext, -1);
-  X509_EXTENSION_free(ext);
-}
-
-/// A P-256 key and a certificate for `cn`, signed by `issuer` (self-signed
-/// when null), valid one day.
-issued make_certificate(const char* cn, const issued* issuer, bool ca) {
-  static long serial = 1;
-  issued out{key_ptr{EVP_EC_gen("P-256")}, cert_ptr{X509_new()}};
-  BOOST_REQUIRE(out.key && out.cert);
-  auto* x = out.cert.get();
-  X509_set_version(x, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(x), serial++);
-  X509_gmtime_adj(X509_getm_notBefore(x), -60);
-  X509_gmtime_adj(X509_getm_notAfter(x), 86400);
-  X509_set_pubkey(x, out.key.get());
-  X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(cn), -1, -1, 0);
-  auto* signer = issuer ? issuer->cert.get() : x;
-  X509_set_issuer_name(x, X509_get_subject_name(signer));
-  if (ca) {
-    add_extension(x, signer, NID_basic_constraints, "critical,CA:TRUE");
-    add_extension(x, signer, NID_key_usage, "critical,keyCertSign");
-  } else {
-    add_extension(x, signer, NID_subject_alt_name, "IP:127.0.0.1");
-  }
-  BOOST_REQUIRE(X509_sign(x, issuer ? issuer->key.get() : out.key.get(), EVP_sha256()) > 0);
-  return out;
-}
-
-void write_pem(const fs::path& file, X509* cert, EVP_PKEY* key) {
-  auto* f = std::fopen(file.c_str(), "w");
-  BOOST_REQUIRE(f);
-  if (cert)
-    PEM_write_X509(f, cert);
-  if (key)
-    PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
-  std::fclose(f);
-}
-
 /// ca, server (by ca), client (by ca), rogue (self-signed client) as PEM
-/// files in a fresh directory.
+/// files in a fresh directory (tls_test_certs.hpp).
 struct pki {
-  fs::path dir;
+  test::temp_dir dir;
   pki() {
-    char tmpl[] = "/tmp/gateway-tls-XXXXXX";
-    BOOST_REQUIRE(mkdtemp(tmpl));
-    dir = tmpl;
-    auto ca = make_certificate("test-ca", nullptr, true);
-    auto server = make_certificate("server", &ca, false);
-    auto client = make_certificate("client", &ca, false);
-    auto rogue = make_certificate("rogue", nullptr, false);
-    write_pem(dir / "ca.pem", ca.cert.get(), nullptr);
-    write_pem(dir / "server.pem", server.cert.get(), nullptr);
-    write_pem(dir / "server.key", nullptr, server.key.get());
-    write_pem(dir / "client.pem", client.cert.get(), nullptr);
-    write_pem(dir / "client.key", nullptr, client.key.get());
-    write_pem(dir / "rogue.pem", rogue.cert.get(), nullptr);
-    write_pem(dir / "rogue.key", nullptr, rogue.key.get());
+    auto ca_key = test::make_key();
+    auto ca = test::make_cert("test-ca", ca_key.get(), nullptr, nullptr, true);
+    test::write_cert(dir.file("ca.pem"), ca.get());
+    auto issue = [&](const char* name, bool by_ca) {
+      auto key = test::make_key();
+      auto cert = by_ca ? test::make_cert(name, key.get(), ca.get(), ca_key.get(), false)
+                        : test::make_cert(name, key.get(), nullptr, nullptr, false);
+      test::write_cert(dir.file(std::string{name} + ".pem"), cert.get());
+      test::write_key(dir.file(std::string{name} + ".key"), key.get());
+    };
+    issue("server", true);
+    issue("client", true);
+    issue("rogue", false);
   }
-  ~pki() { fs::remove_all(dir); }
-  std::string operator()(const char* name) const { return (dir / name).string(); }
+  std::string operator()(const char* name) const { return dir.file(name); }
 };
 
 const pki& files() {
