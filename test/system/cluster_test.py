@@ -841,7 +841,11 @@ class Scenario(StepRunner):
         for n, iid in ((a, "on-a"), (c, "on-c"), (d, "on-d")):
             code, text = http("POST", n.base + "/apps/TLS", instance_doc("TLS", iid), headers=auth)
             check(code == 204, "registration on %s answered %s %s" % (n.name, code, text[:200]))
-        self.wait_on([b], "A's registration", lambda n: n.instance("TLS", "on-a"))
+        # Longer than REPLICATION_DEADLINE: with TLS two nodes that link to
+        # each other at once sometimes both drop the link and relink after a
+        # retry, then catch up by digest (docs/security.md, not yet explained);
+        # under ThreadSanitizer that has taken more than 10 s.
+        self.wait_on([b], "A's registration", lambda n: n.instance("TLS", "on-a"), timeout=40)
         # A bare TLS client without a certificate, and one offering only TLS 1.1.
         self.s_client(a, "-CAfile", pki["cluster-ca.pem"])
         rc, out = self.s_client(a, "-tls1_1", "-cipher", "DEFAULT@SECLEVEL=0", "-cert", pki["a.pem"],
