@@ -116,26 +116,10 @@ caf::error node::start_cluster(const time_anchor& anchor) {
   cluster::peer_frontend_config fcfg{cfg_.cluster.name, node_id,
                                      cfg_.gateway.max_dirty_timestamp_skew_ms,
                                      cfg_.gateway.max_replication_batch_items};
-  peer_frontend_ = sys_.spawn(cluster::peer_frontend, fcfg, anchor, directory_);
-  caf::expected<uint16_t> bound{caf::sec::runtime_error};
-  if (cfg_.cluster.tls.enabled()) {
-    // Published through caf::openssl's middleman actor only: the port speaks
-    // nothing but TLS, and so do the links it opens to peers.
+  // Published through caf::openssl's middleman actor only: the port speaks
+  // nothing but TLS, and so do the links the replication actor opens.
+  if (cfg_.cluster.tls.enabled())
     tls_middleman_ = sys_.openssl_manager().actor_handle();
-    auto publish = caf::make_function_view(tls_middleman_);
-    bound = publish(caf::publish_atom::value, cfg_.cluster.port,
-                    caf::actor_cast<caf::strong_actor_ptr>(peer_frontend_),
-                    sys_.message_types(peer_frontend_), cfg_.cluster.bind_address, true);
-  } else {
-    bound = sys_.middleman().publish(peer_frontend_, cfg_.cluster.port,
-                                     cfg_.cluster.bind_address.c_str(), true);
-  }
-  if (!bound) {
-    log::error("node", "cannot listen for peers on {}:{}: {}", cfg_.cluster.bind_address,
-               cfg_.cluster.port, sys_.render(bound.error()));
-    return std::move(bound.error());
-  }
-  cluster_port_ = *bound;
   auto host = !cfg_.cluster.advertised_host.empty() ? cfg_.cluster.advertised_host
               : !cfg_.gateway.node_hostname.empty() ? cfg_.gateway.node_hostname
                                                     : std::string{"localhost"};
@@ -154,8 +138,29 @@ caf::error node::start_cluster(const time_anchor& anchor) {
   rs.peers = peers_of(cfg_);
   rs.max_instances = static_cast<size_t>(cfg_.registry.max_instances);
   rs.basp = tls_middleman_;
-  replication_ = sys_.spawn(cluster::replication, std::move(rs), anchor, directory_);
+  // The replication actor first: the frontend hands it the frontends that
+  // callers offer in their hellos, and introduces itself to it.
+  auto replication = sys_.spawn(cluster::replication, std::move(rs), anchor, directory_);
+  replication_ = replication;
   caf::anon_send(directory_, cluster_atom::value, replication_);
+  peer_frontend_ =
+      sys_.spawn(cluster::peer_frontend, fcfg, anchor, directory_, peer_offer_actor{replication});
+  caf::expected<uint16_t> bound{caf::sec::runtime_error};
+  if (tls_middleman_) {
+    auto publish = caf::make_function_view(tls_middleman_);
+    bound = publish(caf::publish_atom::value, cfg_.cluster.port,
+                    caf::actor_cast<caf::strong_actor_ptr>(peer_frontend_),
+                    sys_.message_types(peer_frontend_), cfg_.cluster.bind_address, true);
+  } else {
+    bound = sys_.middleman().publish(peer_frontend_, cfg_.cluster.port,
+                                     cfg_.cluster.bind_address.c_str(), true);
+  }
+  if (!bound) {
+    log::error("node", "cannot listen for peers on {}:{}: {}", cfg_.cluster.bind_address,
+               cfg_.cluster.port, sys_.render(bound.error()));
+    return std::move(bound.error());
+  }
+  cluster_port_ = *bound;
   cfg_.gateway.cluster = gateway::cluster_identity{node_id, cfg_.cluster.name, host, cluster_port_};
   log::info("node", "cluster {}: node {} listening for peers on {}:{}{}",
             log::esc(cfg_.cluster.name), node_id, cfg_.cluster.bind_address, cluster_port_,
@@ -278,10 +283,6 @@ void node::stop() {
     gateway::stop_http_frontend(sys_, gateway::http_frontend_handle{gateway_, port_});
     gateway_ = caf::actor{};
   }
-  if (replication_) {
-    caf::anon_send_exit(replication_, caf::exit_reason::user_shutdown);
-    replication_ = replication_actor{};
-  }
   if (peer_frontend_) {
     if (cluster_port_ != 0 && tls_middleman_) {
       // Through the middleman actor that published it (caf::openssl's own
@@ -295,6 +296,10 @@ void node::stop() {
     caf::anon_send_exit(peer_frontend_, caf::exit_reason::user_shutdown);
     peer_frontend_ = peer_frontend_actor{};
     cluster_port_ = 0;
+  }
+  if (replication_) {
+    caf::anon_send_exit(replication_, caf::exit_reason::user_shutdown);
+    replication_ = replication_actor{};
   }
   // caf::openssl's middleman actor is the module's: it stops with the
   // actor system.

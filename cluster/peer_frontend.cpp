@@ -123,10 +123,15 @@ caf::result<replication_ack> execute(self_ptr self, replication_batch& batch) {
 } // namespace
 
 peer_frontend_actor::behavior_type peer_frontend(self_ptr self, peer_frontend_config cfg,
-                                                 time_anchor clock, directory_actor directory) {
+                                                 time_anchor clock, directory_actor directory,
+                                                 peer_offer_actor offers) {
   self->state.cfg = std::move(cfg);
   self->state.clock = clock;
   self->state.directory = std::move(directory);
+  self->state.offers = std::move(offers);
+  if (self->state.offers)
+    self->send(self->state.offers, frontend_atom::value,
+               caf::actor_cast<peer_frontend_actor>(self));
   // Anything else a stranger sends is dropped without a log line each.
   self->set_default_handler(caf::drop);
   return {
@@ -144,6 +149,10 @@ peer_frontend_actor::behavior_type peer_frontend(self_ptr self, peer_frontend_co
         if (sender && st.welcomed.insert(sender->node()).second)
           log::info("cluster", "node {} ({}) said hello: its replication is accepted",
                     log::esc(hello.node_id), log::esc(hello.http_url));
+        // Only a frontend on the caller's own node: the link it came over
+        // is the one to use back.
+        if (sender && hello.frontend && hello.frontend->node() == sender->node() && st.offers)
+          self->send(st.offers, peer_offer{caf::to_string(sender->node()), hello.frontend});
         return peer_welcome{st.cfg.cluster, st.cfg.node_id};
       },
       [=](replication_batch& batch) -> caf::result<replication_ack> {

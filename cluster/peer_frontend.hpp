@@ -2,7 +2,9 @@
 // peers. A peer first says hello with its cluster name; only then are its
 // replication batches executed (each item as a replicated write through the
 // directory, contract §1.5 E14, answered item by item in order). Digests and
-// exports for catch-up and start-up sync are served by the directory.
+// exports for catch-up and start-up sync are served by the directory. The
+// frontend a caller sends with its hello goes to this node's replication
+// actor, which replicates back over the caller's link (one link per pair).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +32,8 @@ struct peer_frontend_config {
 struct peer_frontend_state {
   peer_frontend_config cfg;
   directory_actor directory;
+  /// The replication actor of this node: told of each caller's frontend.
+  peer_offer_actor offers;
   time_anchor clock;
   /// Nodes that said hello with our cluster name.
   std::set<caf::node_id> welcomed;
@@ -43,6 +47,7 @@ struct peer_frontend_state {
 
 peer_frontend_actor::behavior_type
 peer_frontend(peer_frontend_actor::stateful_pointer<peer_frontend_state> self,
-              peer_frontend_config cfg, time_anchor clock, directory_actor directory);
+              peer_frontend_config cfg, time_anchor clock, directory_actor directory,
+              peer_offer_actor offers);
 
 } // namespace eureka::cluster

@@ -40,6 +40,8 @@ std::string_view to_string(link_state s) {
     return "down";
   case link_state::discovering:
     return "discovering";
+  case link_state::awaiting_offer:
+    return "awaiting its hello";
   case link_state::connecting:
     return "connecting";
   case link_state::up:
@@ -143,6 +145,10 @@ void link_lost(self_ptr self, uint32_t i, const std::string& why) {
   p.in_flight.clear();
   if (p.remote)
     self->demonitor(p.remote.address());
+  // An offered frontend is only as good as the link it came over: the next
+  // attempt waits for a new hello or connects.
+  if (auto it = self->state.offers.find(p.node_id); it != self->state.offers.end())
+    self->state.offers.erase(it);
   p.remote = peer_frontend_actor{};
   p.link = link_state::down;
   p.catching_up = false;
@@ -537,8 +543,8 @@ void link_up(self_ptr self, uint32_t i) {
   p.retry.reset();
   p.last_error.clear();
   if (p.kind == peer_kind::caf)
-    log::info("cluster", "peer {} joined: caf-eureka node {} over BASP", log::esc(name_of(p)),
-              log::esc(p.node_id));
+    log::info("cluster", "peer {} joined: caf-eureka node {} over BASP{}", log::esc(name_of(p)),
+              log::esc(p.node_id), p.on_offered_link ? ", on the link it opened" : "");
   else
     log::info("cluster", "peer {} joined: a Java Eureka server, over HTTP peerreplication/batch",
               log::esc(name_of(p)));
@@ -559,16 +565,44 @@ void link_up(self_ptr self, uint32_t i) {
   pump(self, i);
 }
 
-void connect(self_ptr self, uint32_t i, const peer_discovery& d) {
+/// Says hello over `remote` (the frontend a connect returned, or the one
+/// the peer offered) with this node's own frontend; the link is up once the
+/// peer welcomes us.
+void say_hello(self_ptr self, uint32_t i, peer_frontend_actor remote, bool offered) {
+  auto& st = self->state;
+  auto& q = st.peers[i];
+  auto gen = q.generation;
+  q.link = link_state::connecting;
+  q.on_offered_link = offered;
+  q.remote = std::move(remote);
+  self->monitor(q.remote);
+  auto& s = st.settings;
+  self->request(q.remote, ms(s.cfg.ack_timeout_ms),
+                peer_hello{s.cfg.name, s.node_id, s.http_url, cluster_protocol_version,
+                           caf::actor_cast<caf::strong_actor_ptr>(st.frontend)})
+      .then(
+          [self, i, gen](peer_welcome& w) {
+            auto& r = self->state.peers[i];
+            if (r.generation != gen)
+              return;
+            r.node_id = w.node_id;
+            link_up(self, i);
+          },
+          [self, i, gen](caf::error& err) {
+            if (self->state.peers[i].generation == gen)
+              link_lost(self, i, "hello refused: " + self->system().render(err));
+          });
+}
+
+void connect(self_ptr self, uint32_t i) {
   auto& st = self->state;
   auto& p = st.peers[i];
   p.link = link_state::connecting;
-  p.node_id = d.node_id;
   auto gen = p.generation;
   // The peer's URL host reached it over HTTP: BASP goes to the same host.
   auto mm = st.settings.basp ? st.settings.basp : self->system().middleman().actor_handle();
   self->request(mm, ms(st.settings.cfg.ack_timeout_ms), caf::connect_atom::value, p.url.host,
-                d.basp_port)
+                p.basp_port)
       .then(
           [self, i, gen](const caf::node_id&, caf::strong_actor_ptr& ptr,
                          const std::set<std::string>&) {
@@ -579,23 +613,7 @@ void connect(self_ptr self, uint32_t i, const peer_discovery& d) {
               link_lost(self, i, "nothing published on its BASP port");
               return;
             }
-            q.remote = caf::actor_cast<peer_frontend_actor>(std::move(ptr));
-            self->monitor(q.remote);
-            auto& s = self->state.settings;
-            self->request(q.remote, ms(s.cfg.ack_timeout_ms),
-                          peer_hello{s.cfg.name, s.node_id, s.http_url, cluster_protocol_version})
-                .then(
-                    [self, i, gen](peer_welcome& w) {
-                      auto& r = self->state.peers[i];
-                      if (r.generation != gen)
-                        return;
-                      r.node_id = w.node_id;
-                      link_up(self, i);
-                    },
-                    [self, i, gen](caf::error& err) {
-                      if (self->state.peers[i].generation == gen)
-                        link_lost(self, i, "hello refused: " + self->system().render(err));
-                    });
+            say_hello(self, i, caf::actor_cast<peer_frontend_actor>(std::move(ptr)), false);
           },
           [self, i, gen](caf::error& err) {
             auto& q = self->state.peers[i];
@@ -619,6 +637,27 @@ void connect(self_ptr self, uint32_t i, const peer_discovery& d) {
             }
             link_lost(self, i, "BASP connect: " + self->system().render(err));
           });
+}
+
+/// Links to a discovered caf-eureka peer as link_plan says: over the link
+/// it opened, by opening one, or after waiting a moment for its hello.
+void open_link(self_ptr self, uint32_t i, bool grace_over) {
+  auto& st = self->state;
+  auto& p = st.peers[i];
+  auto offer = st.offers.find(p.node_id);
+  switch (plan_link(st.settings.node_id, p.node_id, offer != st.offers.end(), grace_over)) {
+  case link_plan::use_offer:
+    say_hello(self, i, offer->second, true);
+    return;
+  case link_plan::await_offer:
+    p.link = link_state::awaiting_offer;
+    self->delayed_send(self, ms(offer_grace_ms(st.settings.cfg.retry_min_ms)), grace_atom::value, i,
+                       p.generation);
+    return;
+  case link_plan::connect:
+    connect(self, i);
+    return;
+  }
 }
 
 void on_discovery(self_ptr self, uint32_t i, uint64_t gen, peer_discovery& d) {
@@ -662,7 +701,9 @@ void on_discovery(self_ptr self, uint32_t i, uint64_t gen, peer_discovery& d) {
     return;
   }
   p.kind = peer_kind::caf;
-  connect(self, i, d);
+  p.node_id = d.node_id;
+  p.basp_port = d.basp_port;
+  open_link(self, i, false);
 }
 
 void discover(self_ptr self, uint32_t i) {
@@ -802,6 +843,8 @@ replication_full_actor::behavior_type replication(self_ptr self, replication_set
   }
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& s = self->state;
+    for (auto it = s.offers.begin(); it != s.offers.end();)
+      it = it->second.address() == dm.source ? s.offers.erase(it) : std::next(it);
     for (uint32_t i = 0; i < s.peers.size(); ++i)
       if (s.peers[i].remote && s.peers[i].remote.address() == dm.source) {
         s.peers[i].remote = peer_frontend_actor{};
@@ -889,6 +932,42 @@ replication_full_actor::behavior_type replication(self_ptr self, replication_set
           return;
         if (p.link == link_state::down)
           discover(self, i);
+      },
+      [=](grace_atom, uint32_t i, uint64_t gen) {
+        auto& s = self->state;
+        if (i < s.peers.size() && s.peers[i].generation == gen
+            && s.peers[i].link == link_state::awaiting_offer)
+          open_link(self, i, true);
+      },
+      [=](peer_offer& offer) {
+        // Only this node's frontend hands out offers (see replicate_atom).
+        auto sender = self->current_sender();
+        if (!sender || sender->node() != self->system().node() || !offer.frontend)
+          return;
+        auto& s = self->state;
+        auto remote = caf::actor_cast<peer_frontend_actor>(std::move(offer.frontend));
+        auto& known = s.offers[offer.node_id];
+        if (known != remote) {
+          // Forgotten when its link goes (the down handler).
+          known = remote;
+          self->monitor(remote);
+        }
+        for (uint32_t i = 0; i < s.peers.size(); ++i) {
+          auto& p = s.peers[i];
+          if (p.kind != peer_kind::caf || p.node_id != offer.node_id)
+            continue;
+          // Waiting for this hello, or between two attempts: link now. A
+          // link of our own (connecting or up) is left alone.
+          if (p.link == link_state::awaiting_offer || p.link == link_state::down) {
+            ++p.generation; // a pending grace timer is now stale
+            say_hello(self, i, remote, true);
+          }
+        }
+      },
+      [=](frontend_atom, peer_frontend_actor& fe) {
+        auto sender = self->current_sender();
+        if (sender && sender->node() == self->system().node())
+          self->state.frontend = std::move(fe);
       },
       [=](deadline_atom) {
         auto& s = self->state;

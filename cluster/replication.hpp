@@ -15,6 +15,11 @@
 // retried with back-off, never forgotten; BASP heartbeats detect a dead
 // link (middleman.heartbeat-interval / connection-timeout).
 //
+// One link per pair of nodes: a node that said hello offered its frontend,
+// and the other replicates back over that link; of two nodes that list each
+// other the lower node id opens it (cluster/replication_rules.hpp,
+// link_plan).
+//
 // Start-up sync (decisions.md §4): the first peer reached gives the full
 // registry (its export over BASP, or GET apps from a Java peer), registered
 // here as replications; then the node is ready (GET /ready), or when
@@ -41,9 +46,9 @@ namespace eureka::cluster {
 
 /// The replication actor's whole interface: what others send it plus its
 /// own timers.
-using replication_full_actor =
-    replication_actor::extend<caf::reacts_to<beat_atom>, caf::reacts_to<retry_atom, uint32_t>,
-                              caf::reacts_to<deadline_atom>>;
+using replication_full_actor = replication_actor::extend<
+    caf::reacts_to<beat_atom>, caf::reacts_to<retry_atom, uint32_t>, caf::reacts_to<deadline_atom>,
+    caf::reacts_to<grace_atom, uint32_t, uint64_t>>::extend_with<peer_offer_actor>;
 
 struct replication_settings {
   cluster_config cfg;
@@ -63,7 +68,7 @@ struct replication_settings {
 };
 
 enum class peer_kind : uint8_t { unknown, caf, java, self, foreign };
-enum class link_state : uint8_t { down, discovering, connecting, up };
+enum class link_state : uint8_t { down, discovering, awaiting_offer, connecting, up };
 
 std::string_view to_string(peer_kind k);
 std::string_view to_string(link_state s);
@@ -79,6 +84,10 @@ struct peer_state {
   peer_http_worker_actor worker;
   peer_frontend_actor remote;
   std::string node_id;
+  /// Its BASP port, as its discovery said.
+  uint16_t basp_port = 0;
+  /// The link is the one the peer opened (its hello offered its frontend).
+  bool on_offered_link = false;
   peer_queue queue;
   backoff retry;
   bool retry_scheduled = false;
@@ -110,6 +119,10 @@ struct replication_state {
   directory_actor directory;
   time_anchor clock;
   std::vector<peer_state> peers;
+  /// This node's frontend (its hellos carry it), once it introduced itself.
+  peer_frontend_actor frontend;
+  /// Frontends offered in peers' hellos, by node id: the links they opened.
+  std::map<std::string, peer_frontend_actor> offers;
   // -- start-up sync -----------------------------------------------------------
   bool ready = false;
   bool syncing = false;

@@ -1,5 +1,6 @@
 #include "cluster/replication_rules.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "codec/instance_codec.hpp"
@@ -147,6 +148,20 @@ size_t approx_bytes(const replication_item& item) {
       n += k.size() + v.size() + 32;
   }
   return n;
+}
+
+link_plan plan_link(std::string_view own_node, std::string_view peer_node, bool offered,
+                    bool grace_over) {
+  if (offered)
+    return link_plan::use_offer;
+  // Both nodes compare the same two ids: exactly one of them opens at once.
+  if (own_node < peer_node || grace_over)
+    return link_plan::connect;
+  return link_plan::await_offer;
+}
+
+int64_t offer_grace_ms(int64_t retry_min_ms) {
+  return std::max<int64_t>(1000, 2 * retry_min_ms);
 }
 
 } // namespace eureka::cluster

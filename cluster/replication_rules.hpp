@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <variant>
 
 #include "messages/cluster_messages.hpp"
@@ -70,6 +71,35 @@ follow_up follow_up_of(const replication_item& sent, const replication_result& r
 
 /// The registration that takes a peer's newer copy (follow_up::adopt_entity).
 register_cmd adoption_of(instance_info peer_copy);
+
+// -- links ----------------------------------------------------------------------
+
+/// How a node links to a caf-eureka peer it has discovered. Two nodes keep
+/// one BASP connection between them: a node uses the link its peer opened,
+/// and of two nodes that list each other the one with the lower node id
+/// opens it. A second connection to an already linked node only exercised
+/// CAF 0.17's handling of redundant connections, whose routing-table update
+/// for crossing connections is incomplete in a release build, and doubled
+/// the connections (docs/security.md, "Links that dropped with TLS").
+enum class link_plan : uint8_t {
+  /// The peer's hello offered its frontend (peer_offer): replicate over the
+  /// link it opened.
+  use_offer,
+  /// This node has the higher id: wait up to offer_grace_ms for the peer's
+  /// hello.
+  await_offer,
+  /// Open the link: this node has the lower id, or the grace period passed
+  /// without a hello (a peer that does not list this node never sends one).
+  connect,
+};
+
+link_plan plan_link(std::string_view own_node, std::string_view peer_node, bool offered,
+                    bool grace_over);
+
+/// How long the node with the higher id waits for its peer's hello: twice
+/// eureka.cluster.retry-min-ms, at least a second (a TLS handshake under a
+/// sanitizer takes a few hundred milliseconds).
+int64_t offer_grace_ms(int64_t retry_min_ms);
 
 /// Approximate bytes an item holds in a peer's queue (strings and metadata
 /// plus a fixed overhead), for the per-peer queue bound.

@@ -47,9 +47,13 @@ int main(int argc, char** argv) {
   seed_config cfg;
   caf::actor_system sys{cfg};
   std::vector<std::pair<std::string, caf::message>> seeds;
+  // A hello carries the caller's frontend: an actor reference on the wire.
+  // (With an argument: CAF 0.17 dereferences a null tuple for one without.)
+  auto frontend = sys.spawn([](int) { return caf::behavior{[](int) {}}; }, 0);
   seeds.emplace_back("peer_hello",
-                     caf::make_message(peer_hello{"prod", "node-a", "http://10.0.0.1:8761/eureka/",
-                                                  cluster_protocol_version}));
+                     caf::make_message(peer_hello{
+                         "prod", "node-a", "http://10.0.0.1:8761/eureka/", cluster_protocol_version,
+                         caf::actor_cast<caf::strong_actor_ptr>(frontend)}));
   replication_batch batch;
   batch.seq = 7;
   replication_item reg;
@@ -83,5 +87,6 @@ int main(int argc, char** argv) {
     std::ofstream out(std::string{argv[1]} + "/" + name, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   }
+  caf::anon_send_exit(frontend, caf::exit_reason::user_shutdown);
   return 0;
 }

@@ -90,6 +90,11 @@ using batch_atom = caf::atom_constant<caf::atom("batch")>;
 using beat_atom = caf::atom_constant<caf::atom("beat")>;
 using retry_atom = caf::atom_constant<caf::atom("retry")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+/// One-way timer of the replication actor: the grace period for a peer's
+/// hello is over (cluster/replication_rules.hpp, link_plan).
+using grace_atom = caf::atom_constant<caf::atom("grace")>;
+/// One-way (peer_frontend → replication, same node): this node's frontend.
+using frontend_atom = caf::atom_constant<caf::atom("frontend")>;
 /// One-way timer of a node's own registration (register-with-eureka): renew.
 using selfrenew_atom = caf::atom_constant<caf::atom("selfrenew")>;
 

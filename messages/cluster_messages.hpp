@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <caf/actor_control_block.hpp>
+#include <caf/intrusive_ptr.hpp>
 #include <caf/meta/type_name.hpp>
 #include <caf/optional.hpp>
 
@@ -97,8 +99,8 @@ typename Inspector::result_type inspect(Inspector& f, replication_ack& x) {
 }
 
 /// Version of the node-to-node protocol; a peer speaking another one is
-/// refused (both sides log it).
-inline constexpr uint32_t cluster_protocol_version = 1;
+/// refused (both sides log it). 2: the hello carries the caller's frontend.
+inline constexpr uint32_t cluster_protocol_version = 2;
 
 /// The first message on a BASP link: who is calling. A caf-eureka node
 /// accepts replication only from peers that said hello with its cluster
@@ -109,11 +111,29 @@ struct peer_hello {
   /// The caller's Eureka URL (for logs and the status page).
   std::string http_url;
   uint32_t protocol = cluster_protocol_version;
+  /// The caller's own peer_frontend: the callee replicates back over the
+  /// link the caller opened instead of opening a second one (peer_offer).
+  caf::strong_actor_ptr frontend;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_hello& x) {
-  return f(caf::meta::type_name("eureka.peer_hello"), x.cluster, x.node_id, x.http_url, x.protocol);
+  return f(caf::meta::type_name("eureka.peer_hello"), x.cluster, x.node_id, x.http_url, x.protocol,
+           x.frontend);
+}
+
+/// One-way (peer_frontend → replication, on this node only): the node
+/// `node_id` said hello and offered its frontend. The replication actor
+/// uses it rather than opening a second BASP connection to that node
+/// (docs/security.md, "Links that dropped with TLS").
+struct peer_offer {
+  std::string node_id;
+  caf::strong_actor_ptr frontend;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_offer& x) {
+  return f(caf::meta::type_name("eureka.peer_offer"), x.node_id, x.frontend);
 }
 
 struct peer_welcome {

@@ -102,4 +102,10 @@ using peer_frontend_actor =
                      caf::replies_to<digest_atom>::with<registry_digest>,
                      caf::replies_to<export_atom, std::vector<std::string>>::with<registry_export>>;
 
+/// Where a node's peer_frontend hands the frontends its callers offer: the
+/// replication actor of the same node. The frontend introduces itself first
+/// (frontend_atom): hellos carry it to peers.
+using peer_offer_actor = caf::typed_actor<caf::reacts_to<peer_offer>,
+                                          caf::reacts_to<frontend_atom, peer_frontend_actor>>;
+
 } // namespace eureka

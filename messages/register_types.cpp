@@ -26,6 +26,7 @@ void register_message_types(caf::actor_system_config& cfg) {
   cfg.add_message_type<replication_batch>("eureka.replication_batch");
   cfg.add_message_type<replication_ack>("eureka.replication_ack");
   cfg.add_message_type<peer_hello>("eureka.peer_hello");
+  cfg.add_message_type<peer_offer>("eureka.peer_offer");
   cfg.add_message_type<peer_welcome>("eureka.peer_welcome");
   cfg.add_message_type<app_digest>("eureka.app_digest");
   cfg.add_message_type<tombstone>("eureka.tombstone");

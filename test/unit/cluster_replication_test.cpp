@@ -274,6 +274,29 @@ BOOST_AUTO_TEST_CASE(senders_follow_up_as_java_peers_do) {
   BOOST_TEST(adopt.adopt_override);
 }
 
+BOOST_AUTO_TEST_CASE(of_two_nodes_one_opens_the_link_the_other_uses_it) {
+  auto a = std::string{"BFFADF3AC9F1142F6446CA706C9BB0F69B114400#26292"};
+  auto b = std::string{"BFFADF3AC9F1142F6446CA706C9BB0F69B114400#26294"};
+  // Both compare the same two ids: exactly one opens at once.
+  BOOST_TEST((plan_link(a, b, false, false) == link_plan::connect));
+  BOOST_TEST((plan_link(b, a, false, false) == link_plan::await_offer));
+  // The other opens its own only when no hello came within the grace period.
+  BOOST_TEST((plan_link(b, a, false, true) == link_plan::connect));
+  // An offer is always used: no second connection, whoever opened the first.
+  BOOST_TEST((plan_link(a, b, true, false) == link_plan::use_offer));
+  BOOST_TEST((plan_link(b, a, true, false) == link_plan::use_offer));
+  BOOST_TEST((plan_link(b, a, true, true) == link_plan::use_offer));
+  // Ids of different hosts order the same way on both.
+  BOOST_TEST((plan_link("01#9", "FF#1", false, false) == link_plan::connect));
+  BOOST_TEST((plan_link("FF#1", "01#9", false, false) == link_plan::await_offer));
+}
+
+BOOST_AUTO_TEST_CASE(the_grace_period_is_twice_the_first_back_off_at_least_a_second) {
+  BOOST_TEST(offer_grace_ms(200) == 1000);
+  BOOST_TEST(offer_grace_ms(500) == 1000);
+  BOOST_TEST(offer_grace_ms(800) == 1600);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 // -- actors on the test coordinator ------------------------------------------------
@@ -308,6 +331,20 @@ replication_actor::behavior_type fake_replication(replication_actor::pointer,
       },
       [](peers_atom) { return std::vector<peer_status>{}; },
       [](metrics_atom) { return std::string{}; },
+  };
+}
+
+/// What a fake replication actor was offered by a frontend.
+struct offers_seen {
+  std::vector<peer_offer> offers;
+  std::vector<peer_frontend_actor> introductions;
+};
+
+peer_offer_actor::behavior_type fake_offer_sink(peer_offer_actor::pointer,
+                                                std::shared_ptr<offers_seen> out) {
+  return {
+      [=](peer_offer& x) { out->offers.push_back(std::move(x)); },
+      [=](frontend_atom, peer_frontend_actor& fe) { out->introductions.push_back(std::move(fe)); },
   };
 }
 
@@ -499,7 +536,7 @@ BOOST_FIXTURE_TEST_SUITE(frontend, fixture)
 
 BOOST_AUTO_TEST_CASE(strangers_are_refused_members_are_served) {
   peer_frontend_config fcfg{"ring", "node-a", 600000};
-  auto fe = sys.spawn(peer_frontend, fcfg, anchor, dir);
+  auto fe = sys.spawn(peer_frontend, fcfg, anchor, dir, peer_offer_actor{});
   sched.run();
   replication_batch batch;
   batch.seq = 7;
@@ -511,11 +548,11 @@ BOOST_AUTO_TEST_CASE(strangers_are_refused_members_are_served) {
   BOOST_TEST(fails<registry_digest>(fe, digest_atom::value));
   // Another cluster's hello is refused.
   BOOST_TEST(fails<peer_welcome>(
-      fe, peer_hello{"other", "node-b", "http://b/", cluster_protocol_version}));
+      fe, peer_hello{"other", "node-b", "http://b/", cluster_protocol_version, {}}));
   BOOST_TEST(fails<replication_ack>(fe, batch));
   BOOST_TEST(ask<registry_digest>(dir, digest_atom::value).empty());
-  auto welcome =
-      ask<peer_welcome>(fe, peer_hello{"ring", "node-b", "http://b/", cluster_protocol_version});
+  auto welcome = ask<peer_welcome>(
+      fe, peer_hello{"ring", "node-b", "http://b/", cluster_protocol_version, {}});
   BOOST_TEST(welcome.cluster == "ring");
   BOOST_TEST(welcome.node_id == "node-a");
   // Now the batch runs, item by item, answered in order.
@@ -548,6 +585,35 @@ BOOST_AUTO_TEST_CASE(strangers_are_refused_members_are_served) {
   // Applied as replications: nothing published for re-replication.
   BOOST_TEST(published->items.empty());
   caf::anon_send_exit(fe, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+BOOST_AUTO_TEST_CASE(a_callers_frontend_is_offered_to_this_nodes_replication) {
+  auto seen = std::make_shared<offers_seen>();
+  auto sink = sys.spawn(fake_offer_sink, seen);
+  peer_frontend_config fcfg{"ring", "node-a", 600000};
+  auto fe = sys.spawn(peer_frontend, fcfg, anchor, dir, sink);
+  sched.run();
+  // It introduces itself: the replication actor's hellos carry it.
+  BOOST_TEST_REQUIRE(seen->introductions.size() == 1u);
+  BOOST_TEST((seen->introductions[0] == fe));
+  // A hello without a frontend, and one refused for its cluster name: no offer.
+  ask<peer_welcome>(fe, peer_hello{"ring", "node-b", "http://b/", cluster_protocol_version, {}});
+  BOOST_TEST(
+      fails<peer_welcome>(fe, peer_hello{"other", "node-c", "http://c/", cluster_protocol_version,
+                                         caf::actor_cast<caf::strong_actor_ptr>(sink)}));
+  BOOST_TEST(seen->offers.empty());
+  // With the caller's frontend (on the caller's node): offered, under the
+  // node id CAF gives the caller, not the one its hello claims.
+  auto caller_fe = sys.spawn(peer_frontend, fcfg, anchor, dir, peer_offer_actor{});
+  ask<peer_welcome>(fe, peer_hello{"ring", "claimed", "http://b/", cluster_protocol_version,
+                                   caf::actor_cast<caf::strong_actor_ptr>(caller_fe)});
+  BOOST_TEST_REQUIRE(seen->offers.size() == 1u);
+  BOOST_TEST(seen->offers[0].node_id == caf::to_string(sys.node()));
+  BOOST_TEST((seen->offers[0].frontend == caf::actor_cast<caf::strong_actor_ptr>(caller_fe)));
+  for (const auto& a : {caf::actor_cast<caf::actor>(fe), caf::actor_cast<caf::actor>(caller_fe),
+                        caf::actor_cast<caf::actor>(sink)})
+    caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   sched.run();
 }
 
