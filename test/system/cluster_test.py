@@ -5,8 +5,8 @@ HTTP and BASP ports, every step bounded in time and run on a fresh cluster:
   replication_basics        A, B, C become ready; a registration on A is seen on B and C (full
                             and delta fetches), a cancel on B disappears everywhere, a status
                             override set on C reaches A and B and so does its removal, metadata
-                            set on A reaches B and C; every two nodes share one link (one of
-                            them replicates over the link the other opened) that never drops
+                            set on A reaches B and C; no link between two nodes drops, and at
+                            most one of each two replicates over the link the other opened
   heartbeats_keep_alive     a 3 s lease heartbeated only at A stays on B and C for 12 s (four
                             lease durations; heartbeats are relayed, coalesced per tick: A's
                             eureka_replication_heartbeats_coalesced_total grows), then, without
@@ -41,9 +41,8 @@ HTTP and BASP ports, every step bounded in time and run on a fresh cluster:
                             and one offers only TLS 1.1: each is refused, A logs each refusal
                             with its TLS reason, C and D log that their links failed, nothing
                             C or D registers reaches A or B and nothing of A's reaches C or D;
-                            A and B share one link that never drops through all of it (with
-                            Debian's CAF a second TLS connection between them cost both the
-                            link on every retry)
+                            A and B's link never drops through all of it (with Debian's CAF
+                            each failed handshake used to cost it)
 
 Every node is stopped with SIGTERM at the end of a passing step and must exit with code 0 (an
 ASan/UBSan/LSan report fails the step). On failure the step prints the last lines of its nodes.
@@ -291,17 +290,21 @@ class Scenario(StepRunner):
             wait_for("%s on %s" % (what, n.name), lambda n=n: predicate(n), timeout, watch=self.watch())
 
     def check_one_link_per_pair(self, nodes):
-        """Every two of `nodes` linked once and stayed linked: exactly one of them replicates over
-        the link the other opened (a second BASP connection between linked nodes costs both the
-        link with Debian's CAF and TLS), and neither logs the other as left."""
+        """Every two of `nodes` stayed linked: neither logs the other as left (with Debian's CAF a
+        failed TLS handshake elsewhere used to drop the link), and at most one of them replicates
+        over the link the other opened (both would mean neither opened it). Returns how many pairs
+        shared one link; two links happen only when both connect within the same moment after the
+        higher node's grace period, which these steps do not provoke."""
+        shared = 0
         for x, y in itertools.combinations(nodes, 2):
             adopted = [n.name for n, other in ((x, y), (y, x))
                        if n.log_has("peer http://127.0.0.1:%d/" % other.port, "joined", "on the link it opened")]
-            check(len(adopted) == 1, "%s and %s: %s replicate over the link the other opened, not one of them"
-                  % (x.name, y.name, adopted or "neither"))
+            check(len(adopted) <= 1, "%s and %s both replicate over a link the other opened" % (x.name, y.name))
+            shared += len(adopted)
             for n, other in ((x, y), (y, x)):
                 left = n.log_has("peer http://127.0.0.1:%d/" % other.port, "left")
                 check(not left, "%s logs %s as left: %s" % (n.name, other.name, left[:2]))
+        return shared
 
     def stop_cleanly(self, nodes):
         """SIGTERM: every node exits with code 0 and its log has no sanitizer report."""
@@ -393,10 +396,10 @@ class Scenario(StepRunner):
             check(n.metric("eureka_cluster_ready") == 1, "%s: eureka_cluster_ready is not 1" % n.name)
             links = n.metric("eureka_replication_link_up")
             check(links == 2, "%s: eureka_replication_link_up sums to %s, not 2 peers" % (n.name, links))
-        self.check_one_link_per_pair([a, b, c])
+        shared = self.check_one_link_per_pair([a, b, c])
         self.stop_cleanly([a, b, c])
         return ("ready in %.1fs; register A->B,C (full, delta), cancel B->A,C, override and its "
-                "removal C->A,B, metadata A->B,C" % ready_s)
+                "removal C->A,B, metadata A->B,C; %d of 3 pairs on one link, none dropped" % (ready_s, shared))
 
     def heartbeats_keep_alive(self):
         a, b, c = self.start_cluster(["A", "B", "C"], [
@@ -894,10 +897,10 @@ class Scenario(StepRunner):
             for other in (c, d):
                 check(not n.log_has("joined", str(other.port)), "%s logs %s as joined" % (n.name, other.name))
         # The refusals around them (C, D, the bare clients) cost A and B nothing.
-        self.check_one_link_per_pair([a, b])
+        shared = self.check_one_link_per_pair([a, b])
         self.stop_cleanly([a, b, c, d])
-        return "A and B linked over mutual TLS (%s) | A: %s | C: %s" % (
-            protocol, seen["A's link to C failed"].split("] ", 1)[-1][:160],
+        return "A and B linked over mutual TLS (%s, %s, never dropped) | A: %s | C: %s" % (
+            protocol, "one link" if shared else "two links", seen["A's link to C failed"].split("] ", 1)[-1][:160],
             seen["C's link to A failed"].split("] ", 1)[-1][:160])
 
     def run(self):
